@@ -1,0 +1,112 @@
+"""Classify: how alarming one root activity record is, in words a reader grasps at once."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from .events import ActivityRecord
+
+
+class Severity(enum.Enum):
+    """Ordered from most to least alarming."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    WARNING = "warning"
+    LOW = "low"
+
+
+class Activity(enum.Enum):
+    """What the root user did; each has its own headline in every language."""
+
+    SIGN_IN_WITHOUT_MFA = "sign_in_without_mfa"
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    CREDENTIALS_CHANGED = "credentials_changed"
+    MFA_REMOVED = "mfa_removed"
+    LOGGING_DISABLED = "logging_disabled"
+    SIGN_IN_STEP = "sign_in_step"
+    WRITE_CALL = "write_call"
+    READ_ONLY_CALL = "read_only_call"
+
+
+@dataclass(frozen=True)
+class Classification:
+    severity: Severity
+    activity: Activity
+    denied: bool
+    centralized_root_access: bool
+
+
+# Root password, e-mail and access keys: whoever changes them owns the account.
+_CREDENTIAL_EVENTS = frozenset(
+    {
+        "CreateAccessKey",
+        "UploadSigningCertificate",
+        "PasswordUpdated",
+        "PasswordRecoveryRequested",
+        "PasswordRecoveryCompleted",
+        "EmailUpdated",
+    }
+)
+_MFA_REMOVAL_EVENTS = frozenset({"DeactivateMFADevice", "DeleteVirtualMFADevice"})
+_LOGGING_EVENTS = frozenset({"StopLogging", "DeleteTrail", "DeleteEventDataStore", "StopEventDataStoreIngestion"})
+_READ_ONLY_PREFIXES = ("Get", "List", "Describe", "Head", "Lookup", "BatchGet", "Search", "Select")
+_DENIED_MARKERS = ("accessdenied", "unauthorized", "forbidden", "notauthorized")
+
+
+def classify(record: ActivityRecord) -> Classification:
+    activity = _activity(record)
+    return Classification(
+        severity=_SEVERITY[activity],
+        activity=activity,
+        denied=is_denied(record.error_code),
+        centralized_root_access=record.assumed_root,
+    )
+
+
+def _activity(record: ActivityRecord) -> Activity:
+    if record.is_console_sign_in:
+        if record.console_login_result.lower() == "failure" or (
+            not record.console_login_result and record.error_message
+        ):
+            return Activity.SIGN_IN_FAILED
+        # MFAUsed missing is treated like "No": only a recorded "Yes" earns the calmer headline.
+        return Activity.SIGN_IN if record.mfa_used is True else Activity.SIGN_IN_WITHOUT_MFA
+    if record.event_name in _CREDENTIAL_EVENTS:
+        return Activity.CREDENTIALS_CHANGED
+    if record.event_name in _MFA_REMOVAL_EVENTS:
+        return Activity.MFA_REMOVED
+    if record.event_name in _LOGGING_EVENTS:
+        return Activity.LOGGING_DISABLED
+    if record.event_source == "signin.amazonaws.com":
+        return Activity.SIGN_IN_STEP
+    if is_read_only(record):
+        return Activity.READ_ONLY_CALL
+    return Activity.WRITE_CALL
+
+
+def is_read_only(record: ActivityRecord) -> bool:
+    """CloudTrail's own ``readOnly`` flag; the event name's verb only when the flag is absent."""
+    if record.read_only is not None:
+        return record.read_only
+    return record.event_name.startswith(_READ_ONLY_PREFIXES)
+
+
+def is_denied(error_code: str) -> bool:
+    lowered = error_code.lower()
+    return any(marker in lowered for marker in _DENIED_MARKERS)
+
+
+_SEVERITY = {
+    Activity.SIGN_IN_WITHOUT_MFA: Severity.CRITICAL,
+    Activity.CREDENTIALS_CHANGED: Severity.CRITICAL,
+    Activity.MFA_REMOVED: Severity.CRITICAL,
+    Activity.LOGGING_DISABLED: Severity.CRITICAL,
+    Activity.SIGN_IN: Severity.HIGH,
+    Activity.WRITE_CALL: Severity.HIGH,
+    Activity.SIGN_IN_FAILED: Severity.WARNING,
+    Activity.SIGN_IN_STEP: Severity.WARNING,
+    Activity.READ_ONLY_CALL: Severity.LOW,
+}

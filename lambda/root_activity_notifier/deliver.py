@@ -1,0 +1,179 @@
+"""Deliver: POST a payload to a Slack incoming webhook, retrying only what is worth retrying.
+
+* 200: delivered.
+* 429: wait ``Retry-After`` (Slack allows about one message a second per webhook), then retry.
+* 5xx, timeouts, connection errors: back off with full jitter and retry.
+* any other 4xx (``invalid_payload``, ``channel_not_found``, ``no_service`` …): fail at once with
+  Slack's reason, because retrying cannot help.
+
+Every retry must fit in the time left (the Lambda's remaining time, less a margin); when it does
+not, DeliveryError is raised so that Lambda retries the invocation and, in the end, the on-failure
+destination keeps the event. The webhook URL is a secret: it never appears in an error message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import random
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+USER_AGENT = "terraform-aws-root-activity-notifier"
+REDACTED = "<webhook URL redacted>"
+
+
+class DeliveryError(RuntimeError):
+    """Slack did not accept the message. ``reason`` is Slack's answer or what went wrong."""
+
+    def __init__(self, reason: str, *, attempts: int, status: int | None = None) -> None:
+        self.reason = reason
+        self.attempts = attempts
+        self.status = status
+        suffix = "attempt" if attempts == 1 else "attempts"
+        super().__init__(f"Slack did not accept the message after {attempts} {suffix}: {reason}")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempt_timeout: float = 10.0
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    # Stop retrying this long before the deadline, so the function can still log and raise.
+    safety_margin: float = 1.0
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    status: int
+    attempts: int
+    elapsed_ms: float
+
+
+@dataclass
+class Deadline:
+    """An absolute point on the monotonic clock by which delivery must be over."""
+
+    at: float
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+
+    @classmethod
+    def after(cls, seconds: float, clock: Callable[[], float] = time.monotonic) -> "Deadline":
+        return cls(at=clock() + seconds, clock=clock)
+
+    @classmethod
+    def from_lambda_context(cls, context: Any, default_seconds: float = 30.0) -> "Deadline":
+        remaining_ms = None
+        getter = getattr(context, "get_remaining_time_in_millis", None)
+        if callable(getter):
+            remaining_ms = getter()
+        seconds = remaining_ms / 1000 if isinstance(remaining_ms, (int, float)) else default_seconds
+        return cls.after(seconds)
+
+    def remaining(self) -> float:
+        return self.at - self.clock()
+
+
+def post_message(
+    webhook_url: str,
+    payload: dict[str, Any],
+    deadline: Deadline,
+    policy: RetryPolicy = RetryPolicy(),
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    jitter: Callable[[float, float], float] = random.uniform,
+) -> DeliveryResult:
+    """Deliver ``payload``; return how it went or raise DeliveryError with Slack's reason."""
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    started = time.monotonic()
+    attempts = 0
+    while True:
+        attempts += 1
+        budget = deadline.remaining() - policy.safety_margin
+        if budget <= 0:
+            raise DeliveryError("no time left in the function's timeout to try again", attempts=attempts - 1)
+        status, reason, retry_after = _attempt(webhook_url, body, min(policy.attempt_timeout, budget))
+        if status is not None and 200 <= status < 300:
+            return DeliveryResult(status=status, attempts=attempts, elapsed_ms=(time.monotonic() - started) * 1000)
+        if status is not None and status < 500 and status != 429:
+            raise DeliveryError(_http_reason(status, reason), attempts=attempts, status=status)
+
+        if status == 429:
+            wait = retry_after if retry_after is not None else policy.base_delay
+        else:
+            wait = jitter(0, min(policy.max_delay, policy.base_delay * 2 ** (attempts - 1)))
+        if wait > deadline.remaining() - policy.safety_margin - 0.05:
+            what = _http_reason(status, reason) if status is not None else reason
+            if status == 429:
+                what += f" (Retry-After {wait:g} s is longer than the time left)"
+            raise DeliveryError(what, attempts=attempts, status=status)
+        sleep(wait)
+
+
+def _attempt(url: str, body: bytes, timeout: float) -> tuple[int | None, str, float | None]:
+    """One POST. Returns (status or None for a network failure, Slack's reason, Retry-After)."""
+    request = urllib.request.Request(  # noqa: S310 - https, or http on loopback only (config.check_webhook_url)
+        url,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - same URL as above
+            return response.status, _read_reason(response), None
+    except urllib.error.HTTPError as error:
+        try:
+            retry_after = parse_retry_after(error.headers.get("Retry-After") if error.headers else None)
+            return error.code, _read_reason(error), retry_after
+        finally:
+            with contextlib.suppress(Exception):
+                error.close()
+    except urllib.error.URLError as error:
+        return None, _redact(f"connection failed: {error.reason}", url), None
+    except TimeoutError:
+        return None, f"no answer within {timeout:.1f} s", None
+    except (ConnectionError, OSError) as error:
+        return None, _redact(f"connection failed: {error}", url), None
+
+
+def _read_reason(response: Any) -> str:
+    try:
+        text = response.read(2048).decode("utf-8", errors="replace").strip()
+    except (OSError, ValueError):
+        return ""
+    return text[:500]
+
+
+def _http_reason(status: int | None, reason: str) -> str:
+    return f"HTTP {status} {reason}".rstrip() if reason else f"HTTP {status}"
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        from email.utils import parsedate_to_datetime  # rare: only for an HTTP-date Retry-After
+
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if moment is None:
+            return None
+        seconds = moment.timestamp() - time.time()
+    if math.isnan(seconds):
+        return None
+    return max(0.0, seconds)
+
+
+def _redact(message: str, url: str) -> str:
+    return message.replace(url, REDACTED) if url else message

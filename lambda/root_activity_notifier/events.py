@@ -1,0 +1,208 @@
+"""Parse: turn whatever the notifier is given into typed CloudTrail activity records.
+
+Accepted input (see DESIGN.md):
+
+* an EventBridge event whose ``detail`` is a CloudTrail record (any CloudTrail detail-type);
+* a raw CloudTrail record;
+* a CloudTrail log file, ``{"Records": [...]}``;
+* a Lambda on-failure destination record, whose ``requestPayload`` holds one of the above.
+
+Nothing here trusts the types inside the event: a field of the wrong type reads as missing, so a
+strange record is still announced (if it is root activity) rather than crashing the notifier.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+ROOT_IDENTITY_TYPE = "Root"
+_MAX_NESTING = 4
+
+
+class InputError(ValueError):
+    """The input is not an event, record or log file the notifier understands."""
+
+
+@dataclass(frozen=True)
+class ActivityRecord:
+    """What one CloudTrail record says, with every field as plain text or a typed value."""
+
+    event_id: str
+    event_name: str
+    event_source: str
+    event_type: str
+    event_time: datetime | None
+    event_time_text: str
+    region: str
+    account_id: str
+    source_ip: str
+    user_agent: str
+    identity_type: str
+    principal_arn: str
+    invoked_by: str
+    read_only: bool | None
+    error_code: str
+    error_message: str
+    console_login_result: str
+    mfa_used: bool | None
+    assumed_root: bool
+    detail_type: str
+
+    @property
+    def is_root(self) -> bool:
+        return self.identity_type == ROOT_IDENTITY_TYPE
+
+    @property
+    def is_console_sign_in(self) -> bool:
+        return self.event_name == "ConsoleLogin"
+
+
+def parse_json_text(text: str) -> list[ActivityRecord]:
+    """Parse JSON text (a file or stdin) into records; raises InputError on anything unreadable."""
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise InputError(f"the input is not valid JSON: {error}") from None
+    return parse_input(document)
+
+
+def parse_input(document: Any, *, _depth: int = 0) -> list[ActivityRecord]:
+    """Return the CloudTrail records an input holds, root or not, in input order."""
+    if _depth > _MAX_NESTING:
+        raise InputError("the input nests destination records too deeply to be a real event")
+    if not isinstance(document, dict):
+        raise InputError(
+            f"expected a JSON object (an EventBridge event, a CloudTrail record or log file, or a "
+            f"Lambda destination record), got {_json_type(document)}"
+        )
+
+    if "requestPayload" in document and ("requestContext" in document or "responseContext" in document):
+        return parse_input(document["requestPayload"], _depth=_depth + 1)
+
+    if "Records" in document:
+        records = document["Records"]
+        if not isinstance(records, list):
+            raise InputError(f'"Records" must be a list of CloudTrail records, got {_json_type(records)}')
+        parsed = []
+        for index, record in enumerate(records):
+            if not isinstance(record, dict):
+                raise InputError(f"Records[{index}] must be a JSON object, got {_json_type(record)}")
+            parsed.append(_activity_record(record, envelope={}))
+        return parsed
+
+    if "detail" in document and ("detail-type" in document or "source" in document):
+        detail = document["detail"]
+        if not isinstance(detail, dict):
+            raise InputError(f'the EventBridge event\'s "detail" must be a JSON object, got {_json_type(detail)}')
+        return [_activity_record(detail, envelope=document)]
+
+    if "userIdentity" in document or "eventName" in document or "eventVersion" in document:
+        return [_activity_record(document, envelope={})]
+
+    keys = ", ".join(sorted(str(key) for key in document)[:8]) or "none"
+    raise InputError(
+        "the input is not an EventBridge event, a CloudTrail record or log file, or a Lambda "
+        f"destination record (top-level keys: {keys})"
+    )
+
+
+def _activity_record(detail: Mapping[str, Any], envelope: Mapping[str, Any]) -> ActivityRecord:
+    identity = _mapping(detail.get("userIdentity"))
+    session = _mapping(identity.get("sessionContext"))
+    additional = _mapping(detail.get("additionalEventData"))
+    response = _mapping(detail.get("responseElements"))
+    event_time_text = _text(detail.get("eventTime")) or _text(envelope.get("time"))
+    return ActivityRecord(
+        event_id=_text(detail.get("eventID")) or _text(envelope.get("id")),
+        event_name=_text(detail.get("eventName")),
+        event_source=_text(detail.get("eventSource")),
+        event_type=_text(detail.get("eventType")),
+        event_time=parse_timestamp(event_time_text),
+        event_time_text=event_time_text,
+        # The region where CloudTrail recorded the call, not the bus that forwarded it to us.
+        region=_text(detail.get("awsRegion")) or _text(envelope.get("region")),
+        account_id=(
+            _text(detail.get("recipientAccountId"))
+            or _text(identity.get("accountId"))
+            or _text(envelope.get("account"))
+        ),
+        source_ip=_text(detail.get("sourceIPAddress")),
+        user_agent=_text(detail.get("userAgent")),
+        identity_type=_text(identity.get("type")),
+        principal_arn=_text(identity.get("arn")),
+        invoked_by=_text(identity.get("invokedBy")),
+        read_only=_boolean(detail.get("readOnly")),
+        error_code=_text(detail.get("errorCode")),
+        error_message=_text(detail.get("errorMessage")),
+        console_login_result=_text(response.get("ConsoleLogin")),
+        mfa_used=_boolean(additional.get("MFAUsed")),
+        assumed_root=_boolean(session.get("assumedRoot")) is True,
+        detail_type=_text(envelope.get("detail-type")),
+    )
+
+
+def parse_timestamp(text: str) -> datetime | None:
+    """CloudTrail's ``2018-08-29T16:24:34Z`` (and ISO 8601 variants) as an aware datetime."""
+    if not text:
+        return None
+    candidate = text.strip()
+    if candidate.endswith(("Z", "z")):
+        candidate = candidate[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(candidate)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    try:
+        parsed.astimezone(timezone.utc).timestamp()
+    except (OverflowError, ValueError, OSError):
+        return None
+    return parsed
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _boolean(value: Any) -> bool | None:
+    """``true``/``"true"``/``"Yes"``/``"YES"`` and their negatives; anything else is unknown."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in ("yes", "true"):
+            return True
+        if lowered in ("no", "false"):
+            return False
+    return None
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"

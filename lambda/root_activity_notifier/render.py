@@ -1,0 +1,240 @@
+"""Render: one root activity record as a Slack Block Kit message. Pure functions, no I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from .classify import Activity, Classification, Severity
+from .events import ActivityRecord
+from .messages import WORDING, Wording
+from .mrkdwn import escape, escape_within, truncate_escaped, truncate_plain
+from .timezones import UTC, ResolvedTimeZone
+
+# Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks).
+HEADER_LIMIT = 150
+SECTION_TEXT_LIMIT = 3000
+FIELD_TEXT_LIMIT = 2000
+MAX_FIELDS = 10
+MAX_BLOCKS = 50
+MAX_CONTEXT_ELEMENTS = 10
+# Slack cuts the top-level text of a message at 40,000 characters; a notification shows far less.
+TOP_LEVEL_TEXT_LIMIT = 3000
+# Shorter than the limits so that one long value (a user agent, say) cannot crowd out the others.
+VALUE_LIMIT = 500
+LONG_VALUE_LIMIT = 1000
+
+SEVERITY_EMOJI = {
+    Severity.CRITICAL: ":rotating_light:",
+    Severity.HIGH: ":red_circle:",
+    Severity.WARNING: ":warning:",
+    Severity.LOW: ":large_blue_circle:",
+}
+CONSOLE_ACTION_INVOKER = "signin.amazonaws.com"
+_REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+_EVENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9-]{1,128}$")
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    language: str = "en"
+    time_zone: ResolvedTimeZone = UTC
+    account_label: str = ""
+    # A validated Slack mention (``<!here>``, ``<!channel>``, ``<!subteam^ID>``, ``<@U…>``),
+    # prepended to critical alerts only.
+    mention: str = ""
+
+
+def render_message(record: ActivityRecord, classification: Classification, options: RenderOptions) -> dict[str, Any]:
+    """The webhook payload: Block Kit blocks plus a top-level ``text`` for notifications."""
+    words = WORDING[options.language]
+    headline = _headline(record, classification, words)
+    when_text = format_time(record.event_time, options.time_zone) if record.event_time else words.unknown
+    mention = options.mention if classification.severity is Severity.CRITICAL else ""
+
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "header",
+            "text": {
+                "type": "plain_text",
+                "text": truncate_plain(f"{SEVERITY_EMOJI[classification.severity]} {headline}", HEADER_LIMIT),
+                "emoji": True,
+            },
+        },
+        _section_text(_summary_line(record, classification, words, options, mention)),
+        {"type": "section", "fields": _fields(record, classification, words, options)},
+    ]
+    details = _details(record, words)
+    if details:
+        blocks.append(_section_text(details))
+    blocks.append({"type": "context", "elements": _context(record, classification, words, options)})
+
+    return {
+        "text": _notification_text(
+            record, classification, headline=headline, when_text=when_text, mention=mention, options=options
+        ),
+        "blocks": blocks[:MAX_BLOCKS],
+        "unfurl_links": False,
+        "unfurl_media": False,
+    }
+
+
+def format_time(moment: datetime, time_zone: ResolvedTimeZone) -> str:
+    """A readable time in the configured zone, e.g. ``2018-08-29 16:24:34 JST``."""
+    local = moment.astimezone(time_zone.zone)
+    abbreviation = local.tzname() or time_zone.name
+    return f"{local:%Y-%m-%d %H:%M:%S} {abbreviation}"
+
+
+def slack_date(moment: datetime, fallback: str) -> str:
+    """A Slack date token: each reader sees the time in their own zone; others see ``fallback``."""
+    seconds = int(moment.timestamp())
+    return f"<!date^{seconds}^{{date_num}} {{time_secs}}|{escape(fallback)}>"
+
+
+def cloudtrail_console_url(record: ActivityRecord) -> str:
+    """Link to the event in CloudTrail event history, in the partition its region belongs to."""
+    region, event_id = record.region, record.event_id
+    if not (_REGION_PATTERN.match(region) and _EVENT_ID_PATTERN.match(event_id)):
+        return ""
+    if region.startswith("cn-"):
+        host = f"{region}.console.amazonaws.cn"
+    elif region.startswith("us-gov-"):
+        host = "console.amazonaws-us-gov.com"
+    else:
+        host = f"{region}.console.aws.amazon.com"
+    return f"https://{host}/cloudtrailv2/home?region={region}#/events/{quote(event_id)}"
+
+
+def account_display(record: ActivityRecord, options: RenderOptions) -> str:
+    """Escaped ``123456789012 (production)``."""
+    account = escape_within(record.account_id, VALUE_LIMIT) if record.account_id else ""
+    label = escape_within(options.account_label, 200) if options.account_label else ""
+    if account and label:
+        return f"{account} ({label})"
+    return account or label
+
+
+def _headline(record: ActivityRecord, classification: Classification, words: Wording) -> str:
+    headline = words.headlines[classification.activity].format(event=record.event_name or words.unknown)
+    return headline + (words.denied_suffix if classification.denied else "")
+
+
+def _summary_line(
+    record: ActivityRecord, classification: Classification, words: Wording, options: RenderOptions, mention: str
+) -> str:
+    parts = [f"*{escape(words.severities[classification.severity])}*"]
+    account = account_display(record, options)
+    if account:
+        parts.append(f"{escape(words.in_account)} *{account}*")
+    if record.invoked_by == CONSOLE_ACTION_INVOKER and not record.is_console_sign_in:
+        parts.append(escape(words.via_console))
+    line = " · ".join(parts)
+    return f"{mention} {line}" if mention else line
+
+
+def _fields(
+    record: ActivityRecord, classification: Classification, words: Wording, options: RenderOptions
+) -> list[dict[str, Any]]:
+    when = words.unknown
+    if record.event_time:
+        when = slack_date(record.event_time, format_time(record.event_time, options.time_zone))
+
+    pairs: list[tuple[str, str]] = [
+        (words.event, f"`{escape_within(record.event_name, VALUE_LIMIT)}`" if record.event_name else words.unknown),
+        (words.account, account_display(record, options) or words.unknown),
+        (words.when, when),
+        (words.source_ip, escape_within(record.source_ip, VALUE_LIMIT) or words.unknown),
+        (words.region, escape_within(record.region, VALUE_LIMIT) or words.unknown),
+    ]
+    if record.is_console_sign_in:
+        pairs.append((words.mfa, _mfa_text(record.mfa_used, words)))
+        pairs.append((words.sign_in_result, _sign_in_result(record, classification, words)))
+    if record.event_source:
+        pairs.append((words.service, escape_within(record.event_source, VALUE_LIMIT)))
+    if record.error_code or record.error_message:
+        error = " ".join(part for part in (record.error_code, record.error_message) if part)
+        pairs.append((words.error, escape_within(error, LONG_VALUE_LIMIT)))
+
+    return [
+        {"type": "mrkdwn", "text": truncate_escaped(f"*{escape(label)}*\n{value}", FIELD_TEXT_LIMIT), "verbatim": True}
+        for label, value in pairs[:MAX_FIELDS]
+    ]
+
+
+def _details(record: ActivityRecord, words: Wording) -> str:
+    lines = []
+    if record.user_agent:
+        lines.append(f"*{escape(words.user_agent)}*\n{escape_within(record.user_agent, LONG_VALUE_LIMIT)}")
+    if record.principal_arn:
+        lines.append(f"*{escape(words.principal)}*\n{escape_within(record.principal_arn, VALUE_LIMIT)}")
+    return "\n".join(lines)
+
+
+def _context(
+    record: ActivityRecord, classification: Classification, words: Wording, options: RenderOptions
+) -> list[dict[str, Any]]:
+    notes = []
+    url = cloudtrail_console_url(record)
+    if url:
+        notes.append(f"<{url}|{escape(words.open_in_cloudtrail)}>")
+    if classification.denied:
+        notes.append(f":no_entry: {escape(words.denied_note)}")
+    if classification.centralized_root_access:
+        notes.append(escape(words.centralized_root_note))
+    if options.time_zone.unavailable_name:
+        notes.append(escape(words.time_zone_unavailable.format(zone=options.time_zone.unavailable_name)))
+    if record.event_id:
+        notes.append(f"ID {escape_within(record.event_id, 200)}")
+    notes.append(escape(words.footer))
+    return [_mrkdwn(truncate_escaped(note, SECTION_TEXT_LIMIT)) for note in notes[:MAX_CONTEXT_ELEMENTS]]
+
+
+def _notification_text(
+    record: ActivityRecord,
+    classification: Classification,
+    *,
+    headline: str,
+    when_text: str,
+    mention: str,
+    options: RenderOptions,
+) -> str:
+    parts = [f"{SEVERITY_EMOJI[classification.severity]} {escape_within(headline, HEADER_LIMIT)}"]
+    account = account_display(record, options)
+    if account:
+        parts.append(account)
+    for value in (record.region, record.source_ip):
+        if value:
+            parts.append(escape_within(value, 100))
+    parts.append(escape(when_text))
+    text = " | ".join(parts)
+    if mention:
+        text = f"{mention} {text}"
+    return truncate_escaped(text, TOP_LEVEL_TEXT_LIMIT)
+
+
+def _mfa_text(mfa_used: bool | None, words: Wording) -> str:
+    if mfa_used is True:
+        return f":white_check_mark: {escape(words.mfa_used)}"
+    if mfa_used is False:
+        return f":x: {escape(words.mfa_not_used)}"
+    return escape(words.mfa_unknown)
+
+
+def _sign_in_result(record: ActivityRecord, classification: Classification, words: Wording) -> str:
+    if classification.activity is Activity.SIGN_IN_FAILED:
+        return escape(words.sign_in_failure)
+    if record.console_login_result.lower() == "success":
+        return escape(words.sign_in_success)
+    return escape_within(record.console_login_result, VALUE_LIMIT) or words.unknown
+
+
+def _section_text(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": _mrkdwn(truncate_escaped(text, SECTION_TEXT_LIMIT))}
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text, "verbatim": True}

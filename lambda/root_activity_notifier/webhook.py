@@ -1,0 +1,69 @@
+"""Configure: the webhook URL, read from SSM Parameter Store at run time and cached for a while.
+
+The cache lives as long as the Lambda container, but an entry older than the configured age is
+read again, so a rotated webhook takes effect without a deployment.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from .config import WEBHOOK_PARAMETER_VARIABLE, ConfigurationError, WebhookSource, check_webhook_url
+
+# parameter name -> (URL, monotonic time it was read)
+_cache: dict[str, tuple[str, float]] = {}
+
+
+class WebhookUnavailable(RuntimeError):
+    """SSM could not be read just now (throttling, network); the invocation should be retried."""
+
+
+def webhook_url(
+    source: WebhookSource,
+    max_age_seconds: float,
+    *,
+    ssm_client_factory: Callable[[], Any] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> str:
+    if source.url:
+        return source.url
+    cached = _cache.get(source.parameter_name)
+    now = clock()
+    if cached and now - cached[1] < max_age_seconds:
+        return cached[0]
+    url = _read_parameter(source.parameter_name, ssm_client_factory or _default_ssm_client)
+    _cache[source.parameter_name] = (url, now)
+    return url
+
+
+def clear_cache() -> None:
+    _cache.clear()
+
+
+def _default_ssm_client() -> Any:
+    import boto3  # present in every Lambda Python runtime; imported only when SSM is used
+
+    return boto3.client("ssm")
+
+
+def _read_parameter(name: str, client_factory: Callable[[], Any]) -> str:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    where = f"SSM parameter {name!r} (from {WEBHOOK_PARAMETER_VARIABLE})"
+    try:
+        response = client_factory().get_parameter(Name=name, WithDecryption=True)
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code in ("ParameterNotFound", "ParameterVersionNotFound"):
+            raise ConfigurationError(f"{where} does not exist in this account and region") from None
+        if code in ("AccessDeniedException", "AccessDenied") or "KMS" in code:
+            raise ConfigurationError(
+                f"{where} cannot be read ({code}): the function needs ssm:GetParameter on it and kms:Decrypt on its key"
+            ) from None
+        raise WebhookUnavailable(f"{where} could not be read just now ({code or 'error'})") from None
+    except BotoCoreError as error:
+        raise WebhookUnavailable(f"{where} could not be read just now ({type(error).__name__})") from None
+    value = str(response.get("Parameter", {}).get("Value", ""))
+    return check_webhook_url(value, where)

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from slack_sdk.models.blocks import Block
+
+REPO = Path(__file__).resolve().parents[1]
+EVENTS = REPO / "examples" / "events"
+ROOT_SAMPLES = sorted(path.name for path in EVENTS.glob("root-*.json"))
+NON_ROOT_SAMPLES = [
+    "iam-user-console-sign-in.json",
+    "iam-user-named-root-api-call.json",
+    "assumed-role-assume-root-call.json",
+]
+
+
+def load_event(name: str) -> dict[str, Any]:
+    return json.loads((EVENTS / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    # Servers started by tests listen on loopback only.
+    return ("127.0.0.1", 0)
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch):
+    for variable in (
+        "SLACK_WEBHOOK_URL",
+        "SLACK_WEBHOOK_SSM_PARAMETER",
+        "SLACK_WEBHOOK_CACHE_SECONDS",
+        "NOTIFIER_LANGUAGE",
+        "NOTIFIER_TIME_ZONE",
+        "NOTIFIER_ACCOUNT_LABEL",
+        "NOTIFIER_MENTION",
+    ):
+        monkeypatch.delenv(variable, raising=False)
+    from root_activity_notifier import webhook
+
+    webhook.clear_cache()
+
+
+def assert_valid_slack_message(payload: dict[str, Any]) -> None:
+    """Block Kit as slack_sdk models it, plus the limits DESIGN.md lists."""
+    assert isinstance(payload.get("text"), str) and payload["text"].strip(), "a top-level text is required"
+    assert "attachments" not in payload, "legacy attachments are not used"
+    blocks = payload["blocks"]
+    assert 0 < len(blocks) <= 50
+    for block in blocks:
+        parsed = Block.parse(block)
+        assert parsed is not None, block
+        assert parsed.to_dict() == block  # to_dict() runs slack_sdk's validation
+        if block["type"] == "header":
+            assert len(block["text"]["text"]) <= 150
+        if block["type"] == "section":
+            if "text" in block:
+                assert 1 <= len(block["text"]["text"]) <= 3000
+            for field in block.get("fields", []):
+                assert 1 <= len(field["text"]) <= 2000
+            assert len(block.get("fields", [])) <= 10
+        if block["type"] == "context":
+            assert len(block["elements"]) <= 10

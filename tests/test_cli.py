@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EVENTS, REPO, assert_valid_slack_message
+from root_activity_notifier.cli import main
+
+
+def run(*argv, stdin_text=None):
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdin=io.StringIO(stdin_text or ""), stdout=stdout, stderr=stderr)
+    return code, stdout.getvalue(), stderr.getvalue()
+
+
+def test_render_prints_one_payload_per_root_record():
+    code, out, err = run("render", str(EVENTS / "cloudtrail-log-file.json"))
+    assert code == 0
+    payloads = [json.loads(line) for line in out.splitlines()]
+    assert len(payloads) == 2
+    for payload in payloads:
+        assert_valid_slack_message(payload)
+    assert "ignored" in err
+
+
+def test_render_in_japanese_from_stdin():
+    text = (EVENTS / "root-console-sign-in-failure.json").read_text()
+    code, out, _ = run("render", "-", "--language", "ja", "--time-zone", "Asia/Tokyo", stdin_text=text)
+    assert code == 0 and "AWSルートユーザーログイン失敗" in out and "JST" in out
+
+
+def test_not_root_exits_3_with_nothing_on_stdout():
+    code, out, err = run("render", str(EVENTS / "iam-user-console-sign-in.json"))
+    assert (code, out) == (3, "")
+    assert "no root activity" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "stdin_text", "message"),
+    [
+        (["render", "-"], "{broken", "not valid JSON"),
+        (["render", "-"], "[1, 2]", "expected a JSON object"),
+        (["render", "/no/such/file.json"], None, "cannot read '/no/such/file.json'"),
+        (["render", "-", "--time-zone", "Mars/Olympus"], "{}", "unknown time zone 'Mars/Olympus'"),
+        (["render", "-", "--mention", "everybody!"], "{}", "NOTIFIER_MENTION='everybody!'"),
+    ],
+)
+def test_unreadable_input_or_bad_settings_exit_2_without_traceback(argv, stdin_text, message):
+    code, out, err = run(*argv, stdin_text=stdin_text)
+    assert code == 2 and out == ""
+    assert message in err and "Traceback" not in err
+
+
+def test_send_delivers(httpserver):
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    code, _, err = run("send", str(EVENTS / "root-read-only-call.json"), "--webhook-url", httpserver.url_for("/hook"))
+    assert code == 0, err
+    assert len(httpserver.log) == 1
+
+
+def test_send_uses_slack_webhook_url(httpserver, monkeypatch):
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", httpserver.url_for("/hook"))
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    assert run("send", str(EVENTS / "root-read-only-call.json"))[0] == 0
+
+
+def test_send_failure_exits_1_with_slacks_reason_and_no_url(httpserver):
+    httpserver.expect_request("/services/T/B/SECRET").respond_with_data("channel_is_archived", status=410)
+    url = httpserver.url_for("/services/T/B/SECRET")
+    code, out, err = run("send", str(EVENTS / "root-read-only-call.json"), "--webhook-url", url)
+    assert code == 1
+    assert "channel_is_archived" in err
+    assert "SECRET" not in err + out
+
+
+def test_send_without_webhook_exits_2_naming_the_options():
+    code, _, err = run("send", str(EVENTS / "root-read-only-call.json"))
+    assert code == 2 and "SLACK_WEBHOOK_URL" in err
+
+
+def test_send_not_root_exits_3_and_posts_nothing(httpserver):
+    code, _, _ = run("send", str(EVENTS / "iam-user-console-sign-in.json"), "--webhook-url", httpserver.url_for("/x"))
+    assert code == 3 and httpserver.log == []
+
+
+def test_module_entry_point_as_documented():
+    result = subprocess.run(
+        [sys.executable, "-m", "root_activity_notifier", "render", str(EVENTS / "root-api-call-from-console.json")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": "lambda"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["blocks"][0]["type"] == "header"
+
+
+def test_console_script_after_pip_install():
+    script = shutil.which("root-activity-notifier", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip("not installed with pip install -e . (make test installs it)")
+    result = subprocess.run([script, "render", "-"], input="{}", capture_output=True, text=True, check=False)
+    assert result.returncode == 2 and "not an EventBridge event" in result.stderr

@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from root_activity_notifier import webhook
+from root_activity_notifier.config import (
+    ConfigurationError,
+    WebhookSource,
+    check_webhook_url,
+    load_settings,
+    normalize_mention,
+)
+from root_activity_notifier.webhook import webhook_url
+
+URL = "https://hooks.slack.com/services/T000/B000/XXXXXXXX"
+
+
+def test_defaults():
+    settings = load_settings({"SLACK_WEBHOOK_URL": URL})
+    assert settings.webhook == WebhookSource(url=URL)
+    assert settings.render.language == "en"
+    assert settings.render.time_zone.name == "UTC"
+    assert settings.render.mention == ""
+    assert settings.webhook_cache_seconds == 300
+
+
+def test_all_settings():
+    settings = load_settings(
+        {
+            "SLACK_WEBHOOK_SSM_PARAMETER": "/root-activity/slack-webhook",
+            "NOTIFIER_LANGUAGE": "JA",
+            "NOTIFIER_TIME_ZONE": "Asia/Tokyo",
+            "NOTIFIER_ACCOUNT_LABEL": " production ",
+            "NOTIFIER_MENTION": "@channel",
+            "SLACK_WEBHOOK_CACHE_SECONDS": "60",
+        }
+    )
+    assert settings.webhook == WebhookSource(parameter_name="/root-activity/slack-webhook")
+    assert settings.render.language == "ja"
+    assert settings.render.time_zone.name == "Asia/Tokyo"
+    assert settings.render.account_label == "production"
+    assert settings.render.mention == "<!channel>"
+    assert settings.webhook_cache_seconds == 60
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({}, "no Slack webhook configured: set SLACK_WEBHOOK_SSM_PARAMETER"),
+        ({"SLACK_WEBHOOK_URL": URL, "SLACK_WEBHOOK_SSM_PARAMETER": "/x"}, "both SLACK_WEBHOOK_URL and"),
+        ({"SLACK_WEBHOOK_URL": URL, "NOTIFIER_LANGUAGE": "fr"}, "NOTIFIER_LANGUAGE='fr' is not a supported"),
+        ({"SLACK_WEBHOOK_URL": URL, "NOTIFIER_MENTION": "@everyone-now"}, "NOTIFIER_MENTION='@everyone-now'"),
+        ({"SLACK_WEBHOOK_URL": URL, "NOTIFIER_TIME_ZONE": "Asia/Tokio"}, "NOTIFIER_TIME_ZONE: unknown time zone"),
+        ({"SLACK_WEBHOOK_URL": "http://hooks.slack.com/x"}, "SLACK_WEBHOOK_URL must hold an https://"),
+        ({"SLACK_WEBHOOK_SSM_PARAMETER": "has spaces"}, "SLACK_WEBHOOK_SSM_PARAMETER='has spaces'"),
+        ({"SLACK_WEBHOOK_URL": URL, "SLACK_WEBHOOK_CACHE_SECONDS": "-1"}, "SLACK_WEBHOOK_CACHE_SECONDS='-1'"),
+    ],
+)
+def test_invalid_configuration_names_the_variable(environment, message):
+    with pytest.raises(ConfigurationError, match=message.replace("(", r"\(")):
+        load_settings(environment)
+
+
+def test_url_errors_do_not_quote_the_secret():
+    with pytest.raises(ConfigurationError) as failure:
+        check_webhook_url("ftp://hooks.slack.com/services/T/B/SECRET", "SLACK_WEBHOOK_URL")
+    assert "SECRET" not in str(failure.value) and "ftp://" in str(failure.value)
+
+
+def test_loopback_http_is_allowed_for_local_sinks():
+    assert check_webhook_url("http://127.0.0.1:8080/hook", "x") == "http://127.0.0.1:8080/hook"
+    assert check_webhook_url("http://localhost/hook", "x")
+    with pytest.raises(ConfigurationError):
+        check_webhook_url("http://192.0.2.10/hook", "x")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("here", "<!here>"),
+        ("@here", "<!here>"),
+        ("<!here>", "<!here>"),
+        ("channel", "<!channel>"),
+        ("<!subteam^S0123ABCD>", "<!subteam^S0123ABCD>"),
+        ("<@U0123ABCD>", "<@U0123ABCD>"),
+        ("", ""),
+    ],
+)
+def test_mentions(value, expected):
+    assert normalize_mention(value) == expected
+
+
+@pytest.mark.parametrize("value", ["<!subteam^lower>", "<https://x.example>", "here now", "<!channel>|x"])
+def test_bad_mentions(value):
+    with pytest.raises(ConfigurationError, match="NOTIFIER_MENTION"):
+        normalize_mention(value)
+
+
+@pytest.fixture
+def ssm():
+    with mock_aws():
+        yield boto3.client("ssm", region_name="us-east-1")
+
+
+def factory(client):
+    calls = []
+
+    def make():
+        calls.append(1)
+        return client
+
+    return make, calls
+
+
+def test_secure_string_is_read_decrypted_and_cached(ssm):
+    ssm.put_parameter(Name="/notifier/webhook", Value=URL, Type="SecureString")
+    make, calls = factory(ssm)
+    source = WebhookSource(parameter_name="/notifier/webhook")
+    clock = [100.0]
+    assert webhook_url(source, 300, ssm_client_factory=make, clock=lambda: clock[0]) == URL
+    clock[0] += 299
+    assert webhook_url(source, 300, ssm_client_factory=make, clock=lambda: clock[0]) == URL
+    assert len(calls) == 1
+
+
+def test_rotation_takes_effect_after_the_cache_age(ssm):
+    ssm.put_parameter(Name="/notifier/webhook", Value=URL, Type="SecureString")
+    make, calls = factory(ssm)
+    source = WebhookSource(parameter_name="/notifier/webhook")
+    clock = [0.0]
+    assert webhook_url(source, 300, ssm_client_factory=make, clock=lambda: clock[0]) == URL
+    rotated = URL.replace("XXXXXXXX", "YYYYYYYY")
+    ssm.put_parameter(Name="/notifier/webhook", Value=rotated, Type="SecureString", Overwrite=True)
+    clock[0] = 200
+    assert webhook_url(source, 300, ssm_client_factory=make, clock=lambda: clock[0]) == URL
+    clock[0] = 301
+    assert webhook_url(source, 300, ssm_client_factory=make, clock=lambda: clock[0]) == rotated
+    assert len(calls) == 2
+
+
+def test_missing_parameter_is_a_clear_configuration_error(ssm):
+    make, _ = factory(ssm)
+    with pytest.raises(ConfigurationError, match="'/nope' .* does not exist"):
+        webhook_url(WebhookSource(parameter_name="/nope"), 300, ssm_client_factory=make)
+
+
+def test_parameter_that_is_not_a_webhook_url(ssm):
+    ssm.put_parameter(Name="/notifier/webhook", Value="not a url", Type="SecureString")
+    make, _ = factory(ssm)
+    with pytest.raises(ConfigurationError, match="must hold an https://"):
+        webhook_url(WebhookSource(parameter_name="/notifier/webhook"), 300, ssm_client_factory=make)
+
+
+def test_plain_url_needs_no_ssm():
+    assert webhook_url(WebhookSource(url=URL), 300, ssm_client_factory=lambda: pytest.fail("SSM used")) == URL
+    assert webhook._cache == {}

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import boto3
+import pytest
+from moto import mock_aws
+from werkzeug import Response
+
+from conftest import REPO, load_event
+from root_activity_notifier.events import InputError
+from root_activity_notifier.handler import lambda_handler
+from root_activity_notifier.notify import NotificationFailed
+
+
+class FakeContext:
+    def __init__(self, remaining_ms=10_000):
+        self.remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self):
+        return self.remaining_ms
+
+
+def log_lines(captured):
+    return [json.loads(line) for line in captured.err.splitlines() if line.startswith("{")]
+
+
+@pytest.fixture
+def slack(httpserver, monkeypatch):
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", httpserver.url_for("/services/T000/B000/SECRET"))
+    return httpserver
+
+
+def test_root_sign_in_reaches_slack(slack, capsys):
+    slack.expect_request("/services/T000/B000/SECRET", method="POST").respond_with_data("ok")
+    result = lambda_handler(load_event("root-console-sign-in-without-mfa.json"), FakeContext())
+    assert result == {"delivered": 1, "ignored": 0}
+    ((request, _),) = slack.log
+    assert "without MFA" in json.loads(request.data)["text"]
+    (line,) = log_lines(capsys.readouterr())
+    assert line["outcome"] == "delivered" and line["severity"] == "critical"
+    assert line["event_id"] == "deb1e1f9-c99b-4612-8e9f-21f93b5d79c0" and line["attempts"] == 1
+    assert line["account"] == "111122223333" and line["event_name"] == "ConsoleLogin"
+    assert isinstance(line["duration_ms"], float)
+
+
+def test_non_root_event_is_ignored_with_one_log_line_and_no_post(slack, capsys):
+    assert lambda_handler(load_event("iam-user-named-root-api-call.json"), FakeContext()) == {
+        "delivered": 0,
+        "ignored": 1,
+    }
+    assert slack.log == []
+    (line,) = log_lines(capsys.readouterr())
+    assert line["outcome"] == "ignored" and line["identity_type"] == "IAMUser"
+
+
+def test_one_failure_among_several_is_raised_after_the_others_are_delivered(slack, capsys):
+    def answer(request):
+        if b"a4fbbe77" in request.data:  # the failed sign-in record
+            return Response("invalid_payload", status=400)
+        return Response("ok")
+
+    slack.expect_request("/services/T000/B000/SECRET").respond_with_handler(answer)
+    with pytest.raises(NotificationFailed, match="1 of 2 root activity messages were not delivered") as failure:
+        lambda_handler(load_event("cloudtrail-log-file.json"), FakeContext())
+    assert "a4fbbe77-91a0-4238-804a-64314184edb6: HTTP 400 invalid_payload" in str(failure.value)
+    assert len(slack.log) == 2
+    outcomes = [line["outcome"] for line in log_lines(capsys.readouterr())]
+    assert outcomes == ["ignored", "failed", "delivered"]
+
+
+def test_the_webhook_url_never_appears_in_logs_or_errors(slack, capsys):
+    slack.expect_request("/services/T000/B000/SECRET").respond_with_data("no_service", status=404)
+    with pytest.raises(NotificationFailed) as failure:
+        lambda_handler(load_event("root-create-access-key.json"), FakeContext())
+    captured = capsys.readouterr()
+    assert "SECRET" not in str(failure.value) and "SECRET" not in captured.err + captured.out
+
+
+def test_unreadable_input_raises_so_the_event_is_kept(slack, capsys):
+    with pytest.raises(InputError):
+        lambda_handler(["not", "an", "event"], FakeContext())
+    (line,) = log_lines(capsys.readouterr())
+    assert line["level"] == "ERROR" and "expected a JSON object" in line["message"]
+
+
+def test_missing_configuration_raises_naming_the_variable(monkeypatch):
+    monkeypatch.delenv("SLACK_WEBHOOK_URL", raising=False)
+    with pytest.raises(ValueError, match="SLACK_WEBHOOK_SSM_PARAMETER"):
+        lambda_handler(load_event("root-console-sign-in-without-mfa.json"), FakeContext())
+
+
+def test_destination_record_replays_the_original_event(slack):
+    slack.expect_request("/services/T000/B000/SECRET").respond_with_data("ok")
+    assert lambda_handler(load_event("lambda-destination-record.json"), FakeContext())["delivered"] == 1
+
+
+def test_webhook_from_ssm_with_settings_from_the_environment(httpserver, monkeypatch):
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("SLACK_WEBHOOK_SSM_PARAMETER", "/root-activity-notifier/slack-webhook-url")
+    monkeypatch.setenv("NOTIFIER_LANGUAGE", "ja")
+    monkeypatch.setenv("NOTIFIER_TIME_ZONE", "Asia/Tokyo")
+    monkeypatch.setenv("NOTIFIER_MENTION", "here")
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    with mock_aws():
+        boto3.client("ssm").put_parameter(
+            Name="/root-activity-notifier/slack-webhook-url", Value=httpserver.url_for("/hook"), Type="SecureString"
+        )
+        lambda_handler(load_event("root-console-sign-in-without-mfa.json"), FakeContext())
+        lambda_handler(load_event("iam-user-console-sign-in.json"), FakeContext())
+    ((request, _),) = httpserver.log
+    text = json.loads(request.data)["text"]
+    assert text.startswith("<!here> :rotating_light: AWSルートユーザーログイン検知（MFA未使用）")
+    assert "2018-08-30 01:24:34 JST" in text
+
+
+def test_importing_the_handler_does_not_import_boto3():
+    code = "import sys, root_activity_notifier.handler; print('boto3' in sys.modules or 'botocore' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO / "lambda")},
+        check=True,
+    )
+    assert result.stdout.strip() == "False"
