@@ -12,10 +12,13 @@ export TF_IN_AUTOMATION := 1
 export CHECKPOINT_DISABLE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: test lint unit cli-compat bench clean
+PHONY_EXTRA := docs docs-check
+.PHONY: $(PHONY_EXTRA) test lint unit cli-compat bench package package-check terraform-checks terraform-test checkov clean
+
+TF_DIRS := . examples/single-account examples/login-only
 
 ## test: everything CI runs
-test: lint unit cli-compat
+test: lint package-check docs-check unit cli-compat terraform-checks terraform-test checkov
 
 $(STAMP): requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,5 +46,40 @@ cli-compat:
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 
+## docs: regenerate README's inputs/outputs tables from variables.tf and outputs.tf
+docs: $(STAMP)
+	$(BIN)/python scripts/docs.py
+
+## docs-check: README's tables must match the .tf files
+docs-check: $(STAMP)
+	$(BIN)/python scripts/docs.py --check
+
+## package: build the Lambda zip deterministically (commit the result)
+package:
+	$(PYTHON) scripts/package.py
+
+## package-check: the committed zip must be exactly what the sources build
+package-check:
+	mkdir -p $(BUILD)
+	$(PYTHON) scripts/package.py $(BUILD)/rebuilt.zip
+	cmp -s $(BUILD)/rebuilt.zip package/root_activity_notifier.zip || { \
+	  echo "package/root_activity_notifier.zip is stale: run 'make package' and commit it" >&2; exit 1; }
+
+## terraform-checks: fmt, then init and validate the module and every example
+terraform-checks: $(TF_CLI_CONFIG_FILE)
+	terraform fmt -check -recursive
+	for dir in $(TF_DIRS); do \
+	  (cd $$dir && terraform init -backend=false -input=false -no-color >/dev/null && terraform validate -no-color) || exit 1; \
+	done
+
+## terraform-test: terraform test with a mocked AWS provider
+terraform-test: $(TF_CLI_CONFIG_FILE)
+	terraform init -backend=false -input=false -no-color >/dev/null
+	terraform test -no-color
+
+## checkov: static security checks of the module and examples (skips only inline, with a reason)
+checkov: $(STAMP)
+	$(BIN)/checkov --skip-download --quiet --compact --framework terraform -d . --skip-path .venv --skip-path build
+
 clean:
-	rm -rf $(VENV) $(BUILD) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(BUILD) .pytest_cache .ruff_cache .hypothesis .terraform examples/*/.terraform

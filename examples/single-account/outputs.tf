@@ -1,0 +1,24 @@
+output "lambda_function_name" {
+  description = "Name of the notifier function."
+  value       = module.root_activity_notifier.lambda_function_name
+}
+
+output "event_rule_arn" {
+  description = "ARN of the EventBridge rule."
+  value       = module.root_activity_notifier.event_rule_arn
+}
+
+output "cloudtrail_arn" {
+  description = "ARN of the trail."
+  value       = module.root_activity_notifier.cloudtrail_arn
+}
+
+output "dead_letter_queue_url" {
+  description = "Where events that never reached Slack wait."
+  value       = module.root_activity_notifier.dead_letter_queue_url
+}
+
+output "alarm_sns_topic_arn" {
+  description = "Topic of the failure alarms."
+  value       = module.root_activity_notifier.alarm_sns_topic_arn
+}

@@ -1,0 +1,17 @@
+variable "region" {
+  description = "Region to deploy the notifier in (the seed article used ap-northeast-1)."
+  type        = string
+  default     = "ap-northeast-1"
+}
+
+variable "slack_webhook_url" {
+  description = "Slack incoming webhook URL (https://hooks.slack.com/services/...)."
+  type        = string
+  sensitive   = true
+}
+
+variable "alarm_email_addresses" {
+  description = "Addresses told when an alert could not be delivered."
+  type        = list(string)
+  default     = []
+}

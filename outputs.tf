@@ -1,0 +1,69 @@
+output "lambda_function_name" {
+  description = "Name of the notifier function."
+  value       = aws_lambda_function.notifier.function_name
+}
+
+output "lambda_function_arn" {
+  description = "ARN of the notifier function."
+  value       = aws_lambda_function.notifier.arn
+}
+
+output "lambda_role_arn" {
+  description = "ARN of the notifier function's IAM role."
+  value       = aws_iam_role.notifier.arn
+}
+
+output "lambda_log_group_name" {
+  description = "CloudWatch log group of the notifier function (one JSON line per event)."
+  value       = aws_cloudwatch_log_group.notifier.name
+}
+
+output "event_rule_name" {
+  description = "Name of the EventBridge rule on the default bus."
+  value       = aws_cloudwatch_event_rule.root_activity.name
+}
+
+output "event_rule_arn" {
+  description = "ARN of the EventBridge rule."
+  value       = aws_cloudwatch_event_rule.root_activity.arn
+}
+
+output "event_pattern" {
+  description = "Event pattern of the rule (JSON), for rules that forward root activity from other regions."
+  value       = local.event_pattern
+}
+
+output "event_rule_state" {
+  description = "State of the rule: ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS when read-only calls are included, else ENABLED."
+  value       = local.event_rule_state
+}
+
+output "cloudtrail_arn" {
+  description = "ARN of the trail the module created (null when create_trail is false)."
+  value       = try(aws_cloudtrail.this[0].arn, null)
+}
+
+output "cloudtrail_bucket_name" {
+  description = "Name of the trail's S3 bucket (null when create_trail is false)."
+  value       = try(aws_s3_bucket.trail[0].id, null)
+}
+
+output "dead_letter_queue_arn" {
+  description = "ARN of the SQS queue that keeps events that never reached Slack."
+  value       = aws_sqs_queue.dead_letter.arn
+}
+
+output "dead_letter_queue_url" {
+  description = "URL of the dead-letter queue."
+  value       = aws_sqs_queue.dead_letter.id
+}
+
+output "slack_webhook_ssm_parameter_name" {
+  description = "Name of the SSM parameter the function reads the webhook URL from."
+  value       = local.webhook_parameter_name
+}
+
+output "alarm_sns_topic_arn" {
+  description = "SNS topic that receives the failure alarms (null when create_alarms is false)."
+  value       = var.create_alarms ? local.alarm_topic_arn : null
+}

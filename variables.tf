@@ -1,0 +1,385 @@
+################################################################################
+# General
+################################################################################
+
+variable "name_prefix" {
+  description = "Prefix of every resource name (function, role, rule, queue, topic, trail, bucket)."
+  type        = string
+  default     = "root-activity-notifier"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9][a-zA-Z0-9-]{0,37}$", var.name_prefix))
+    error_message = "name_prefix must be 1 to 38 letters, digits or hyphens, starting with a letter or digit (resource names add up to 26 characters to it); got \"${var.name_prefix}\"."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource that takes tags."
+  type        = map(string)
+  default     = {}
+}
+
+################################################################################
+# Slack
+################################################################################
+
+variable "slack_webhook_url" {
+  description = "Slack incoming webhook URL (https://hooks.slack.com/...). The module stores it in an SSM SecureString; it never appears in the Lambda environment. Set this or slack_webhook_ssm_parameter_name, not both."
+  type        = string
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = var.slack_webhook_url == null || can(regex("^https://hooks\\.slack(-gov)?\\.com/[^\\s]+$", var.slack_webhook_url))
+    error_message = "slack_webhook_url must be a Slack incoming webhook URL starting with https://hooks.slack.com/ (the value is not repeated here because it is a secret)."
+  }
+}
+
+variable "slack_webhook_ssm_parameter_name" {
+  description = "Name of an existing SSM SecureString parameter holding the webhook URL, created outside Terraform so the URL never enters the state. Set this or slack_webhook_url, not both."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.slack_webhook_ssm_parameter_name == null || can(regex("^/?[a-zA-Z0-9_.-]+(/[a-zA-Z0-9_.-]+)*$", var.slack_webhook_ssm_parameter_name))
+    error_message = "slack_webhook_ssm_parameter_name must be an SSM parameter name such as /root-activity-notifier/slack-webhook-url; got \"${coalesce(var.slack_webhook_ssm_parameter_name, "null")}\"."
+  }
+}
+
+variable "slack_webhook_kms_key_arn" {
+  description = "KMS key ARN that encrypts the webhook parameter (the one the module creates, or the existing one). Null means the AWS managed key alias/aws/ssm."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.slack_webhook_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.slack_webhook_kms_key_arn))
+    error_message = "slack_webhook_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.slack_webhook_kms_key_arn, "null")}\"."
+  }
+}
+
+variable "slack_mention" {
+  description = "Mention added to critical alerts: \"here\", \"channel\", \"<!subteam^S0123ABCD>\" (a user group) or \"<@U0123ABCD>\" (a user). Empty for none."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = can(regex("^(|@?here|@?channel|<!here>|<!channel>|<!subteam\\^[A-Z0-9]{2,30}>|<@[UW][A-Z0-9]{2,30}>)$", var.slack_mention))
+    error_message = "slack_mention must be \"here\", \"channel\", \"<!subteam^S0123ABCD>\", \"<@U0123ABCD>\" or empty; got \"${var.slack_mention}\"."
+  }
+}
+
+variable "message_language" {
+  description = "Language of the Slack messages: \"en\" or \"ja\"."
+  type        = string
+  default     = "en"
+
+  validation {
+    condition     = contains(["en", "ja"], var.message_language)
+    error_message = "message_language must be \"en\" or \"ja\"; got \"${var.message_language}\"."
+  }
+}
+
+variable "message_time_zone" {
+  description = "IANA time zone of the readable time in messages, e.g. \"Asia/Tokyo\". Slack also shows each reader their own local time."
+  type        = string
+  default     = "UTC"
+
+  validation {
+    condition     = can(regex("^(UTC|[A-Z][A-Za-z_+-]+(/[A-Za-z0-9_+-]+){1,2})$", var.message_time_zone))
+    error_message = "message_time_zone must be an IANA time zone name such as \"UTC\", \"Asia/Tokyo\" or \"America/New_York\"; got \"${var.message_time_zone}\"."
+  }
+}
+
+variable "account_label" {
+  description = "Label shown after the account ID in messages, e.g. \"production\". Empty for none."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = length(var.account_label) <= 100
+    error_message = "account_label must be at most 100 characters; got ${length(var.account_label)}."
+  }
+}
+
+################################################################################
+# CloudTrail
+################################################################################
+
+variable "create_trail" {
+  description = "Create a multi-region CloudTrail trail and its S3 bucket. Set to false only if a logging trail already records management events (read and write) in every region: without one, EventBridge receives no CloudTrail events at all."
+  type        = bool
+  default     = true
+}
+
+variable "trail_kms_key_arn" {
+  description = "KMS key ARN that encrypts the trail's log files and bucket (SSE-KMS). Null means SSE-S3. The key policy must let CloudTrail use it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.trail_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.trail_kms_key_arn))
+    error_message = "trail_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.trail_kms_key_arn, "null")}\"."
+  }
+}
+
+variable "trail_bucket_log_expiration_days" {
+  description = "Days after which the trail's log files (and their noncurrent versions) are deleted from the bucket."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = var.trail_bucket_log_expiration_days >= 1 && floor(var.trail_bucket_log_expiration_days) == var.trail_bucket_log_expiration_days
+    error_message = "trail_bucket_log_expiration_days must be a whole number of days, at least 1; got ${var.trail_bucket_log_expiration_days}."
+  }
+}
+
+variable "trail_bucket_access_log_bucket" {
+  description = "Name of an existing bucket that receives S3 server access logs of the trail bucket. Null for none."
+  type        = string
+  default     = null
+}
+
+variable "trail_bucket_force_destroy" {
+  description = "Let `terraform destroy` delete the trail bucket even though it holds log files."
+  type        = bool
+  default     = false
+}
+
+################################################################################
+# EventBridge rule
+################################################################################
+
+variable "event_rule_mode" {
+  description = "\"all\": every root console sign-in and API call. \"login-only\": root console sign-ins (success and failure) only."
+  type        = string
+  default     = "all"
+
+  validation {
+    condition     = contains(["all", "login-only"], var.event_rule_mode)
+    error_message = "event_rule_mode must be \"all\" or \"login-only\"; got \"${var.event_rule_mode}\"."
+  }
+}
+
+variable "event_rule_include_read_only_events" {
+  description = "Also deliver read-only calls (ListAccessKeys, Describe...). A rule in the plain ENABLED state never receives them; this sets ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS."
+  type        = bool
+  default     = true
+}
+
+variable "event_rule_excluded_event_names" {
+  description = "CloudTrail event names never announced, e.g. [\"GetCallerIdentity\"]. Exclusion is by name only: never by invokedBy, since root console actions carry invokedBy signin.amazonaws.com."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for name in var.event_rule_excluded_event_names : can(regex("^[A-Za-z0-9]+$", name))])
+    error_message = "event_rule_excluded_event_names must hold CloudTrail event names such as \"GetCallerIdentity\"; got ${jsonencode(var.event_rule_excluded_event_names)}."
+  }
+
+  validation {
+    condition     = !contains(var.event_rule_excluded_event_names, "ConsoleLogin")
+    error_message = "event_rule_excluded_event_names must not contain \"ConsoleLogin\": root console sign-ins are what this module exists to announce."
+  }
+}
+
+variable "event_target_maximum_retry_attempts" {
+  description = "Times EventBridge retries delivering an event to the function before it goes to the dead-letter queue."
+  type        = number
+  default     = 185
+
+  validation {
+    condition     = var.event_target_maximum_retry_attempts >= 0 && var.event_target_maximum_retry_attempts <= 185
+    error_message = "event_target_maximum_retry_attempts must be from 0 to 185; got ${var.event_target_maximum_retry_attempts}."
+  }
+}
+
+variable "event_target_maximum_event_age" {
+  description = "Seconds EventBridge keeps retrying an event before it goes to the dead-letter queue."
+  type        = number
+  default     = 86400
+
+  validation {
+    condition     = var.event_target_maximum_event_age >= 60 && var.event_target_maximum_event_age <= 86400
+    error_message = "event_target_maximum_event_age must be from 60 to 86400 seconds; got ${var.event_target_maximum_event_age}."
+  }
+}
+
+################################################################################
+# Lambda
+################################################################################
+
+variable "lambda_package_path" {
+  description = "Path of a Lambda zip to deploy instead of the package shipped with the module (built by `make package`). Its handler must be root_activity_notifier.handler.lambda_handler."
+  type        = string
+  default     = null
+}
+
+variable "lambda_runtime" {
+  description = "Lambda runtime of the function."
+  type        = string
+  default     = "python3.13"
+
+  validation {
+    condition     = contains(["python3.10", "python3.11", "python3.12", "python3.13"], var.lambda_runtime)
+    error_message = "lambda_runtime must be one of python3.10, python3.11, python3.12, python3.13; got \"${var.lambda_runtime}\"."
+  }
+}
+
+variable "lambda_architecture" {
+  description = "Instruction set of the function: \"arm64\" or \"x86_64\"."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.lambda_architecture)
+    error_message = "lambda_architecture must be \"arm64\" or \"x86_64\"; got \"${var.lambda_architecture}\"."
+  }
+}
+
+variable "lambda_memory_size" {
+  description = "Memory of the function in MB."
+  type        = number
+  default     = 128
+
+  validation {
+    condition     = var.lambda_memory_size >= 128 && var.lambda_memory_size <= 10240
+    error_message = "lambda_memory_size must be from 128 to 10240 MB; got ${var.lambda_memory_size}."
+  }
+}
+
+variable "lambda_timeout" {
+  description = "Timeout of the function in seconds; delivery retries (Slack 429 and 5xx) stop one second before it."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.lambda_timeout >= 5 && var.lambda_timeout <= 900
+    error_message = "lambda_timeout must be from 5 to 900 seconds; got ${var.lambda_timeout}."
+  }
+}
+
+variable "lambda_reserved_concurrent_executions" {
+  description = "Reserved concurrency of the function. Null for unreserved. Slack accepts about one message per second per webhook."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.lambda_reserved_concurrent_executions == null || try(var.lambda_reserved_concurrent_executions >= 1, false)
+    error_message = "lambda_reserved_concurrent_executions must be null or at least 1 (0 would stop every alert); got ${coalesce(var.lambda_reserved_concurrent_executions, -1)}."
+  }
+}
+
+variable "lambda_tracing_mode" {
+  description = "X-Ray tracing of the function: null (off), \"PassThrough\" or \"Active\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.lambda_tracing_mode == null || contains(["PassThrough", "Active"], coalesce(var.lambda_tracing_mode, "-"))
+    error_message = "lambda_tracing_mode must be null, \"PassThrough\" or \"Active\"; got \"${coalesce(var.lambda_tracing_mode, "null")}\"."
+  }
+}
+
+variable "lambda_maximum_retry_attempts" {
+  description = "Times Lambda retries a failed asynchronous invocation (0 to 2) before the on-failure destination keeps the event."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.lambda_maximum_retry_attempts >= 0 && var.lambda_maximum_retry_attempts <= 2
+    error_message = "lambda_maximum_retry_attempts must be from 0 to 2; got ${var.lambda_maximum_retry_attempts}."
+  }
+}
+
+variable "lambda_log_retention_days" {
+  description = "Days the function's CloudWatch log group keeps its logs."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.lambda_log_retention_days)
+    error_message = "lambda_log_retention_days must be a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653); got ${var.lambda_log_retention_days}."
+  }
+}
+
+variable "lambda_log_kms_key_arn" {
+  description = "KMS key ARN that encrypts the function's log group. Null for CloudWatch Logs' default encryption."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.lambda_log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.lambda_log_kms_key_arn))
+    error_message = "lambda_log_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.lambda_log_kms_key_arn, "null")}\"."
+  }
+}
+
+variable "lambda_role_permissions_boundary" {
+  description = "ARN of a permissions boundary policy for the function's role. Null for none."
+  type        = string
+  default     = null
+}
+
+variable "lambda_role_path" {
+  description = "IAM path of the function's role."
+  type        = string
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/([\\x21-\\x7E]+/)?$", var.lambda_role_path))
+    error_message = "lambda_role_path must start and end with \"/\", e.g. \"/\" or \"/security/\"; got \"${var.lambda_role_path}\"."
+  }
+}
+
+################################################################################
+# Failure alarms
+################################################################################
+
+variable "create_alarms" {
+  description = "Create CloudWatch alarms on function errors, rule delivery failures and dead-letter queue depth."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_sns_topic_arn" {
+  description = "Existing SNS topic that receives the alarms. Null to let the module create one."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_sns_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:.+$", var.alarm_sns_topic_arn))
+    error_message = "alarm_sns_topic_arn must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME); got \"${coalesce(var.alarm_sns_topic_arn, "null")}\"."
+  }
+}
+
+variable "alarm_topic_kms_key_arn" {
+  description = "Customer managed KMS key ARN for the alarm topic the module creates. CloudWatch cannot publish to a topic encrypted with the AWS managed key alias/aws/sns, so null leaves the topic unencrypted."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_topic_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.alarm_topic_kms_key_arn))
+    error_message = "alarm_topic_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.alarm_topic_kms_key_arn, "null")}\"."
+  }
+}
+
+variable "alarm_email_addresses" {
+  description = "E-mail addresses subscribed to the alarm topic the module creates (each must confirm the subscription)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for address in var.alarm_email_addresses : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", address))])
+    error_message = "alarm_email_addresses must hold e-mail addresses; got ${jsonencode(var.alarm_email_addresses)}."
+  }
+}
+
+variable "dead_letter_queue_kms_key_arn" {
+  description = "KMS key ARN that encrypts the dead-letter queue. Null for SQS-managed encryption (SSE-SQS). A customer managed key must let events.amazonaws.com and lambda.amazonaws.com use it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.dead_letter_queue_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.dead_letter_queue_kms_key_arn))
+    error_message = "dead_letter_queue_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.dead_letter_queue_kms_key_arn, "null")}\"."
+  }
+}

@@ -1,0 +1,11 @@
+terraform {
+  required_version = ">= 1.5.0"
+
+  required_providers {
+    aws = {
+      source = "hashicorp/aws"
+      # 5.27.0 added the EventBridge rule `state` argument this module relies on.
+      version = ">= 5.27.0"
+    }
+  }
+}
