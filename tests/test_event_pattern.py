@@ -1,0 +1,87 @@
+"""The rule's event pattern, as Terraform renders it, against sample events (moto's EventBridge matcher)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from moto.events.models import EventPattern
+
+from conftest import NON_ROOT_SAMPLES, REPO, ROOT_SAMPLES, load_event
+
+SIGN_IN_SAMPLES = [name for name in ROOT_SAMPLES if name.startswith("root-console-sign-in")]
+
+
+@pytest.fixture(scope="module")
+def rendered_patterns(tmp_path_factory):
+    """Evaluate the module's patterns with `terraform console` in a copy of the root module."""
+    if shutil.which("terraform") is None:
+        pytest.skip("terraform is not installed")
+    workdir = tmp_path_factory.mktemp("module")
+    for path in REPO.glob("*.tf"):
+        shutil.copy(path, workdir)
+    shutil.copytree(REPO / "package", workdir / "package")
+    environment = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
+    config = REPO / "build" / "terraform.rc"
+    subprocess.run([str(REPO / "scripts" / "terraform-cli-config.sh"), str(config)], check=True)
+    environment["TF_CLI_CONFIG_FILE"] = str(config)
+    subprocess.run(
+        ["terraform", "init", "-backend=false", "-input=false", "-no-color"],
+        cwd=workdir,
+        env=environment,
+        check=True,
+        capture_output=True,
+    )
+
+    def render(*variables: str) -> dict:
+        arguments = ["-var", "slack_webhook_url=https://hooks.slack.com/services/T/B/X"]
+        for variable in variables:
+            arguments += ["-var", variable]
+        result = subprocess.run(
+            ["terraform", "console", "-no-color", *arguments],
+            input="jsonencode(local.event_patterns)\n",
+            cwd=workdir,
+            env=environment,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return json.loads(json.loads(result.stdout.strip().splitlines()[-1]))
+
+    return render
+
+
+def matches(pattern: dict, event: dict) -> bool:
+    return EventPattern.load(json.dumps(pattern)).matches_event(event)
+
+
+def test_all_mode_catches_every_root_sample_and_no_look_alike(rendered_patterns):
+    pattern = rendered_patterns()["all"]
+    for name in ROOT_SAMPLES:
+        assert matches(pattern, load_event(name)), name
+    for name in NON_ROOT_SAMPLES:
+        assert not matches(pattern, load_event(name)), name
+
+
+def test_login_only_mode_catches_root_sign_ins_only(rendered_patterns):
+    pattern = rendered_patterns()["login-only"]
+    for name in ROOT_SAMPLES:
+        assert matches(pattern, load_event(name)) == (name in SIGN_IN_SAMPLES), name
+    for name in NON_ROOT_SAMPLES:
+        assert not matches(pattern, load_event(name)), name
+
+
+def test_excluded_names_are_dropped_but_console_actions_are_not(rendered_patterns):
+    pattern = rendered_patterns('event_rule_excluded_event_names=["ListAccessKeys"]')["all"]
+    assert not matches(pattern, load_event("root-read-only-call.json"))
+    # a root action in the console (invokedBy signin.amazonaws.com) still matches
+    assert matches(pattern, load_event("root-api-call-from-console.json"))
+    assert matches(pattern, load_event("root-console-sign-in-without-mfa.json"))
+
+
+def test_samples_exist():
+    assert SIGN_IN_SAMPLES and Path(REPO / "package" / "root_activity_notifier.zip").exists()
