@@ -12,8 +12,7 @@ export TF_IN_AUTOMATION := 1
 export CHECKPOINT_DISABLE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-PHONY_EXTRA := docs docs-check
-.PHONY: $(PHONY_EXTRA) test lint unit cli-compat bench package package-check terraform-checks terraform-test checkov clean
+.PHONY: test lint docs docs-check unit cli-compat bench package package-check terraform-checks terraform-test checkov clean
 
 TF_DIRS := . examples/single-account examples/login-only
 
