@@ -19,6 +19,7 @@ from . import __version__
 from .classify import classify
 from .config import (
     ACCOUNT_LABEL_VARIABLE,
+    DEFAULT_WEBHOOK_CACHE_SECONDS,
     LANGUAGE_VARIABLE,
     MENTION_VARIABLE,
     TIME_ZONE_VARIABLE,
@@ -98,7 +99,12 @@ def main(
         print(f"root-activity-notifier: {error}", file=stderr)
         return EXIT_BAD_INPUT
     try:
-        notify(records, options, lambda: webhook_url(source, max_age_seconds=0), Deadline.after(arguments.timeout))
+        notify(
+            records,
+            options,
+            lambda: webhook_url(source, DEFAULT_WEBHOOK_CACHE_SECONDS),
+            Deadline.after(arguments.timeout),
+        )
     except (NotificationFailed, ConfigurationError, WebhookUnavailable) as error:
         print(f"root-activity-notifier: {error}", file=stderr)
         return EXIT_DELIVERY_FAILED
