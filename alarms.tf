@@ -61,54 +61,46 @@ resource "aws_sns_topic_subscription" "alarm_email" {
   endpoint  = each.value
 }
 
-resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
-  count = var.create_alarms ? 1 : 0
-
-  alarm_name          = "${var.name_prefix}-lambda-errors"
-  alarm_description   = "The root activity notifier failed: a root event may not have reached Slack. Its log group says why; the event is retried and then kept in ${aws_sqs_queue.dead_letter.name}."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = aws_lambda_function.notifier.function_name }
-  statistic           = "Sum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [local.alarm_topic_arn]
-  ok_actions          = [local.alarm_topic_arn]
-  tags                = var.tags
+locals {
+  # Each alarm fires on the first sign that a root event may not have reached Slack.
+  failure_alarms = {
+    lambda-errors = {
+      description = "The root activity notifier failed: a root event may not have reached Slack. Its log group says why; the event is retried and then kept in ${aws_sqs_queue.dead_letter.name}."
+      namespace   = "AWS/Lambda"
+      metric_name = "Errors"
+      dimensions  = { FunctionName = aws_lambda_function.notifier.function_name }
+      statistic   = "Sum"
+      period      = 60
+    }
+    rule-failed-invocations = {
+      description = "EventBridge could not invoke the root activity notifier; the events are retried, then kept in ${aws_sqs_queue.dead_letter.name}."
+      namespace   = "AWS/Events"
+      metric_name = "FailedInvocations"
+      dimensions  = { RuleName = aws_cloudwatch_event_rule.root_activity.name }
+      statistic   = "Sum"
+      period      = 60
+    }
+    dead-letter-queue = {
+      description = "Root events that never reached Slack are waiting in ${aws_sqs_queue.dead_letter.name}. Read them, then replay each with `root-activity-notifier send`."
+      namespace   = "AWS/SQS"
+      metric_name = "ApproximateNumberOfMessagesVisible"
+      dimensions  = { QueueName = aws_sqs_queue.dead_letter.name }
+      statistic   = "Maximum"
+      period      = 300
+    }
+  }
 }
 
-resource "aws_cloudwatch_metric_alarm" "rule_failed_invocations" {
-  count = var.create_alarms ? 1 : 0
+resource "aws_cloudwatch_metric_alarm" "failure" {
+  for_each = var.create_alarms ? local.failure_alarms : {}
 
-  alarm_name          = "${var.name_prefix}-rule-failed-invocations"
-  alarm_description   = "EventBridge could not invoke the root activity notifier; the events are retried, then kept in ${aws_sqs_queue.dead_letter.name}."
-  namespace           = "AWS/Events"
-  metric_name         = "FailedInvocations"
-  dimensions          = { RuleName = aws_cloudwatch_event_rule.root_activity.name }
-  statistic           = "Sum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [local.alarm_topic_arn]
-  ok_actions          = [local.alarm_topic_arn]
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "dead_letter_queue" {
-  count = var.create_alarms ? 1 : 0
-
-  alarm_name          = "${var.name_prefix}-dead-letter-queue"
-  alarm_description   = "Root events that never reached Slack are waiting in ${aws_sqs_queue.dead_letter.name}. Read them, then replay each with `root-activity-notifier send`."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.dead_letter.name }
-  statistic           = "Maximum"
-  period              = 300
+  alarm_name          = "${var.name_prefix}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric_name
+  dimensions          = each.value.dimensions
+  statistic           = each.value.statistic
+  period              = each.value.period
   evaluation_periods  = 1
   threshold           = 0
   comparison_operator = "GreaterThanThreshold"

@@ -16,17 +16,6 @@ REPO = Path(__file__).resolve().parents[1]
 BEGIN, END = "<!-- BEGIN_TF_DOCS -->", "<!-- END_TF_DOCS -->"
 
 
-def _unquote(value):
-    """python-hcl2 keeps the quotes of string literals; drop them for display."""
-    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
-        return value[1:-1]
-    if isinstance(value, list):
-        return [_unquote(item) for item in value]
-    if isinstance(value, dict):
-        return {_unquote(key): _unquote(item) for key, item in value.items()}
-    return value
-
-
 def _attribute(body: dict, key: str):
     """This python-hcl2 wraps each attribute value in a one-element list."""
     value = body[key]
@@ -51,7 +40,6 @@ def tables() -> str:
     lines = ["### Inputs", "", "| Name | Description | Type | Default |", "|---|---|---|---|"]
     for block in variables:
         ((name, body),) = block.items()
-        name, body = _unquote(name), _unquote(body)
         if "default" in body:
             default = _attribute(body, "default")
             shown = "`null`" if default is None else f"`{json.dumps(default, ensure_ascii=False)}`"
@@ -62,7 +50,7 @@ def tables() -> str:
     lines += ["", "### Outputs", "", "| Name | Description |", "|---|---|"]
     for block in outputs:
         ((name, body),) = block.items()
-        lines.append(f"| `{_unquote(name)}` | {_cell(_text(_attribute(_unquote(body), 'description')))} |")
+        lines.append(f"| `{name}` | {_cell(_text(_attribute(body, 'description')))} |")
     return "\n".join(lines)
 
 

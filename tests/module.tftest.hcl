@@ -1,40 +1,7 @@
 # Plan and apply the module against a mocked AWS provider: wiring, switches and validations.
 
 mock_provider "aws" {
-  # Policy documents are checked by their statements in the runs; the JSON only has to be valid.
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::123456789012:role/root-activity-notifier" }
-  }
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "ap-northeast-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_resource "aws_cloudwatch_event_rule" {
-    defaults = { arn = "arn:aws:events:ap-northeast-1:123456789012:rule/root-activity-notifier" }
-  }
-  mock_resource "aws_sqs_queue" {
-    defaults = { arn = "arn:aws:sqs:ap-northeast-1:123456789012:root-activity-notifier-dlq" }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/lambda/root-activity-notifier" }
-  }
-  mock_resource "aws_lambda_function" {
-    defaults = { arn = "arn:aws:lambda:ap-northeast-1:123456789012:function:root-activity-notifier" }
-  }
-  mock_resource "aws_sns_topic" {
-    defaults = { arn = "arn:aws:sns:ap-northeast-1:123456789012:root-activity-notifier-alarms" }
-  }
-  mock_resource "aws_s3_bucket" {
-    defaults = { arn = "arn:aws:s3:::root-activity-notifier-trail-123456789012-ap-northeast-1" }
-  }
+  source = "./tests/mocks"
 }
 
 variables {
@@ -126,7 +93,7 @@ run "defaults_watch_every_root_call_including_read_only" {
     error_message = "The trail bucket must block public access and enforce bucket ownership."
   }
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.lambda_errors) == 1 && length(aws_cloudwatch_metric_alarm.dead_letter_queue) == 1 && aws_cloudwatch_metric_alarm.dead_letter_queue[0].alarm_actions == toset([aws_sns_topic.alarms[0].arn])
+    condition     = keys(aws_cloudwatch_metric_alarm.failure) == ["dead-letter-queue", "lambda-errors", "rule-failed-invocations"] && aws_cloudwatch_metric_alarm.failure["dead-letter-queue"].alarm_actions == toset([aws_sns_topic.alarms[0].arn])
     error_message = "Failure alarms must notify the module's topic."
   }
   assert {
@@ -216,7 +183,7 @@ run "switches_off_create_nothing" {
   }
 
   assert {
-    condition     = length(aws_cloudtrail.this) + length(aws_s3_bucket.trail) + length(aws_sns_topic.alarms) + length(aws_cloudwatch_metric_alarm.lambda_errors) + length(aws_cloudwatch_metric_alarm.dead_letter_queue) + length(aws_cloudwatch_metric_alarm.rule_failed_invocations) == 0
+    condition     = length(aws_cloudtrail.this) + length(aws_s3_bucket.trail) + length(aws_sns_topic.alarms) + length(aws_cloudwatch_metric_alarm.failure) == 0
     error_message = "Switched-off parts must create nothing."
   }
 }
@@ -234,7 +201,7 @@ run "existing_alarm_topic_and_email" {
     error_message = "An existing topic means no topic and no subscriptions from the module."
   }
   assert {
-    condition     = aws_cloudwatch_metric_alarm.lambda_errors[0].alarm_actions == toset(["arn:aws:sns:ap-northeast-1:123456789012:security-alerts"])
+    condition     = aws_cloudwatch_metric_alarm.failure["lambda-errors"].alarm_actions == toset(["arn:aws:sns:ap-northeast-1:123456789012:security-alerts"])
     error_message = "Alarms must go to the given topic."
   }
 }

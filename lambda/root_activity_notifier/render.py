@@ -52,7 +52,9 @@ def render_message(record: ActivityRecord, classification: Classification, optio
     """The webhook payload: Block Kit blocks plus a top-level ``text`` for notifications."""
     words = WORDING[options.language]
     headline = _headline(record, classification, words)
-    when_text = format_time(record.event_time, options.time_zone) if record.event_time else words.unknown
+    # Computed once: the fields, the summary and the notification text all show them.
+    local_time = format_time(record.event_time, options.time_zone) if record.event_time else ""
+    account = account_display(record, options)
     mention = options.mention if classification.severity is Severity.CRITICAL else ""
 
     blocks: list[dict[str, Any]] = [
@@ -64,8 +66,8 @@ def render_message(record: ActivityRecord, classification: Classification, optio
                 "emoji": True,
             },
         },
-        _section_text(_summary_line(record, classification, words, options, mention)),
-        {"type": "section", "fields": _fields(record, classification, words, options)},
+        _section_text(_summary_line(record, classification, words, account, mention)),
+        {"type": "section", "fields": _fields(record, classification, words, account, local_time)},
     ]
     details = _details(record, words)
     if details:
@@ -74,7 +76,12 @@ def render_message(record: ActivityRecord, classification: Classification, optio
 
     return {
         "text": _notification_text(
-            record, classification, headline=headline, when_text=when_text, mention=mention, options=options
+            record,
+            classification,
+            headline=headline,
+            account=account,
+            when=local_time or words.unknown,
+            mention=mention,
         ),
         "blocks": blocks[:MAX_BLOCKS],
         "unfurl_links": False,
@@ -124,10 +131,9 @@ def _headline(record: ActivityRecord, classification: Classification, words: Wor
 
 
 def _summary_line(
-    record: ActivityRecord, classification: Classification, words: Wording, options: RenderOptions, mention: str
+    record: ActivityRecord, classification: Classification, words: Wording, account: str, mention: str
 ) -> str:
     parts = [f"*{escape(words.severities[classification.severity])}*"]
-    account = account_display(record, options)
     if account:
         parts.append(f"{escape(words.in_account)} *{account}*")
     if record.invoked_by == CONSOLE_ACTION_INVOKER and not record.is_console_sign_in:
@@ -137,15 +143,13 @@ def _summary_line(
 
 
 def _fields(
-    record: ActivityRecord, classification: Classification, words: Wording, options: RenderOptions
+    record: ActivityRecord, classification: Classification, words: Wording, account: str, local_time: str
 ) -> list[dict[str, Any]]:
-    when = words.unknown
-    if record.event_time:
-        when = slack_date(record.event_time, format_time(record.event_time, options.time_zone))
+    when = slack_date(record.event_time, local_time) if record.event_time else words.unknown
 
     pairs: list[tuple[str, str]] = [
         (words.event, f"`{escape_within(record.event_name, VALUE_LIMIT)}`" if record.event_name else words.unknown),
-        (words.account, account_display(record, options) or words.unknown),
+        (words.account, account or words.unknown),
         (words.when, when),
         (words.source_ip, escape_within(record.source_ip, VALUE_LIMIT) or words.unknown),
         (words.region, escape_within(record.region, VALUE_LIMIT) or words.unknown),
@@ -198,18 +202,17 @@ def _notification_text(
     classification: Classification,
     *,
     headline: str,
-    when_text: str,
+    account: str,
+    when: str,
     mention: str,
-    options: RenderOptions,
 ) -> str:
     parts = [f"{SEVERITY_EMOJI[classification.severity]} {escape_within(headline, HEADER_LIMIT)}"]
-    account = account_display(record, options)
     if account:
         parts.append(account)
     for value in (record.region, record.source_ip):
         if value:
             parts.append(escape_within(value, 100))
-    parts.append(escape(when_text))
+    parts.append(escape(when))
     text = " | ".join(parts)
     if mention:
         text = f"{mention} {text}"
