@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +67,25 @@ def assert_valid_slack_message(payload: dict[str, Any]) -> None:
             assert len(block.get("fields", [])) <= 10
         if block["type"] == "context":
             assert len(block["elements"]) <= 10
+
+
+@pytest.fixture(scope="session")
+def terraform_module(tmp_path_factory):
+    """A copy of the root module, initialised with the project's CLI config: (directory, environment)."""
+    if shutil.which("terraform") is None:
+        pytest.skip("terraform is not installed")
+    workdir = tmp_path_factory.mktemp("module")
+    for path in REPO.glob("*.tf"):
+        shutil.copy(path, workdir)
+    shutil.copytree(REPO / "package", workdir / "package")
+    config = REPO / "build" / "terraform.rc"
+    subprocess.run([str(REPO / "scripts" / "terraform-cli-config.sh"), str(config)], check=True)
+    environment = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "TF_CLI_CONFIG_FILE": str(config)}
+    subprocess.run(
+        ["terraform", "init", "-backend=false", "-input=false", "-no-color"],
+        cwd=workdir,
+        env=environment,
+        check=True,
+        capture_output=True,
+    )
+    return workdir, environment

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,25 +15,9 @@ SIGN_IN_SAMPLES = [name for name in ROOT_SAMPLES if name.startswith("root-consol
 
 
 @pytest.fixture(scope="module")
-def rendered_patterns(tmp_path_factory):
-    """Evaluate the module's patterns with `terraform console` in a copy of the root module."""
-    if shutil.which("terraform") is None:
-        pytest.skip("terraform is not installed")
-    workdir = tmp_path_factory.mktemp("module")
-    for path in REPO.glob("*.tf"):
-        shutil.copy(path, workdir)
-    shutil.copytree(REPO / "package", workdir / "package")
-    environment = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
-    config = REPO / "build" / "terraform.rc"
-    subprocess.run([str(REPO / "scripts" / "terraform-cli-config.sh"), str(config)], check=True)
-    environment["TF_CLI_CONFIG_FILE"] = str(config)
-    subprocess.run(
-        ["terraform", "init", "-backend=false", "-input=false", "-no-color"],
-        cwd=workdir,
-        env=environment,
-        check=True,
-        capture_output=True,
-    )
+def rendered_patterns(terraform_module):
+    """Evaluate the module's patterns with `terraform console` in an initialised copy of the root module."""
+    workdir, environment = terraform_module
 
     def render(*variables: str) -> dict:
         arguments = ["-var", "slack_webhook_url=https://hooks.slack.com/services/T/B/X"]

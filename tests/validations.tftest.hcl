@@ -82,7 +82,7 @@ run "rejects_bad_account_label" {
   command = plan
 
   variables {
-    account_label = join("", [for i in range(101) : "x"])
+    account_label = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
   }
 
   expect_failures = [var.account_label]
@@ -123,6 +123,16 @@ run "rejects_bad_event_rule_excluded_event_names" {
 
   variables {
     event_rule_excluded_event_names = ["ConsoleLogin"]
+  }
+
+  expect_failures = [var.event_rule_excluded_event_names]
+}
+
+run "rejects_bad_event_rule_excluded_event_names_characters" {
+  command = plan
+
+  variables {
+    event_rule_excluded_event_names = ["Get Caller Identity"]
   }
 
   expect_failures = [var.event_rule_excluded_event_names]
