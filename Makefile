@@ -12,12 +12,16 @@ export TF_IN_AUTOMATION := 1
 export CHECKPOINT_DISABLE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: test lint docs docs-check unit cli-compat bench package package-check terraform-checks terraform-test checkov clean
+.PHONY: test demo integration lint docs docs-check unit cli-compat bench package package-check terraform-checks terraform-test checkov clean
 
 TF_DIRS := . examples/single-account examples/login-only
 
 ## test: everything CI runs
-test: lint package-check docs-check unit cli-compat terraform-checks terraform-test checkov
+test: lint package-check docs-check unit cli-compat terraform-checks terraform-test checkov integration
+
+## demo: terraform apply of examples/single-account against a local AWS emulator, root events to a local Slack
+demo: $(STAMP) $(TF_CLI_CONFIG_FILE)
+	$(BIN)/python scripts/demo.py
 
 $(STAMP): requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +40,10 @@ lint: $(STAMP)
 ## unit: pytest (handler unit tests, delivery against loopback, SSM via moto, hypothesis)
 unit: $(STAMP)
 	$(BIN)/pytest -m "not integration" -q
+
+## integration: each example applied to moto's server, checked, driven with events, destroyed (slow)
+integration: $(STAMP) $(TF_CLI_CONFIG_FILE)
+	$(BIN)/pytest -m integration -q
 
 ## cli-compat: the handler is standard library only; render every sample on each Python here (3.10+)
 cli-compat:

@@ -35,12 +35,11 @@ resource "aws_lambda_function" "notifier" {
     }
   }
 
-  logging_config {
-    log_format = "Text"
-    log_group  = aws_cloudwatch_log_group.notifier.name
-  }
-
   tags = var.tags
+
+  # Lambda writes to /aws/lambda/<function name>: the group (with its retention) and the right to
+  # write there must exist before the first invocation.
+  depends_on = [aws_cloudwatch_log_group.notifier, aws_iam_role_policy.notifier]
 
   lifecycle {
     precondition {

@@ -87,7 +87,10 @@ resource "aws_s3_bucket_lifecycle_configuration" "trail" {
   rule {
     id     = "expire-trail-logs"
     status = "Enabled"
-    filter {}
+    # Every object; spelled as an empty prefix, which is how S3 reports it back.
+    filter {
+      prefix = ""
+    }
     expiration {
       days = var.trail_bucket_log_expiration_days
     }

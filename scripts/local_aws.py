@@ -1,0 +1,288 @@
+"""The whole pipeline on one machine: moto as AWS, an example applied to it, the deployed package run.
+
+Shared by `make demo` (scripts/demo.py) and the integration tests (tests/test_integration.py).
+
+* LocalAws: moto's server, in this process, on a free port of 127.0.0.1.
+* ExampleDeployment: a temporary copy of the module and one example, with a provider override that
+  points every service at moto (nothing in examples/ changes), applied, planned and destroyed.
+* deployed_rule / rule_delivers: the rule as moto stores it, and whether it would deliver an event:
+  moto's EventBridge pattern matcher, plus the rule state (a plain ENABLED rule never receives
+  read-only management events). PutEvents cannot be used: moto fails it outright when a matching
+  rule targets a Lambda function, since it cannot run Lambda without Docker.
+* DeployedFunction: the exact zip Terraform uploaded (read back from moto and checked against the
+  CodeSha256 Lambda reports), run in this process with the function's own environment and timeout,
+  against moto's SSM.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import importlib
+import io
+import json
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = "root_activity_notifier"
+ACCOUNT_ID = "123456789012"  # moto's default account
+SERVICES = ("cloudtrail", "cloudwatch", "events", "iam", "lambda", "logs", "s3", "sns", "sqs", "ssm", "sts")
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
+READ_ONLY_STATE = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LocalAws:
+    """moto's server on 127.0.0.1; stopped on exit, whatever happened."""
+
+    def __init__(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per AWS call drowns the output
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+
+    def __enter__(self) -> LocalAws:
+        self._server.start()
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self._server.stop()
+
+    def client(self, service: str, region: str) -> Any:
+        import boto3
+
+        return boto3.client(
+            service,
+            region_name=region,
+            endpoint_url=self.endpoint,
+            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
+
+    def provider_override(self, module_arguments: dict[str, str] | None = None) -> str:
+        """A `*_override.tf` that sends the example's provider to moto (and optionally adjusts the module call)."""
+        endpoints = "\n".join(f'    {service} = "{self.endpoint}"' for service in SERVICES)
+        text = f"""provider "aws" {{
+  access_key                  = "testing"
+  secret_key                  = "testing"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_requesting_account_id  = true
+  s3_use_path_style           = true
+  endpoints {{
+{endpoints}
+  }}
+}}
+"""
+        if module_arguments:
+            arguments = "\n".join(f"  {name} = {value}" for name, value in module_arguments.items())
+            text += f'\nmodule "root_activity_notifier" {{\n{arguments}\n}}\n'
+        return text
+
+
+class TerraformError(RuntimeError):
+    pass
+
+
+class ExampleDeployment:
+    """examples/<name> applied to LocalAws from a temporary copy of the repository."""
+
+    def __init__(
+        self,
+        aws: LocalAws,
+        example: str,
+        variables: dict[str, str],
+        module_arguments: dict[str, str] | None = None,
+    ) -> None:
+        self.aws, self.example, self.variables = aws, example, variables
+        self._root = Path(tempfile.mkdtemp(prefix=f"{example}-"))
+        for path in REPO.glob("*.tf"):
+            shutil.copy(path, self._root)
+        shutil.copytree(REPO / "package", self._root / "package")
+        self.directory = self._root / "examples" / example
+        shutil.copytree(
+            REPO / "examples" / example,
+            self.directory,
+            ignore=shutil.ignore_patterns(".terraform*", "terraform.tfstate*", "terraform.tfvars"),
+        )
+        (self.directory / "local_override.tf").write_text(aws.provider_override(module_arguments))
+        self.applied = False
+
+    def _environment(self) -> dict[str, str]:
+        config = REPO / "build" / "terraform.rc"
+        if not config.exists():
+            subprocess.run([str(REPO / "scripts" / "terraform-cli-config.sh"), str(config)], check=True)
+        return {
+            **os.environ,
+            **CREDENTIALS,
+            "TF_CLI_CONFIG_FILE": str(config),
+            "TF_IN_AUTOMATION": "1",
+            "CHECKPOINT_DISABLE": "1",
+            "TF_INPUT": "0",
+        }
+
+    def terraform(self, *arguments: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        variables = [f"-var={name}={value}" for name, value in self.variables.items()]
+        takes_variables = arguments[0] in ("apply", "plan", "destroy")
+        command = ["terraform", *arguments, "-no-color", *(variables if takes_variables else [])]
+        result = subprocess.run(
+            command, cwd=self.directory, env=self._environment(), capture_output=True, text=True, check=False
+        )
+        if check and result.returncode != 0:
+            raise TerraformError(
+                f"terraform {arguments[0]} failed in {self.example}:\n{result.stdout}\n{result.stderr}"
+            )
+        return result
+
+    def apply(self) -> dict[str, Any]:
+        self.terraform("init", "-input=false")
+        self.applied = True  # from here on, destroy() has something to clean up even if apply fails half-way
+        self.terraform("apply", "-auto-approve", "-input=false")
+        return self.outputs()
+
+    def outputs(self) -> dict[str, Any]:
+        raw = json.loads(self.terraform("output", "-json").stdout)
+        return {name: value["value"] for name, value in raw.items()}
+
+    def plan_is_empty(self) -> tuple[bool, str]:
+        result = self.terraform("plan", "-detailed-exitcode", "-input=false", check=False)
+        if result.returncode == 1:
+            raise TerraformError(f"terraform plan failed in {self.example}:\n{result.stderr}")
+        return result.returncode == 0, result.stdout
+
+    def destroy(self) -> None:
+        """terraform destroy; raises unless Terraform's state is empty afterwards."""
+        try:
+            if self.applied:
+                self.terraform("destroy", "-auto-approve", "-input=false")
+                self.applied = False
+                left = self.terraform("state", "list").stdout.split()
+                if left:
+                    raise TerraformError(f"resources left in the state of {self.example} after destroy: {left}")
+        finally:
+            shutil.rmtree(self._root, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class DeployedRule:
+    name: str
+    pattern: dict[str, Any]
+    state: str
+
+
+def deployed_rule(aws: LocalAws, region: str, name: str) -> DeployedRule:
+    described = aws.client("events", region).describe_rule(Name=name)
+    return DeployedRule(name=name, pattern=json.loads(described["EventPattern"]), state=described["State"])
+
+
+def rule_delivers(rule: DeployedRule, event: dict[str, Any]) -> bool:
+    """Would EventBridge deliver ``event`` to this rule's targets?"""
+    from moto.events.models import EventPattern
+
+    if rule.state not in ("ENABLED", READ_ONLY_STATE):
+        return False
+    detail = event.get("detail") if isinstance(event.get("detail"), dict) else {}
+    if detail.get("readOnly") is True and detail.get("eventType") == "AwsApiCall" and rule.state != READ_ONLY_STATE:
+        return False
+    return EventPattern.load(json.dumps(rule.pattern)).matches_event(event)
+
+
+class FakeLambdaContext:
+    def __init__(self, timeout_seconds: float) -> None:
+        self._timeout_ms = int(timeout_seconds * 1000)
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self._timeout_ms
+
+
+class DeployedFunction:
+    """The deployed package, unpacked and importable, with the function's configuration."""
+
+    def __init__(self, aws: LocalAws, region: str, name: str) -> None:
+        from moto.awslambda.models import lambda_backends
+
+        self.aws, self.region, self.name = aws, region, name
+        configuration = aws.client("lambda", region).get_function(FunctionName=name)["Configuration"]
+        self.configuration = configuration
+        self.code = lambda_backends[ACCOUNT_ID][region].get_function(name).code_bytes
+        digest = base64.b64encode(hashlib.sha256(self.code).digest()).decode()
+        if digest != configuration["CodeSha256"]:
+            raise RuntimeError(f"the code read back from moto does not match {name}'s CodeSha256")
+        self.environment = configuration.get("Environment", {}).get("Variables", {})
+        self._directory = Path(tempfile.mkdtemp(prefix="deployed-package-"))
+        with zipfile.ZipFile(io.BytesIO(self.code)) as archive:
+            archive.extractall(self._directory)
+
+    def close(self) -> None:
+        shutil.rmtree(self._directory, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def handler(self) -> Iterator[Any]:
+        """``lambda_handler`` of the deployed package, with the function's environment set.
+
+        The project's own copy of the package (if imported) is set aside meanwhile, so what runs is
+        exactly what was deployed; the deployed modules (and their webhook cache) live as long as
+        this context, like a warm Lambda container.
+        """
+        environment = {
+            **self.environment,
+            **CREDENTIALS,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_REGION": self.region,
+            "AWS_ENDPOINT_URL": self.aws.endpoint,
+            "AWS_LAMBDA_FUNCTION_NAME": self.name,
+        }
+        set_aside = {key: module for key, module in sys.modules.items() if key.split(".")[0] == PACKAGE}
+        saved_environment = {key: os.environ.get(key) for key in environment}
+        for key in set_aside:
+            del sys.modules[key]
+        sys.path.insert(0, str(self._directory))
+        os.environ.update(environment)
+        try:
+            module = importlib.import_module(f"{PACKAGE}.handler")
+            if not Path(module.__file__).is_relative_to(self._directory):
+                raise RuntimeError(f"imported {module.__file__}, not the deployed package")
+            context = FakeLambdaContext(self.configuration["Timeout"])
+            yield lambda event, timeout=None: module.lambda_handler(
+                event, FakeLambdaContext(timeout) if timeout is not None else context
+            )
+        finally:
+            sys.path.remove(str(self._directory))
+            for key in [key for key in sys.modules if key.split(".")[0] == PACKAGE]:
+                del sys.modules[key]
+            sys.modules.update(set_aside)
+            for key, value in saved_environment.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+def load_sample(name: str) -> dict[str, Any]:
+    return json.loads((REPO / "examples" / "events" / name).read_text(encoding="utf-8"))
+
+
+def sample_names() -> list[str]:
+    """The EventBridge-shaped samples (what a rule can see), root ones first."""
+    names = [path.name for path in sorted((REPO / "examples" / "events").glob("*.json"))]
+    shaped = [name for name in names if "detail-type" in load_sample(name)]
+    return sorted(shaped, key=lambda name: (not name.startswith("root-"), name))

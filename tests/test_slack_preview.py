@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from slack_preview import mrkdwn_to_html, mrkdwn_to_plain, to_html, to_terminal
+
+from conftest import load_event
+from root_activity_notifier.classify import classify
+from root_activity_notifier.events import parse_input
+from root_activity_notifier.render import RenderOptions, render_message
+
+
+def payload(name="root-console-sign-in-without-mfa.json", **changes):
+    event = load_event(name)
+    event["detail"].update(changes)
+    (record,) = parse_input(event)
+    return render_message(record, classify(record), RenderOptions(mention="<!here>"))
+
+
+def test_plain_text_reads_tokens_like_slack():
+    assert mrkdwn_to_plain("<!date^1535559874^{date_num}|2018-08-29 16:24:34 UTC>") == "2018-08-29 16:24:34 UTC"
+    assert mrkdwn_to_plain("<!here> *Critical* a &amp; b &lt;c&gt;") == "@here Critical a & b <c>"
+    assert mrkdwn_to_plain("<https://example.com/x|Open>") == "Open (https://example.com/x)"
+    assert mrkdwn_to_plain("`ConsoleLogin`") == "ConsoleLogin"
+
+
+def test_terminal_rendering_shows_what_the_reader_sees():
+    text = to_terminal(payload())
+    assert text.splitlines()[0] == ":rotating_light: Root user signed in to the console without MFA"
+    assert "Source IP" in text and "192.0.2.0" in text
+    assert "[notification] @here :rotating_light:" in text
+
+
+def test_html_preview_cannot_be_injected_by_event_text():
+    page = to_html([payload(userAgent="<script>alert(1)</script>", eventName="<img src=x onerror=alert(1)>")])
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "1 message(s)" in page
+
+
+def test_html_links_and_emphasis():
+    assert mrkdwn_to_html("*bold* `code` <https://a.example/|link>") == (
+        '<b>bold</b> <code>code</code> <a href="https://a.example/">link</a>'
+    )
