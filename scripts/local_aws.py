@@ -29,6 +29,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import urllib.request
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -62,10 +63,21 @@ class LocalAws:
 
     def __enter__(self) -> LocalAws:
         self._server.start()
+        self.reset()
         return self
 
     def __exit__(self, *_: Any) -> None:
-        self._server.stop()
+        try:
+            self.reset()
+        finally:
+            self._server.stop()
+
+    def reset(self) -> None:
+        """Empty every emulated service: moto keeps its state per process, not per server."""
+        reset_url = f"{self.endpoint}/moto-api/reset"  # the emulator on 127.0.0.1
+        request = urllib.request.Request(reset_url, method="POST", data=b"")  # noqa: S310
+        with urllib.request.urlopen(request, timeout=10):  # noqa: S310 - loopback only
+            pass
 
     def client(self, service: str, region: str) -> Any:
         import boto3
