@@ -14,7 +14,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: test demo integration lint docs docs-check unit cli-compat bench package package-check terraform-checks terraform-test checkov clean
 
-TF_DIRS := . examples/single-account examples/login-only
+TF_DIRS := . modules/region-forwarder examples/single-account examples/login-only
 
 ## test: everything CI runs
 test: lint package-check docs-check unit cli-compat terraform-checks terraform-test checkov integration
@@ -72,7 +72,7 @@ package-check:
 	cmp -s $(BUILD)/rebuilt.zip package/root_activity_notifier.zip || { \
 	  echo "package/root_activity_notifier.zip is stale: run 'make package' and commit it" >&2; exit 1; }
 
-## terraform-checks: fmt, then init and validate the module and every example
+## terraform-checks: fmt, then init and validate the module, its submodule and every example
 terraform-checks: $(TF_CLI_CONFIG_FILE)
 	terraform fmt -check -recursive
 	for dir in $(TF_DIRS); do \

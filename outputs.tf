@@ -67,3 +67,25 @@ output "alarm_sns_topic_arn" {
   description = "SNS topic that receives the failure alarms (null when create_alarms is false)."
   value       = var.create_alarms ? local.alarm_topic_arn : null
 }
+
+output "home_event_bus_arn" {
+  description = "ARN of the default event bus of the region the notifier lives in."
+  value       = local.home_event_bus_arn
+}
+
+output "forwarder_role_arn" {
+  description = "Role the forwarders in other regions use to put events on the home bus."
+  value       = local.forwarder_role_arn
+}
+
+output "forwarder_settings" {
+  description = "Everything modules/region-forwarder needs: pass it as that module's `home`."
+  value = {
+    region           = local.region
+    event_bus_arn    = local.home_event_bus_arn
+    role_arn         = local.forwarder_role_arn
+    event_pattern    = local.event_pattern
+    event_rule_state = local.event_rule_state
+    name_prefix      = var.name_prefix
+  }
+}

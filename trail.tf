@@ -87,10 +87,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "trail" {
   rule {
     id     = "expire-trail-logs"
     status = "Enabled"
-    # Every object; spelled as an empty prefix, which is how S3 reports it back.
-    filter {
-      prefix = ""
-    }
+    filter {}
     expiration {
       days = var.trail_bucket_log_expiration_days
     }

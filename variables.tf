@@ -383,3 +383,24 @@ variable "dead_letter_queue_kms_key_arn" {
     error_message = "dead_letter_queue_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.dead_letter_queue_kms_key_arn, "null")}\"."
   }
 }
+
+################################################################################
+# Other regions
+################################################################################
+
+variable "create_forwarder_role" {
+  description = "Create the IAM role that modules/region-forwarder rules in other regions use to put root activity on this region's default bus (events:PutEvents on that bus only)."
+  type        = bool
+  default     = true
+}
+
+variable "forwarder_role_arn" {
+  description = "Existing role for the forwarders when create_forwarder_role is false; it must be assumable by events.amazonaws.com and allowed events:PutEvents on this region's default bus."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.forwarder_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.forwarder_role_arn))
+    error_message = "forwarder_role_arn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME); got \"${coalesce(var.forwarder_role_arn, "null")}\"."
+  }
+}

@@ -24,6 +24,7 @@ import io
 import json
 import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -42,6 +43,7 @@ ACCOUNT_ID = "123456789012"  # moto's default account
 SERVICES = ("cloudtrail", "cloudwatch", "events", "iam", "lambda", "logs", "s3", "sns", "sqs", "ssm", "sts")
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
 READ_ONLY_STATE = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+_ALIAS = re.compile(r'^\s*alias\s*=\s*"([A-Za-z0-9_-]+)"', re.MULTILINE)
 
 
 def free_port() -> int:
@@ -90,11 +92,18 @@ class LocalAws:
             aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
         )
 
-    def provider_override(self, module_arguments: dict[str, str] | None = None) -> str:
-        """A `*_override.tf` that sends the example's provider to moto (and optionally adjusts the module call)."""
+    def provider_override(self, aliases: list[str] = (), module_arguments: dict[str, str] | None = None) -> str:
+        """A `*_override.tf` sending the example's providers (default and aliases) to moto.
+
+        It may also adjust the example's call of the notifier module.
+        """
         endpoints = "\n".join(f'    {service} = "{self.endpoint}"' for service in SERVICES)
-        text = f"""provider "aws" {{
-  access_key                  = "testing"
+        blocks = []
+        for alias in [None, *aliases]:
+            alias_line = f'  alias                       = "{alias}"\n' if alias else ""
+            blocks.append(
+                f"""provider "aws" {{
+{alias_line}  access_key                  = "testing"
   secret_key                  = "testing"
   skip_credentials_validation = true
   skip_metadata_api_check     = true
@@ -105,10 +114,78 @@ class LocalAws:
   }}
 }}
 """
+            )
         if module_arguments:
             arguments = "\n".join(f"  {name} = {value}" for name, value in module_arguments.items())
-            text += f'\nmodule "root_activity_notifier" {{\n{arguments}\n}}\n'
-        return text
+            blocks.append(f'module "root_activity_notifier" {{\n{arguments}\n}}\n')
+        return "\n".join(blocks)
+
+    def put_event(self, event: dict[str, Any]) -> None:
+        """PutEvents on the default bus of the region where CloudTrail recorded the event."""
+        region = event["detail"]["awsRegion"]
+        response = self.client("events", region).put_events(
+            Entries=[
+                {
+                    "Source": event["source"],
+                    "DetailType": event["detail-type"],
+                    "Detail": json.dumps(event["detail"]),
+                    "Resources": event.get("resources", []),
+                }
+            ]
+        )
+        if response["FailedEntryCount"]:
+            raise RuntimeError(f"PutEvents in {region} failed: {response['Entries']}")
+
+    @contextlib.contextmanager
+    def observing_rule(self, region: str, rule_name: str) -> Iterator[Any]:
+        """Swap the rule's targets for an SQS queue and yield a function returning what arrived since.
+
+        moto fails PutEvents outright when a matching rule targets a Lambda function (it cannot run
+        one without Docker); with the queue in its place, whatever the rule matches, including
+        events forwarded from other regions, can be read back and handed to the deployed package.
+        The original targets (with their retry policy and dead-letter queue) are put back after.
+        """
+        events, sqs = self.client("events", region), self.client("sqs", region)
+        original = events.list_targets_by_rule(Rule=rule_name)["Targets"]
+        queue_url = sqs.create_queue(QueueName=f"{rule_name}-observer")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        events.remove_targets(Rule=rule_name, Ids=[target["Id"] for target in original])
+        events.put_targets(Rule=rule_name, Targets=[{"Id": "observer", "Arn": queue_arn}])
+
+        def arrived() -> list[dict[str, Any]]:
+            received = []
+            while True:
+                messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
+                if not messages:
+                    return received
+                for message in messages:
+                    received.append(json.loads(message["Body"]))
+                    sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+        try:
+            yield arrived
+        finally:
+            events.remove_targets(Rule=rule_name, Ids=["observer"])
+            events.put_targets(Rule=rule_name, Targets=original)
+            sqs.delete_queue(QueueUrl=queue_url)
+
+
+def uncomment_forwarders(text: str, regions: list[str]) -> str:
+    """Uncomment the ready forwarder blocks of these regions (`# --- REGION ---` sections), as a user would."""
+    for region in regions:
+        marker = f"# --- {region} ---\n"
+        start = text.find(marker)
+        if start == -1:
+            raise ValueError(f"no ready forwarder block for {region}")
+        body_start = start + len(marker)
+        end = text.find("\n# --- ", body_start)
+        end = len(text) if end == -1 else end
+        lines = text[body_start:end].splitlines(keepends=True)
+        uncommented = "".join(
+            line[2:] if line.startswith("# ") else line[1:] if line.startswith("#") else line for line in lines
+        )
+        text = text[:body_start] + uncommented + text[end:]
+    return text
 
 
 class TerraformError(RuntimeError):
@@ -124,19 +201,25 @@ class ExampleDeployment:
         example: str,
         variables: dict[str, str],
         module_arguments: dict[str, str] | None = None,
+        forward_regions: list[str] = (),
     ) -> None:
         self.aws, self.example, self.variables = aws, example, variables
         self._root = Path(tempfile.mkdtemp(prefix=f"{example}-"))
         for path in REPO.glob("*.tf"):
             shutil.copy(path, self._root)
         shutil.copytree(REPO / "package", self._root / "package")
+        shutil.copytree(REPO / "modules", self._root / "modules", ignore=shutil.ignore_patterns(".terraform*"))
         self.directory = self._root / "examples" / example
         shutil.copytree(
             REPO / "examples" / example,
             self.directory,
             ignore=shutil.ignore_patterns(".terraform*", "terraform.tfstate*", "terraform.tfvars"),
         )
-        (self.directory / "local_override.tf").write_text(aws.provider_override(module_arguments))
+        if forward_regions:
+            forwarders = self.directory / "forwarders.tf"
+            forwarders.write_text(uncomment_forwarders(forwarders.read_text(), forward_regions))
+        aliases = sorted({alias for path in self.directory.glob("*.tf") for alias in _ALIAS.findall(path.read_text())})
+        (self.directory / "local_override.tf").write_text(aws.provider_override(aliases, module_arguments))
         self.applied = False
 
     def _environment(self) -> dict[str, str]:
@@ -154,8 +237,10 @@ class ExampleDeployment:
 
     def terraform(self, *arguments: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         variables = [f"-var={name}={value}" for name, value in self.variables.items()]
-        takes_variables = arguments[0] in ("apply", "plan", "destroy")
-        command = ["terraform", *arguments, "-no-color", *(variables if takes_variables else [])]
+        # Most of an apply is the provider waiting on SQS and S3 consistency checks; against a local
+        # emulator many of those waits can run side by side.
+        options = [*variables, "-parallelism=40"] if arguments[0] in ("apply", "plan", "destroy") else []
+        command = ["terraform", *arguments, "-no-color", *options]
         result = subprocess.run(
             command, cwd=self.directory, env=self._environment(), capture_output=True, text=True, check=False
         )

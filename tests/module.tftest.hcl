@@ -102,6 +102,44 @@ run "defaults_watch_every_root_call_including_read_only" {
   }
 }
 
+run "forwarder_role_may_only_put_events_on_the_home_bus" {
+  command = apply
+
+  assert {
+    condition     = jsonencode([for statement in data.aws_iam_policy_document.forwarder[0].statement : { actions = sort(tolist(statement.actions)), resources = sort(tolist(statement.resources)) }]) == jsonencode([{ actions = ["events:PutEvents"], resources = ["arn:aws:events:ap-northeast-1:123456789012:event-bus/default"] }])
+    error_message = "The forwarder role may only put events on the home region's default bus."
+  }
+  assert {
+    condition     = one(one(data.aws_iam_policy_document.forwarder_assume_role[0].statement).principals).identifiers == toset(["events.amazonaws.com"])
+    error_message = "Only EventBridge may assume the forwarder role."
+  }
+  assert {
+    condition = output.forwarder_settings == {
+      region           = "ap-northeast-1"
+      event_bus_arn    = "arn:aws:events:ap-northeast-1:123456789012:event-bus/default"
+      role_arn         = aws_iam_role.forwarder[0].arn
+      event_pattern    = aws_cloudwatch_event_rule.root_activity.event_pattern
+      event_rule_state = aws_cloudwatch_event_rule.root_activity.state
+      name_prefix      = "root-activity-notifier"
+    }
+    error_message = "forwarder_settings must carry everything a forwarder needs, equal to the home rule."
+  }
+}
+
+run "existing_forwarder_role" {
+  command = plan
+
+  variables {
+    create_forwarder_role = false
+    forwarder_role_arn    = "arn:aws:iam::123456789012:role/security/event-forwarder"
+  }
+
+  assert {
+    condition     = length(aws_iam_role.forwarder) == 0 && output.forwarder_role_arn == "arn:aws:iam::123456789012:role/security/event-forwarder"
+    error_message = "A given forwarder role is used, none created."
+  }
+}
+
 run "login_only_mode" {
   command = plan
 

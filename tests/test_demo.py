@@ -11,7 +11,7 @@ import pytest
 class FailingDeployment:
     instances: list[FailingDeployment] = []
 
-    def __init__(self, aws, example, variables, module_arguments=None):
+    def __init__(self, aws, example, variables, module_arguments=None, forward_regions=()):
         self.aws, self.destroyed = aws, False
         FailingDeployment.instances.append(self)
 

@@ -21,6 +21,9 @@ pytestmark = pytest.mark.integration
 EXISTING_PARAMETER = "/root-activity-notifier-test/slack-webhook-url"
 SLACK_URL = "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX"
 SIGN_IN_SAMPLES = [name for name in ROOT_SAMPLES if name.startswith("root-console-sign-in")]
+# Where the root API call sample was recorded; its ready forwarder block is uncommented for the test.
+THIRD_REGION = "us-east-2"
+FORWARDED_FROM = {"single-account": ["us-east-1", THIRD_REGION], "login-only": ["us-east-1"]}
 
 
 @dataclass
@@ -67,16 +70,20 @@ def deployed(request, aws, sink):
                 "slack_webhook_url": "null",
                 "slack_webhook_ssm_parameter_name": f'"{EXISTING_PARAMETER}"',
             },
+            forward_regions=[THIRD_REGION],
         )
     else:
-        region = "us-east-1"
+        region = "ap-northeast-1"  # the example's default home region; sign-ins come from us-east-1
         deployment = ExampleDeployment(aws, example, variables={"slack_webhook_url": SLACK_URL})
     try:
         outputs = deployment.apply()
         yield Deployed(example, region, outputs, deployment, aws)
     finally:
         deployment.destroy()
-    assert_nothing_left(aws, region)
+    for each_region in [region, *FORWARDED_FROM[example]]:
+        assert_nothing_left(aws, each_region)
+    # moto keeps tags by ARN after a resource is deleted; start the next example from an empty emulator.
+    aws.reset()
 
 
 def assert_nothing_left(aws: LocalAws, region: str) -> None:
@@ -192,6 +199,31 @@ def test_failure_alarms(deployed):
     assert all(alarm["AlarmActions"] == [topic["TopicArn"]] for alarm in alarms)
 
 
+def test_a_forwarder_in_each_forwarded_region(deployed):
+    home_rule = deployed_rule(deployed.aws, deployed.region, "root-activity-notifier")
+    for region in FORWARDED_FROM[deployed.example]:
+        forwarder = deployed_rule(deployed.aws, region, "root-activity-notifier-forwarder")
+        assert (forwarder.pattern, forwarder.state) == (home_rule.pattern, home_rule.state), region
+        events = deployed.aws.client("events", region)
+        (target,) = events.list_targets_by_rule(Rule=forwarder.name)["Targets"]
+        assert target["Arn"] == f"arn:aws:events:{deployed.region}:123456789012:event-bus/default"
+        assert target["RoleArn"].endswith(":role/root-activity-notifier-forwarder")
+        assert target["DeadLetterConfig"]["Arn"].startswith(f"arn:aws:sqs:{region}:")
+        alarms = deployed.aws.client("cloudwatch", region).describe_alarms()["MetricAlarms"]
+        assert sorted(alarm["AlarmName"] for alarm in alarms) == [
+            "root-activity-notifier-forwarder-dead-letter-queue",
+            "root-activity-notifier-forwarder-failed-invocations",
+        ]
+    policy = deployed.client("iam").get_role_policy(
+        RoleName="root-activity-notifier-forwarder", PolicyName="put-events-on-home-bus"
+    )["PolicyDocument"]
+    (statement,) = policy["Statement"]
+    assert statement["Action"] == "events:PutEvents"
+    assert statement["Resource"] == f"arn:aws:events:{deployed.region}:123456789012:event-bus/default"
+    # Nothing forwards from the home region itself: no loop.
+    assert deployed.client("events").list_rules(NamePrefix="root-activity-notifier-forwarder")["Rules"] == []
+
+
 def test_second_plan_is_empty(deployed):
     empty, plan = deployed.deployment.plan_is_empty()
     assert empty, plan
@@ -231,6 +263,47 @@ def test_sample_events_reach_slack_through_the_deployed_rule_and_package(deploye
     if deployed.example == "login-only":
         critical = next(message for message in sink.messages[-len(expected) :] if "MFA未使用" in message["text"])
         assert critical["text"].startswith("<!here> ")
+
+
+def reached_home(deployed, event):
+    """PutEvents where CloudTrail recorded the event; what the home rule received."""
+    with deployed.aws.observing_rule(deployed.region, "root-activity-notifier") as arrived:
+        deployed.aws.put_event(event)
+        return arrived()
+
+
+def test_a_root_sign_in_recorded_in_us_east_1_reaches_the_home_rule_and_keeps_its_region(
+    deployed, deployed_function, sink
+):
+    event = load_event("root-console-sign-in-without-mfa.json")
+    assert event["detail"]["awsRegion"] == "us-east-1" != deployed.region
+    (arrived,) = reached_home(deployed, event)
+    assert arrived["detail"]["eventID"] == event["detail"]["eventID"]
+    before = len(sink.messages)
+    assert deployed_function(arrived) == {"delivered": 1, "ignored": 0}
+    (message,) = sink.messages[before:]
+    assert "| us-east-1 |" in message["text"]
+    assert any(field["text"] == "*リージョン*\nus-east-1" for field in message["blocks"][2]["fields"])
+
+
+def test_a_root_call_in_a_third_region_reaches_the_home_rule(deployed, deployed_function, sink):
+    event = load_event("root-api-call-from-console.json")
+    assert event["detail"]["awsRegion"] == THIRD_REGION
+    arrived = reached_home(deployed, event)
+    if deployed.example == "login-only":
+        assert arrived == []  # not a sign-in, and no forwarder there
+        return
+    (forwarded,) = arrived
+    before = len(sink.messages)
+    deployed_function(forwarded)
+    (message,) = sink.messages[before:]
+    assert f"| {THIRD_REGION} |" in message["text"]
+
+
+def test_a_non_root_event_in_us_east_1_reaches_nothing(deployed):
+    event = load_event("iam-user-console-sign-in.json")
+    event["detail"]["awsRegion"] = "us-east-1"
+    assert reached_home(deployed, event) == []
 
 
 def test_the_deployed_package_ignores_non_root_events_on_its_own(deployed_function, sink):

@@ -297,3 +297,13 @@ run "rejects_bad_dead_letter_queue_kms_key_arn" {
 
   expect_failures = [var.dead_letter_queue_kms_key_arn]
 }
+
+run "rejects_bad_forwarder_role_arn" {
+  command = plan
+
+  variables {
+    forwarder_role_arn = "event-forwarder"
+  }
+
+  expect_failures = [var.forwarder_role_arn]
+}

@@ -1,12 +1,7 @@
 variable "region" {
-  description = "Region to deploy in. Root console sign-ins are recorded only in us-east-1, so the rule must live there."
+  description = "Home region: where the notifier runs. Root console sign-ins are recorded in us-east-1 and forwarded here."
   type        = string
-  default     = "us-east-1"
-
-  validation {
-    condition     = var.region == "us-east-1"
-    error_message = "Root console sign-ins are recorded only in us-east-1; a login-only rule elsewhere never fires. Got \"${var.region}\"."
-  }
+  default     = "ap-northeast-1"
 }
 
 variable "slack_webhook_url" {

@@ -1,0 +1,24 @@
+output "event_rule_arn" {
+  description = "ARN of the forwarding rule in this region."
+  value       = aws_cloudwatch_event_rule.forward.arn
+}
+
+output "dead_letter_queue_arn" {
+  description = "ARN of this region's dead-letter queue for events that could not be forwarded."
+  value       = aws_sqs_queue.dead_letter.arn
+}
+
+output "alarm_sns_topic_arn" {
+  description = "SNS topic of this region's alarms (null when create_alarms is false)."
+  value       = var.create_alarms ? local.alarm_topic_arn : null
+}
+
+output "event_pattern" {
+  description = "Event pattern of the forwarding rule (the home rule's)."
+  value       = aws_cloudwatch_event_rule.forward.event_pattern
+}
+
+output "event_rule_state" {
+  description = "State of the forwarding rule (the home rule's)."
+  value       = aws_cloudwatch_event_rule.forward.state
+}
