@@ -2,13 +2,18 @@
 
 Shared by `make demo` (scripts/demo.py) and the integration tests (tests/test_integration.py).
 
-* LocalAws: moto's server, in this process, on a free port of 127.0.0.1.
+* LocalAws: moto's server, in this process, on a free port of 127.0.0.1, emptied on start and stop.
+  put_event() puts an event on the bus of the region that recorded it, so moto's own routing (the
+  deployed forwarders, then the deployed home rule) decides where it goes; observing_rule() reads
+  back what reached a rule. moto fails PutEvents outright when a matching rule targets a Lambda
+  function (it cannot run one without Docker), so the home rule's targets are swapped for a queue
+  meanwhile.
+* deployed_rule / rule_delivers: the rule as moto stores it, and whether it would deliver an event,
+  rule state included (a plain ENABLED rule never receives read-only management events; moto's
+  routing ignores states).
 * ExampleDeployment: a temporary copy of the module and one example, with a provider override that
-  points every service at moto (nothing in examples/ changes), applied, planned and destroyed.
-* deployed_rule / rule_delivers: the rule as moto stores it, and whether it would deliver an event:
-  moto's EventBridge pattern matcher, plus the rule state (a plain ENABLED rule never receives
-  read-only management events). PutEvents cannot be used: moto fails it outright when a matching
-  rule targets a Lambda function, since it cannot run Lambda without Docker.
+  points every service of every provider at moto (nothing in examples/ changes), applied, planned
+  and destroyed.
 * DeployedFunction: the exact zip Terraform uploaded (read back from moto and checked against the
   CodeSha256 Lambda reports), run in this process with the function's own environment and timeout,
   against moto's SSM.
@@ -170,6 +175,21 @@ class LocalAws:
             sqs.delete_queue(QueueUrl=queue_url)
 
 
+def copy_repository(destination: Path, example: str | None = None) -> Path:
+    """Copy the root module (with its package and submodules), and an example if named, as laid out
+    in the repository (examples call the module as ../../). Returns the example's directory, or the
+    root's."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for path in REPO.glob("*.tf"):
+        shutil.copy(path, destination)
+    skip = shutil.ignore_patterns(".terraform*", "terraform.tfstate*", "terraform.tfvars")
+    shutil.copytree(REPO / "package", destination / "package")
+    shutil.copytree(REPO / "modules", destination / "modules", ignore=skip)
+    if example is None:
+        return destination
+    return Path(shutil.copytree(REPO / "examples" / example, destination / "examples" / example, ignore=skip))
+
+
 def uncomment_forwarders(text: str, regions: list[str]) -> str:
     """Uncomment the ready forwarder blocks of these regions (`# --- REGION ---` sections), as a user would."""
     for region in regions:
@@ -205,16 +225,7 @@ class ExampleDeployment:
     ) -> None:
         self.aws, self.example, self.variables = aws, example, variables
         self._root = Path(tempfile.mkdtemp(prefix=f"{example}-"))
-        for path in REPO.glob("*.tf"):
-            shutil.copy(path, self._root)
-        shutil.copytree(REPO / "package", self._root / "package")
-        shutil.copytree(REPO / "modules", self._root / "modules", ignore=shutil.ignore_patterns(".terraform*"))
-        self.directory = self._root / "examples" / example
-        shutil.copytree(
-            REPO / "examples" / example,
-            self.directory,
-            ignore=shutil.ignore_patterns(".terraform*", "terraform.tfstate*", "terraform.tfvars"),
-        )
+        self.directory = copy_repository(self._root, example)
         if forward_regions:
             forwarders = self.directory / "forwarders.tf"
             forwarders.write_text(uncomment_forwarders(forwarders.read_text(), forward_regions))
@@ -237,10 +248,8 @@ class ExampleDeployment:
 
     def terraform(self, *arguments: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         variables = [f"-var={name}={value}" for name, value in self.variables.items()]
-        # Most of an apply is the provider waiting on SQS and S3 consistency checks; against a local
-        # emulator many of those waits can run side by side.
-        options = [*variables, "-parallelism=40"] if arguments[0] in ("apply", "plan", "destroy") else []
-        command = ["terraform", *arguments, "-no-color", *options]
+        takes_variables = arguments[0] in ("apply", "plan", "destroy")
+        command = ["terraform", *arguments, "-no-color", *(variables if takes_variables else [])]
         result = subprocess.run(
             command, cwd=self.directory, env=self._environment(), capture_output=True, text=True, check=False
         )

@@ -74,10 +74,9 @@ def terraform_module(tmp_path_factory):
     """A copy of the root module, initialised with the project's CLI config: (directory, environment)."""
     if shutil.which("terraform") is None:
         pytest.skip("terraform is not installed")
-    workdir = tmp_path_factory.mktemp("module")
-    for path in REPO.glob("*.tf"):
-        shutil.copy(path, workdir)
-    shutil.copytree(REPO / "package", workdir / "package")
+    from local_aws import copy_repository
+
+    workdir = copy_repository(tmp_path_factory.mktemp("module"))
     config = REPO / "build" / "terraform.rc"
     subprocess.run([str(REPO / "scripts" / "terraform-cli-config.sh"), str(config)], check=True)
     environment = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "TF_CLI_CONFIG_FILE": str(config)}

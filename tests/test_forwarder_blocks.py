@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
-from local_aws import uncomment_forwarders
+from local_aws import copy_repository, uncomment_forwarders
 
 from conftest import REPO
 
@@ -37,17 +36,7 @@ def test_uncommenting_touches_only_that_block():
 
 def test_every_ready_block_validates_when_uncommented(tmp_path, terraform_module):
     _, environment = terraform_module
-    copy = tmp_path / "repo"
-    shutil.copytree(
-        REPO / "examples" / "single-account",
-        copy / "examples" / "single-account",
-        ignore=shutil.ignore_patterns(".terraform*"),
-    )
-    shutil.copytree(REPO / "modules", copy / "modules", ignore=shutil.ignore_patterns(".terraform*"))
-    for path in REPO.glob("*.tf"):
-        shutil.copy(path, copy)
-    shutil.copytree(REPO / "package", copy / "package")
-    example = copy / "examples" / "single-account"
+    example = copy_repository(tmp_path / "repo", "single-account")
     (example / "forwarders.tf").write_text(uncomment_forwarders(FORWARDERS.read_text(), ready_regions()))
     for command in (
         ["terraform", "init", "-backend=false", "-input=false", "-no-color"],
