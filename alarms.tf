@@ -1,8 +1,15 @@
+locals {
+  dead_letter_queue_name = "${var.name_prefix}-dlq"
+  # Built, not read from the queue: the queue's own policy (inline, one resource less to wait for) names it.
+  dead_letter_queue_arn = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${local.dead_letter_queue_name}"
+}
+
 resource "aws_sqs_queue" "dead_letter" {
-  name                      = "${var.name_prefix}-dlq"
+  name                      = local.dead_letter_queue_name
   message_retention_seconds = 1209600
   sqs_managed_sse_enabled   = var.dead_letter_queue_kms_key_arn == null ? true : null
   kms_master_key_id         = var.dead_letter_queue_kms_key_arn
+  policy                    = data.aws_iam_policy_document.dead_letter.json
   tags                      = var.tags
 }
 
@@ -10,7 +17,7 @@ data "aws_iam_policy_document" "dead_letter" {
   statement {
     sid       = "EventBridgeFromThisRuleOnly"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.dead_letter.arn]
+    resources = [local.dead_letter_queue_arn]
     principals {
       type        = "Service"
       identifiers = ["events.amazonaws.com"]
@@ -26,7 +33,7 @@ data "aws_iam_policy_document" "dead_letter" {
     sid       = "DenyInsecureTransport"
     effect    = "Deny"
     actions   = ["sqs:*"]
-    resources = [aws_sqs_queue.dead_letter.arn]
+    resources = [local.dead_letter_queue_arn]
     principals {
       type        = "*"
       identifiers = ["*"]
@@ -37,11 +44,6 @@ data "aws_iam_policy_document" "dead_letter" {
       values   = ["false"]
     }
   }
-}
-
-resource "aws_sqs_queue_policy" "dead_letter" {
-  queue_url = aws_sqs_queue.dead_letter.id
-  policy    = data.aws_iam_policy_document.dead_letter.json
 }
 
 resource "aws_sns_topic" "alarms" {

@@ -1,10 +1,15 @@
 data "aws_region" "current" {}
 
 locals {
-  region          = data.aws_region.current.name
-  name            = "${var.home.name_prefix}-forwarder"
-  create_topic    = var.create_alarms && var.alarm_sns_topic_arn == null
-  alarm_topic_arn = local.create_topic ? aws_sns_topic.alarms[0].arn : var.alarm_sns_topic_arn
+  region = data.aws_region.current.name
+  # The home bus is in this account and partition: arn:PARTITION:events:REGION:ACCOUNT:event-bus/NAME
+  home_bus_arn_parts     = split(":", var.home.event_bus_arn)
+  dead_letter_queue_name = "${local.name}-dlq"
+  # Built, not read from the queue: the queue's own policy (inline, one resource less to wait for) names it.
+  dead_letter_queue_arn = "arn:${local.home_bus_arn_parts[1]}:sqs:${local.region}:${local.home_bus_arn_parts[4]}:${local.dead_letter_queue_name}"
+  name                  = "${var.home.name_prefix}-forwarder"
+  create_topic          = var.create_alarms && var.alarm_sns_topic_arn == null
+  alarm_topic_arn       = local.create_topic ? aws_sns_topic.alarms[0].arn : var.alarm_sns_topic_arn
 }
 
 # Same pattern and state as the home rule: what would be announced there is forwarded from here.
@@ -40,9 +45,10 @@ resource "aws_cloudwatch_event_target" "home_bus" {
 }
 
 resource "aws_sqs_queue" "dead_letter" {
-  name                      = "${local.name}-dlq"
+  name                      = local.dead_letter_queue_name
   message_retention_seconds = 1209600
   sqs_managed_sse_enabled   = true
+  policy                    = data.aws_iam_policy_document.dead_letter.json
   tags                      = var.tags
 }
 
@@ -50,7 +56,7 @@ data "aws_iam_policy_document" "dead_letter" {
   statement {
     sid       = "EventBridgeFromThisRuleOnly"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.dead_letter.arn]
+    resources = [local.dead_letter_queue_arn]
     principals {
       type        = "Service"
       identifiers = ["events.amazonaws.com"]
@@ -66,7 +72,7 @@ data "aws_iam_policy_document" "dead_letter" {
     sid       = "DenyInsecureTransport"
     effect    = "Deny"
     actions   = ["sqs:*"]
-    resources = [aws_sqs_queue.dead_letter.arn]
+    resources = [local.dead_letter_queue_arn]
     principals {
       type        = "*"
       identifiers = ["*"]
@@ -77,11 +83,6 @@ data "aws_iam_policy_document" "dead_letter" {
       values   = ["false"]
     }
   }
-}
-
-resource "aws_sqs_queue_policy" "dead_letter" {
-  queue_url = aws_sqs_queue.dead_letter.id
-  policy    = data.aws_iam_policy_document.dead_letter.json
 }
 
 resource "aws_sns_topic" "alarms" {
