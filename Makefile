@@ -4,17 +4,21 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+CHECKOV_VENV := .venv-checkov
 BUILD := build
 STAMP := $(VENV)/.installed
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
 export TF_CLI_CONFIG_FILE := $(abspath $(BUILD)/terraform.rc)
 export TF_IN_AUTOMATION := 1
 export CHECKPOINT_DISABLE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: test demo integration lint docs docs-check unit cli-compat bench package package-check terraform-checks terraform-test checkov clean
+.PHONY: test demo integration lint docs docs-check unit cli-compat bench package package-check terraform-checks terraform-test checkov time-zones clean
 
-TF_DIRS := . modules/region-forwarder examples/single-account examples/login-only
+# The root module is validated through the examples (and `terraform test`): it takes an aws.us_east_1
+# provider (configuration_aliases), which `terraform validate` cannot supply to a module on its own.
+TF_DIRS := modules/region-forwarder modules/failure-handling examples/single-account examples/login-only
 
 ## test: everything CI runs
 test: lint package-check docs-check unit cli-compat terraform-checks terraform-test checkov integration
@@ -27,6 +31,11 @@ $(STAMP): requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(CHECKOV_STAMP): requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	touch $@
 
 $(TF_CLI_CONFIG_FILE): scripts/terraform-cli-config.sh
@@ -85,8 +94,12 @@ terraform-test: $(TF_CLI_CONFIG_FILE)
 	terraform test -no-color
 
 ## checkov: static security checks of the module and examples (skips only inline, with a reason)
-checkov: $(STAMP)
-	$(BIN)/checkov --skip-download --quiet --compact --framework terraform -d . --skip-path .venv --skip-path build
+checkov: $(CHECKOV_STAMP)
+	$(CHECKOV_VENV)/bin/checkov --skip-download --quiet --compact --framework terraform -d . --skip-path '\.venv' --skip-path build
+
+## time-zones: regenerate data/time-zones.txt (the zones message_time_zone accepts) from the pinned tzdata
+time-zones: $(STAMP)
+	$(BIN)/python scripts/time_zones.py
 
 clean:
-	rm -rf $(VENV) $(BUILD) .pytest_cache .ruff_cache .hypothesis .terraform examples/*/.terraform
+	rm -rf $(VENV) $(CHECKOV_VENV) $(BUILD) .pytest_cache .ruff_cache .hypothesis .terraform examples/*/.terraform

@@ -1,6 +1,35 @@
 locals {
-  home_event_bus_arn = "arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/default"
   forwarder_role_arn = var.create_forwarder_role ? aws_iam_role.forwarder[0].arn : var.forwarder_role_arn
+
+  # Everything modules/region-forwarder needs, alarm recipients included, so that one setting of
+  # the notifier covers every region.
+  forwarder_settings = {
+    region                = local.region
+    event_bus_arn         = local.home_event_bus_arn
+    role_arn              = local.forwarder_role_arn
+    event_pattern         = local.event_pattern
+    event_rule_state      = local.event_rule_state
+    name_prefix           = var.name_prefix
+    create_alarms         = var.create_alarms
+    alarm_email_addresses = var.alarm_email_addresses
+    alarm_sns_topic_arns  = var.forwarder_alarm_sns_topic_arns
+  }
+}
+
+# Root console sign-ins, IAM and global STS calls are recorded in us-east-1 only: without this
+# forwarder, a notifier that lives anywhere else would never hear of them.
+module "us_east_1_forwarder" {
+  source = "./modules/region-forwarder"
+  count  = local.region == "us-east-1" ? 0 : 1
+
+  providers = {
+    aws = aws.us_east_1
+  }
+
+  home                                = local.forwarder_settings
+  event_target_maximum_retry_attempts = var.event_target_maximum_retry_attempts
+  event_target_maximum_event_age      = var.event_target_maximum_event_age
+  tags                                = var.tags
 }
 
 data "aws_iam_policy_document" "forwarder_assume_role" {
@@ -20,15 +49,15 @@ data "aws_iam_policy_document" "forwarder_assume_role" {
   }
 }
 
-# Used by the rules of modules/region-forwarder in every other region to put root activity on this
-# region's default bus, and for nothing else.
+# Used by the forwarders' rules in every other region to put root activity on this region's
+# default bus, and for nothing else.
 resource "aws_iam_role" "forwarder" {
   count = var.create_forwarder_role ? 1 : 0
 
   name                 = "${var.name_prefix}-forwarder"
-  path                 = var.lambda_role_path
+  path                 = var.iam_role_path
   assume_role_policy   = data.aws_iam_policy_document.forwarder_assume_role[0].json
-  permissions_boundary = var.lambda_role_permissions_boundary
+  permissions_boundary = var.iam_role_permissions_boundary
   tags                 = var.tags
 }
 

@@ -1,3 +1,9 @@
+locals {
+  lambda_package_path = coalesce(var.lambda_package_path, "${path.module}/package/root_activity_notifier.zip")
+  # A zone the handler does not know would only show at run time; check at plan time instead.
+  iana_time_zones = compact(split("\n", file("${path.module}/data/time-zones.txt")))
+}
+
 resource "aws_lambda_function" "notifier" {
   #checkov:skip=CKV_AWS_116:Failed invocations go to the same SQS queue through the on-failure destination (aws_lambda_function_event_invoke_config), which keeps the whole event and its error.
   #checkov:skip=CKV_AWS_117:The function only calls SSM and Slack over HTTPS; a VPC would need NAT for both and protects nothing here.
@@ -46,6 +52,10 @@ resource "aws_lambda_function" "notifier" {
       condition     = local.create_webhook_parameter != (var.slack_webhook_ssm_parameter_name != null)
       error_message = "Set exactly one of slack_webhook_url (the module stores it in SSM) and slack_webhook_ssm_parameter_name (an existing SecureString parameter)."
     }
+    precondition {
+      condition     = contains(local.iana_time_zones, var.message_time_zone)
+      error_message = "message_time_zone must be an IANA time zone name such as \"UTC\", \"Asia/Tokyo\" or \"America/New_York\" (the list: data/time-zones.txt in this module); got \"${var.message_time_zone}\"."
+    }
   }
 }
 
@@ -60,11 +70,11 @@ resource "aws_cloudwatch_log_group" "notifier" {
 resource "aws_lambda_function_event_invoke_config" "notifier" {
   function_name                = aws_lambda_function.notifier.function_name
   maximum_retry_attempts       = var.lambda_maximum_retry_attempts
-  maximum_event_age_in_seconds = 21600
+  maximum_event_age_in_seconds = var.lambda_maximum_event_age
 
   destination_config {
     on_failure {
-      destination = aws_sqs_queue.dead_letter.arn
+      destination = module.failure_handling.dead_letter_queue_arn
     }
   }
 }
@@ -81,9 +91,9 @@ data "aws_iam_policy_document" "lambda_assume_role" {
 
 resource "aws_iam_role" "notifier" {
   name                 = var.name_prefix
-  path                 = var.lambda_role_path
+  path                 = var.iam_role_path
   assume_role_policy   = data.aws_iam_policy_document.lambda_assume_role.json
-  permissions_boundary = var.lambda_role_permissions_boundary
+  permissions_boundary = var.iam_role_permissions_boundary
   tags                 = var.tags
 }
 
@@ -112,7 +122,7 @@ data "aws_iam_policy_document" "notifier" {
   statement {
     sid       = "KeepFailedEvents"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.dead_letter.arn]
+    resources = [module.failure_handling.dead_letter_queue_arn]
   }
 
   dynamic "statement" {

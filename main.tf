@@ -1,19 +1,17 @@
-data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
-data "aws_region" "current" {}
+# The default bus of the provider's region. Its ARN names the region, account and partition the
+# module works in, read the same way by hashicorp/aws 5.x and 6.x (6.x deprecates
+# data.aws_region's `name` and `id`, and 5.x has no `region` attribute).
+data "aws_cloudwatch_event_bus" "default" {
+  name = "default"
+}
+
+data "aws_arn" "default_bus" {
+  arn = data.aws_cloudwatch_event_bus.default.arn
+}
 
 locals {
-  account_id = data.aws_caller_identity.current.account_id
-  partition  = data.aws_partition.current.partition
-  region     = data.aws_region.current.name
-
-  # The URL itself is sensitive; whether one was given is not, and count needs to know.
-  create_webhook_parameter = nonsensitive(var.slack_webhook_url != null)
-  webhook_parameter_name   = local.create_webhook_parameter ? aws_ssm_parameter.slack_webhook[0].name : var.slack_webhook_ssm_parameter_name
-  webhook_parameter_arn    = "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter/${trimprefix(coalesce(local.webhook_parameter_name, "-"), "/")}"
-
-  lambda_package_path = coalesce(var.lambda_package_path, "${path.module}/package/root_activity_notifier.zip")
-
-  create_alarm_topic = var.create_alarms && var.alarm_sns_topic_arn == null
-  alarm_topic_arn    = local.create_alarm_topic ? aws_sns_topic.alarms[0].arn : var.alarm_sns_topic_arn
+  account_id         = data.aws_arn.default_bus.account
+  partition          = data.aws_arn.default_bus.partition
+  region             = data.aws_arn.default_bus.region
+  home_event_bus_arn = data.aws_cloudwatch_event_bus.default.arn
 }

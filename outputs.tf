@@ -50,12 +50,12 @@ output "cloudtrail_bucket_name" {
 
 output "dead_letter_queue_arn" {
   description = "ARN of the SQS queue that keeps events that never reached Slack."
-  value       = aws_sqs_queue.dead_letter.arn
+  value       = module.failure_handling.dead_letter_queue_arn
 }
 
 output "dead_letter_queue_url" {
   description = "URL of the dead-letter queue."
-  value       = aws_sqs_queue.dead_letter.id
+  value       = module.failure_handling.dead_letter_queue_url
 }
 
 output "slack_webhook_ssm_parameter_name" {
@@ -65,7 +65,7 @@ output "slack_webhook_ssm_parameter_name" {
 
 output "alarm_sns_topic_arn" {
   description = "SNS topic that receives the failure alarms (null when create_alarms is false)."
-  value       = var.create_alarms ? local.alarm_topic_arn : null
+  value       = module.failure_handling.alarm_sns_topic_arn
 }
 
 output "home_event_bus_arn" {
@@ -79,13 +79,11 @@ output "forwarder_role_arn" {
 }
 
 output "forwarder_settings" {
-  description = "Everything modules/region-forwarder needs: pass it as that module's `home`."
-  value = {
-    region           = local.region
-    event_bus_arn    = local.home_event_bus_arn
-    role_arn         = local.forwarder_role_arn
-    event_pattern    = local.event_pattern
-    event_rule_state = local.event_rule_state
-    name_prefix      = var.name_prefix
-  }
+  description = "Everything modules/region-forwarder needs, alarm recipients included: pass it as that module's `home`."
+  value       = local.forwarder_settings
+}
+
+output "us_east_1_forwarder_event_rule_arn" {
+  description = "ARN of the rule that forwards root activity recorded in us-east-1 (console sign-ins, IAM) to this region (null when the notifier lives in us-east-1)."
+  value       = try(module.us_east_1_forwarder[0].event_rule_arn, null)
 }

@@ -6,15 +6,14 @@ locals {
     "AWS Console Action via CloudTrail",
   ]
   root_identity = { userIdentity = { type = ["Root"] } }
-  excluded_event_names = {
-    for key, value in { eventName = [{ "anything-but" = var.event_rule_excluded_event_names }] } :
-    key => value if length(var.event_rule_excluded_event_names) > 0
-  }
 
   event_patterns = {
     all = {
       "detail-type" = local.cloudtrail_detail_types
-      detail        = merge(local.root_identity, local.excluded_event_names)
+      detail = merge(
+        local.root_identity,
+        length(var.event_rule_excluded_event_names) > 0 ? { eventName = [{ "anything-but" = var.event_rule_excluded_event_names }] } : {},
+      )
     }
     login-only = {
       source        = ["aws.signin"]
@@ -46,7 +45,7 @@ resource "aws_cloudwatch_event_target" "notifier" {
   }
 
   dead_letter_config {
-    arn = aws_sqs_queue.dead_letter.arn
+    arn = module.failure_handling.dead_letter_queue_arn
   }
 }
 

@@ -3,13 +3,13 @@
 ################################################################################
 
 variable "name_prefix" {
-  description = "Prefix of every resource name (function, role, rule, queue, topic, trail, bucket)."
+  description = "Prefix of every resource name (function, roles, rule, queue, topic, trail, bucket). At most 29 characters: the trail bucket adds 34 (-trail-ACCOUNT-REGION) and S3 allows 63."
   type        = string
   default     = "root-activity-notifier"
 
   validation {
-    condition     = can(regex("^[a-zA-Z0-9][a-zA-Z0-9-]{0,37}$", var.name_prefix))
-    error_message = "name_prefix must be 1 to 38 letters, digits or hyphens, starting with a letter or digit (resource names add up to 26 characters to it); got \"${var.name_prefix}\"."
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{0,28}$", var.name_prefix))
+    error_message = "name_prefix must be 1 to 29 lowercase letters, digits or hyphens, starting with a letter or digit (S3 bucket names are lowercase, and the trail bucket adds 34 characters to stay within S3's 63); got \"${var.name_prefix}\" (${length(var.name_prefix)} characters)."
   }
 }
 
@@ -24,14 +24,14 @@ variable "tags" {
 ################################################################################
 
 variable "slack_webhook_url" {
-  description = "Slack incoming webhook URL (https://hooks.slack.com/...). The module stores it in an SSM SecureString; it never appears in the Lambda environment. Set this or slack_webhook_ssm_parameter_name, not both."
+  description = "Slack incoming webhook URL (https://hooks.slack.com/...). The module stores it in an SSM SecureString; it never appears in the Lambda environment. Leading and trailing white space (a file() read keeps its newline) is removed. Set this or slack_webhook_ssm_parameter_name, not both."
   type        = string
   default     = null
   sensitive   = true
 
   validation {
-    condition     = var.slack_webhook_url == null || can(regex("^https://hooks\\.slack(-gov)?\\.com/[^\\s]+$", var.slack_webhook_url))
-    error_message = "slack_webhook_url must be a Slack incoming webhook URL starting with https://hooks.slack.com/ (the value is not repeated here because it is a secret)."
+    condition     = var.slack_webhook_url == null || can(regex("^https://hooks\\.slack(-gov)?\\.com/[^\\s]+$", trimspace(coalesce(var.slack_webhook_url, "-"))))
+    error_message = "slack_webhook_url must be a Slack incoming webhook URL: https://hooks.slack.com/ followed by its path, with no white space inside (the value is not repeated here because it is a secret)."
   }
 }
 
@@ -80,14 +80,9 @@ variable "message_language" {
 }
 
 variable "message_time_zone" {
-  description = "IANA time zone of the readable time in messages, e.g. \"Asia/Tokyo\". Slack also shows each reader their own local time."
+  description = "IANA time zone of the readable time in messages, e.g. \"Asia/Tokyo\". Checked at plan time against the zone list the module carries (data/time-zones.txt). Slack also shows each reader their own local time."
   type        = string
   default     = "UTC"
-
-  validation {
-    condition     = can(regex("^(UTC|[A-Z][A-Za-z_+-]+(/[A-Za-z0-9_+-]+){1,2})$", var.message_time_zone))
-    error_message = "message_time_zone must be an IANA time zone name such as \"UTC\", \"Asia/Tokyo\" or \"America/New_York\"; got \"${var.message_time_zone}\"."
-  }
 }
 
 variable "account_label" {
@@ -183,7 +178,7 @@ variable "event_rule_excluded_event_names" {
 }
 
 variable "event_target_maximum_retry_attempts" {
-  description = "Times EventBridge retries delivering an event to the function before it goes to the dead-letter queue."
+  description = "Times EventBridge retries delivering an event to the rule's target (the function; for a forwarder, the home bus) before the event goes to the dead-letter queue."
   type        = number
   default     = 185
 
@@ -291,6 +286,17 @@ variable "lambda_maximum_retry_attempts" {
   }
 }
 
+variable "lambda_maximum_event_age" {
+  description = "Seconds Lambda keeps retrying a failed asynchronous invocation (60 to 21600, Lambda's maximum) before the on-failure destination keeps the event."
+  type        = number
+  default     = 21600
+
+  validation {
+    condition     = var.lambda_maximum_event_age >= 60 && var.lambda_maximum_event_age <= 21600
+    error_message = "lambda_maximum_event_age must be from 60 to 21600 seconds; got ${var.lambda_maximum_event_age}."
+  }
+}
+
 variable "lambda_log_retention_days" {
   description = "Days the function's CloudWatch log group keeps its logs."
   type        = number
@@ -313,35 +319,35 @@ variable "lambda_log_kms_key_arn" {
   }
 }
 
-variable "lambda_role_permissions_boundary" {
-  description = "ARN of a permissions boundary policy for the function's role. Null for none."
+variable "iam_role_permissions_boundary" {
+  description = "ARN of a permissions boundary policy for every IAM role the module creates (the function's and the forwarders'). Null for none."
   type        = string
   default     = null
 }
 
-variable "lambda_role_path" {
-  description = "IAM path of the function's role."
+variable "iam_role_path" {
+  description = "IAM path of every IAM role the module creates (the function's and the forwarders')."
   type        = string
   default     = "/"
 
   validation {
-    condition     = can(regex("^/([\\x21-\\x7E]+/)?$", var.lambda_role_path))
-    error_message = "lambda_role_path must start and end with \"/\", e.g. \"/\" or \"/security/\"; got \"${var.lambda_role_path}\"."
+    condition     = can(regex("^/([\\x21-\\x7E]+/)?$", var.iam_role_path))
+    error_message = "iam_role_path must start and end with \"/\", e.g. \"/\" or \"/security/\"; got \"${var.iam_role_path}\"."
   }
 }
 
 ################################################################################
-# Failure alarms
+# Failure handling
 ################################################################################
 
 variable "create_alarms" {
-  description = "Create CloudWatch alarms on function errors, rule delivery failures and dead-letter queue depth."
+  description = "Create CloudWatch alarms on every sign that a root event may not have reached Slack (delivery failures, dead-letter queue depth)."
   type        = bool
   default     = true
 }
 
 variable "alarm_sns_topic_arn" {
-  description = "Existing SNS topic that receives the alarms. Null to let the module create one."
+  description = "Existing SNS topic that receives the alarms, in the same region (CloudWatch alarms notify topics of their own region only). Null to let the module create one."
   type        = string
   default     = null
 
@@ -351,14 +357,14 @@ variable "alarm_sns_topic_arn" {
   }
 }
 
-variable "alarm_topic_kms_key_arn" {
+variable "alarm_sns_topic_kms_key_arn" {
   description = "Customer managed KMS key ARN for the alarm topic the module creates. CloudWatch cannot publish to a topic encrypted with the AWS managed key alias/aws/sns, so null leaves the topic unencrypted."
   type        = string
   default     = null
 
   validation {
-    condition     = var.alarm_topic_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.alarm_topic_kms_key_arn))
-    error_message = "alarm_topic_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.alarm_topic_kms_key_arn, "null")}\"."
+    condition     = var.alarm_sns_topic_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.alarm_sns_topic_kms_key_arn))
+    error_message = "alarm_sns_topic_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.alarm_sns_topic_kms_key_arn, "null")}\"."
   }
 }
 
@@ -402,5 +408,16 @@ variable "forwarder_role_arn" {
   validation {
     condition     = var.forwarder_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.forwarder_role_arn))
     error_message = "forwarder_role_arn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME); got \"${coalesce(var.forwarder_role_arn, "null")}\"."
+  }
+}
+
+variable "forwarder_alarm_sns_topic_arns" {
+  description = "Existing SNS topics for the forwarders' alarms, by region (CloudWatch alarms notify topics of their own region only), e.g. { \"us-east-1\" = \"arn:aws:sns:us-east-1:111122223333:security-alarms\" }. A region without one gets a topic of its own, subscribed by alarm_email_addresses."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for region, arn in var.forwarder_alarm_sns_topic_arns : can(regex("^arn:aws[a-z-]*:sns:${region}:[0-9]{12}:.+$", arn))])
+    error_message = "forwarder_alarm_sns_topic_arns must map each region to an SNS topic ARN in that region; got ${jsonencode(var.forwarder_alarm_sns_topic_arns)}."
   }
 }

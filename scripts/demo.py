@@ -11,10 +11,11 @@ from __future__ import annotations
 import sys
 import time
 
-from local_aws import REPO, DeployedFunction, ExampleDeployment, LocalAws, deployed_rule, load_sample
-from local_aws import sample_names as samples
+from harness.deployed import DeployedFunction, deployed_rule
+from harness.deployment import REPO, ExampleDeployment
+from harness.emulator import LocalAws
+from harness.samples import eventbridge_samples, load_sample
 from slack_preview import to_html, to_terminal
-
 from slack_sink import SlackSink
 
 EXAMPLE = "single-account"
@@ -41,11 +42,10 @@ def run_events(aws: LocalAws, outputs: dict, sink: SlackSink) -> list[str]:
     problems = []
     rule = deployed_rule(aws, REGION, outputs["event_rule_arn"].rsplit("/", 1)[-1])
     step(f"deployed rule in {REGION}: state {rule.state}, pattern {rule.pattern}")
-    function = DeployedFunction(aws, REGION, outputs["lambda_function_name"])
-    step(f"deployed package: {len(function.code)} bytes, CodeSha256 {function.configuration['CodeSha256']}")
-    try:
-        with aws.observing_rule(REGION, rule.name) as arrived, function.handler() as handler:
-            for name in samples():
+    with DeployedFunction(aws, REGION, outputs["lambda_function_name"]) as function:
+        step(f"deployed package: {len(function.code)} bytes, CodeSha256 {function.configuration['CodeSha256']}")
+        with aws.observing_rule(REGION, rule.name) as arrived:
+            for name in eventbridge_samples():
                 event = load_sample(name)
                 recorded_in, is_root = event["detail"]["awsRegion"], name.startswith("root-")
                 aws.put_event(event)
@@ -58,7 +58,7 @@ def run_events(aws: LocalAws, outputs: dict, sink: SlackSink) -> list[str]:
                 for delivered_event in reached:
                     before = len(sink.messages)
                     try:
-                        result = handler(delivered_event)
+                        result = function.invoke(delivered_event)
                     except Exception as error:  # noqa: BLE001 - the demo reports every failure and goes on
                         problems.append(f"{name}: the deployed function raised {type(error).__name__}: {error}")
                         continue
@@ -67,8 +67,6 @@ def run_events(aws: LocalAws, outputs: dict, sink: SlackSink) -> list[str]:
                         problems.append(f"{name}: expected one Slack message, the sink got {len(received)}")
                     for payload in received:
                         print(to_terminal(payload))
-    finally:
-        function.close()
     return problems
 
 
@@ -83,7 +81,7 @@ def main() -> int:
                 aws,
                 EXAMPLE,
                 variables={"region": REGION, "slack_webhook_url": "https://hooks.slack.com/services/DEMO/UNUSED/x"},
-                module_arguments={"slack_webhook_url": "null", "slack_webhook_ssm_parameter_name": f'"{PARAMETER}"'},
+                module_arguments={"slack_webhook_url": None, "slack_webhook_ssm_parameter_name": PARAMETER},
                 forward_regions=FORWARD_REGIONS,
             )
             # destroy runs while the emulator is still up, whatever happens in between

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -11,17 +10,6 @@ import pytest
 from slack_sdk.models.blocks import Block
 
 REPO = Path(__file__).resolve().parents[1]
-EVENTS = REPO / "examples" / "events"
-ROOT_SAMPLES = sorted(path.name for path in EVENTS.glob("root-*.json"))
-NON_ROOT_SAMPLES = [
-    "iam-user-console-sign-in.json",
-    "iam-user-named-root-api-call.json",
-    "assumed-role-assume-root-call.json",
-]
-
-
-def load_event(name: str) -> dict[str, Any]:
-    return json.loads((EVENTS / name).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +36,7 @@ def _clean_environment(monkeypatch):
 
 
 def assert_valid_slack_message(payload: dict[str, Any]) -> None:
-    """Block Kit as slack_sdk models it, plus the limits DESIGN.md lists."""
+    """Block Kit as slack_sdk models it, plus the limits of https://docs.slack.dev/reference/block-kit/blocks."""
     assert isinstance(payload.get("text"), str) and payload["text"].strip(), "a top-level text is required"
     assert "attachments" not in payload, "legacy attachments are not used"
     blocks = payload["blocks"]
@@ -74,9 +62,15 @@ def terraform_module(tmp_path_factory):
     """A copy of the root module, initialised with the project's CLI config: (directory, environment)."""
     if shutil.which("terraform") is None:
         pytest.skip("terraform is not installed")
-    from local_aws import copy_repository
+    from harness.deployment import copy_repository
 
     workdir = copy_repository(tmp_path_factory.mktemp("module"))
+    # As a caller would, configure the providers the module takes; `terraform console` reads no
+    # data source, so no credentials are needed.
+    (workdir / "test_providers.tf").write_text(
+        'provider "aws" {\n  region = "ap-northeast-1"\n}\n\n'
+        'provider "aws" {\n  alias  = "us_east_1"\n  region = "us-east-1"\n}\n'
+    )
     config = REPO / "build" / "terraform.rc"
     subprocess.run([str(REPO / "scripts" / "terraform-cli-config.sh"), str(config)], check=True)
     environment = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "TF_CLI_CONFIG_FILE": str(config)}

@@ -1,5 +1,6 @@
-# The examples plan with nothing but slack_webhook_url set (DESIGN.md), and forward the right regions.
-# Every provider alias of the examples is mocked, reporting its own region.
+# The examples apply with nothing but slack_webhook_url set (and the alarm addresses a real
+# deployment should have), and forward the right regions. Every provider alias of the examples is
+# mocked, reporting its own region.
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -8,17 +9,21 @@ mock_provider "aws" {
 mock_provider "aws" {
   alias  = "us_east_1"
   source = "./tests/mocks"
-  mock_data "aws_region" {
-    defaults = { name = "us-east-1" }
+  mock_data "aws_cloudwatch_event_bus" {
+    defaults = { arn = "arn:aws:events:us-east-1:123456789012:event-bus/default" }
+  }
+  mock_data "aws_arn" {
+    defaults = { partition = "aws", region = "us-east-1", account = "123456789012" }
   }
 }
 
 variables {
-  slack_webhook_url = "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX"
+  slack_webhook_url     = "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX"
+  alarm_email_addresses = ["secops@example.com"]
 }
 
-run "single_account_plans_with_only_the_webhook" {
-  command = plan
+run "single_account_watches_every_root_call_and_forwards_us_east_1" {
+  command = apply
 
   module {
     source = "./examples/single-account"
@@ -28,10 +33,14 @@ run "single_account_plans_with_only_the_webhook" {
     condition     = module.root_activity_notifier.event_rule_state == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" && jsondecode(module.root_activity_notifier.event_pattern).detail.userIdentity.type == ["Root"]
     error_message = "single-account must watch every root activity, read-only calls included."
   }
+  assert {
+    condition     = module.root_activity_notifier.us_east_1_forwarder_event_rule_arn != null
+    error_message = "us-east-1 (root sign-ins, global services) is always forwarded to the home region."
+  }
 }
 
-run "login_only_plans_with_only_the_webhook" {
-  command = plan
+run "login_only_watches_sign_ins_and_forwards_us_east_1" {
+  command = apply
 
   module {
     source = "./examples/login-only"
@@ -41,68 +50,34 @@ run "login_only_plans_with_only_the_webhook" {
     condition     = jsondecode(module.root_activity_notifier.event_pattern).detail.eventName == ["ConsoleLogin"]
     error_message = "login-only must watch root console sign-ins only."
   }
-}
-
-run "single_account_forwards_us_east_1_with_the_home_pattern" {
-  command = plan
-
-  module {
-    source = "./examples/single-account"
-  }
-
   assert {
-    condition     = length(module.forward_us_east_1) == 1
-    error_message = "us-east-1 (root sign-ins, global services) is always forwarded to the home region."
-  }
-  assert {
-    condition     = module.forward_us_east_1[0].event_pattern == module.root_activity_notifier.event_pattern && module.forward_us_east_1[0].event_rule_state == module.root_activity_notifier.event_rule_state
-    error_message = "The forwarder must use the home rule's pattern and state."
-  }
-}
-
-run "single_account_at_home_in_us_east_1_needs_no_us_east_1_forwarder" {
-  command = plan
-
-  module {
-    source = "./examples/single-account"
-  }
-
-  variables {
-    region = "us-east-1"
-  }
-
-  assert {
-    condition     = length(module.forward_us_east_1) == 0
-    error_message = "With the notifier in us-east-1 there is nothing to forward from there."
-  }
-}
-
-run "login_only_forwards_sign_ins_from_us_east_1" {
-  command = plan
-
-  module {
-    source = "./examples/login-only"
-  }
-
-  assert {
-    condition     = length(module.forward_us_east_1) == 1 && jsondecode(module.forward_us_east_1[0].event_pattern).detail.eventName == ["ConsoleLogin"]
+    condition     = module.root_activity_notifier.us_east_1_forwarder_event_rule_arn != null
     error_message = "login-only must forward root sign-ins from us-east-1 to its home region."
   }
 }
 
-run "login_only_at_home_in_us_east_1" {
-  command = plan
+run "single_account_at_home_in_us_east_1_needs_no_us_east_1_forwarder" {
+  command = apply
 
   module {
-    source = "./examples/login-only"
+    source = "./examples/single-account"
   }
 
   variables {
     region = "us-east-1"
   }
 
+  override_data {
+    target = module.root_activity_notifier.data.aws_cloudwatch_event_bus.default
+    values = { arn = "arn:aws:events:us-east-1:123456789012:event-bus/default" }
+  }
+  override_data {
+    target = module.root_activity_notifier.data.aws_arn.default_bus
+    values = { partition = "aws", region = "us-east-1", account = "123456789012" }
+  }
+
   assert {
-    condition     = length(module.forward_us_east_1) == 0
-    error_message = "No forwarder when the notifier already lives in us-east-1."
+    condition     = module.root_activity_notifier.us_east_1_forwarder_event_rule_arn == null
+    error_message = "With the notifier in us-east-1 there is nothing to forward from there."
   }
 }

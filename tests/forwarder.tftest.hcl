@@ -1,26 +1,25 @@
-# modules/region-forwarder on its own, with the home notifier's settings given directly.
+# modules/region-forwarder on its own, in us-east-1, with the home notifier's settings given directly.
 
 mock_provider "aws" {
   source = "./tests/mocks"
-  mock_data "aws_region" {
-    defaults = { name = "us-east-1" }
+  mock_data "aws_cloudwatch_event_bus" {
+    defaults = { arn = "arn:aws:events:us-east-1:123456789012:event-bus/default" }
   }
-  mock_resource "aws_cloudwatch_event_rule" {
-    defaults = { arn = "arn:aws:events:us-east-1:123456789012:rule/root-activity-notifier-forwarder" }
-  }
-  mock_resource "aws_sqs_queue" {
-    defaults = { arn = "arn:aws:sqs:us-east-1:123456789012:root-activity-notifier-forwarder-dlq" }
+  mock_data "aws_arn" {
+    defaults = { partition = "aws", region = "us-east-1", account = "123456789012" }
   }
 }
 
 variables {
   home = {
-    region           = "ap-northeast-1"
-    event_bus_arn    = "arn:aws:events:ap-northeast-1:123456789012:event-bus/default"
-    role_arn         = "arn:aws:iam::123456789012:role/root-activity-notifier-forwarder"
-    event_pattern    = "{\"detail\":{\"userIdentity\":{\"type\":[\"Root\"]}},\"detail-type\":[\"AWS Console Sign In via CloudTrail\"]}"
-    event_rule_state = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
-    name_prefix      = "root-activity-notifier"
+    region                = "ap-northeast-1"
+    event_bus_arn         = "arn:aws:events:ap-northeast-1:123456789012:event-bus/default"
+    role_arn              = "arn:aws:iam::123456789012:role/root-activity-notifier-forwarder"
+    event_pattern         = "{\"detail\":{\"userIdentity\":{\"type\":[\"Root\"]}},\"detail-type\":[\"AWS Console Sign In via CloudTrail\"]}"
+    event_rule_state      = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+    name_prefix           = "root-activity-notifier"
+    create_alarms         = true
+    alarm_email_addresses = ["secops@example.com"]
   }
 }
 
@@ -40,17 +39,75 @@ run "forwards_what_the_home_rule_would_announce" {
     error_message = "The target must be the home bus, through the forwarder role."
   }
   assert {
-    condition     = aws_cloudwatch_event_target.home_bus.dead_letter_config[0].arn == aws_sqs_queue.dead_letter.arn && aws_cloudwatch_event_target.home_bus.retry_policy[0].maximum_retry_attempts == 185
+    condition     = aws_cloudwatch_event_target.home_bus.dead_letter_config[0].arn == module.failure_handling.dead_letter_queue_arn && aws_cloudwatch_event_target.home_bus.retry_policy[0].maximum_retry_attempts == 185
     error_message = "Forwarding needs a retry policy and a dead-letter queue in its own region."
   }
   assert {
-    condition     = jsonencode(one([for statement in data.aws_iam_policy_document.dead_letter.statement : one(statement.condition).values if statement.sid == "EventBridgeFromThisRuleOnly"])) == jsonencode([aws_cloudwatch_event_rule.forward.arn])
-    error_message = "Only the forwarding rule may send to its dead-letter queue."
+    condition     = aws_cloudwatch_event_rule.forward.description == "Root user activity recorded in us-east-1, forwarded to the notifier in ap-northeast-1"
+    error_message = "The forwarder must know the region it runs in, from its own provider."
   }
   assert {
-    condition     = keys(aws_cloudwatch_metric_alarm.failure) == ["dead-letter-queue", "failed-invocations"] && length(aws_sns_topic.alarms) == 1
+    condition     = module.failure_handling.dead_letter_queue_name == "root-activity-notifier-forwarder-dlq"
+    error_message = "The forwarder's queue is named after the home notifier."
+  }
+  assert {
+    condition     = jsonencode(sort(module.failure_handling.alarm_names)) == jsonencode(["root-activity-notifier-forwarder-dead-letter-queue", "root-activity-notifier-forwarder-failed-invocations"]) && output.alarm_sns_topic_arn != null
     error_message = "The forwarder must be alarmed like the home notifier, to a topic in its own region."
   }
+}
+
+run "alarms_off_when_the_notifier_has_them_off" {
+  command = plan
+
+  module {
+    source = "./modules/region-forwarder"
+  }
+
+  variables {
+    home = merge(var.home, { create_alarms = false, alarm_email_addresses = [] })
+  }
+
+  assert {
+    condition     = length(module.failure_handling.alarm_names) == 0 && output.alarm_sns_topic_arn == null
+    error_message = "With the notifier's alarms off, the forwarder creates no alarm and no topic."
+  }
+}
+
+run "alarms_to_the_topic_given_for_its_region" {
+  command = plan
+
+  module {
+    source = "./modules/region-forwarder"
+  }
+
+  variables {
+    home = merge(var.home, {
+      alarm_email_addresses = []
+      alarm_sns_topic_arns = {
+        "us-east-1" = "arn:aws:sns:us-east-1:123456789012:security-alerts"
+        "eu-west-1" = "arn:aws:sns:eu-west-1:123456789012:security-alerts"
+      }
+    })
+  }
+
+  assert {
+    condition     = output.alarm_sns_topic_arn == "arn:aws:sns:us-east-1:123456789012:security-alerts"
+    error_message = "The forwarder's alarms must go to the topic given for its own region."
+  }
+}
+
+run "warns_when_no_one_would_hear_its_alarms" {
+  command = plan
+
+  module {
+    source = "./modules/region-forwarder"
+  }
+
+  variables {
+    home = merge(var.home, { alarm_email_addresses = [], alarm_sns_topic_arns = { "eu-west-1" = "arn:aws:sns:eu-west-1:123456789012:security-alerts" } })
+  }
+
+  expect_failures = [check.alarms_reach_someone]
 }
 
 run "refuses_to_run_in_the_home_region" {
@@ -61,8 +118,8 @@ run "refuses_to_run_in_the_home_region" {
   }
 
   override_data {
-    target = data.aws_region.current
-    values = { name = "ap-northeast-1" }
+    target = data.aws_arn.default_bus
+    values = { partition = "aws", region = "ap-northeast-1", account = "123456789012" }
   }
 
   expect_failures = [aws_cloudwatch_event_rule.forward]

@@ -4,8 +4,20 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
+mock_provider "aws" {
+  alias  = "us_east_1"
+  source = "./tests/mocks"
+  mock_data "aws_cloudwatch_event_bus" {
+    defaults = { arn = "arn:aws:events:us-east-1:123456789012:event-bus/default" }
+  }
+  mock_data "aws_arn" {
+    defaults = { partition = "aws", region = "us-east-1", account = "123456789012" }
+  }
+}
+
 variables {
-  slack_webhook_url = "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX"
+  slack_webhook_url     = "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX"
+  alarm_email_addresses = ["secops@example.com"]
 }
 
 run "defaults_watch_every_root_call_including_read_only" {
@@ -27,7 +39,7 @@ run "defaults_watch_every_root_call_including_read_only" {
     error_message = "The invoke permission must be scoped to the rule's ARN."
   }
   assert {
-    condition     = aws_cloudwatch_event_target.notifier.arn == aws_lambda_function.notifier.arn && aws_cloudwatch_event_target.notifier.dead_letter_config[0].arn == aws_sqs_queue.dead_letter.arn
+    condition     = aws_cloudwatch_event_target.notifier.arn == aws_lambda_function.notifier.arn && aws_cloudwatch_event_target.notifier.dead_letter_config[0].arn == module.failure_handling.dead_letter_queue_arn
     error_message = "The rule must target the function with the dead-letter queue."
   }
   assert {
@@ -35,7 +47,7 @@ run "defaults_watch_every_root_call_including_read_only" {
     error_message = "Unexpected default retry policy."
   }
   assert {
-    condition     = aws_lambda_function_event_invoke_config.notifier.destination_config[0].on_failure[0].destination == aws_sqs_queue.dead_letter.arn
+    condition     = aws_lambda_function_event_invoke_config.notifier.destination_config[0].on_failure[0].destination == module.failure_handling.dead_letter_queue_arn
     error_message = "Failed asynchronous invocations must land in the dead-letter queue."
   }
   assert {
@@ -44,7 +56,7 @@ run "defaults_watch_every_root_call_including_read_only" {
   }
   assert {
     condition     = aws_lambda_function.notifier.handler == "root_activity_notifier.handler.lambda_handler"
-    error_message = "The handler entry point is a contract (DESIGN.md)."
+    error_message = "The handler entry point is a contract: lambda_package_path builds and the README name it."
   }
   assert {
     condition     = aws_lambda_function.notifier.source_code_hash == filebase64sha256("${path.module}/package/root_activity_notifier.zip")
@@ -66,15 +78,19 @@ run "defaults_watch_every_root_call_including_read_only" {
     condition = jsonencode({
       for statement in data.aws_iam_policy_document.notifier.statement : statement.sid => sort(tolist(statement.resources))
       }) == jsonencode({
-      WriteOwnLogs         = ["arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/lambda/root-activity-notifier:*"]
+      WriteOwnLogs         = ["${aws_cloudwatch_log_group.notifier.arn}:*"]
       ReadWebhookParameter = ["arn:aws:ssm:ap-northeast-1:123456789012:parameter/root-activity-notifier/slack-webhook-url"]
-      KeepFailedEvents     = ["arn:aws:sqs:ap-northeast-1:123456789012:root-activity-notifier-dlq"]
+      KeepFailedEvents     = [module.failure_handling.dead_letter_queue_arn]
     })
     error_message = "The function's permissions must be scoped to the module's own log group, parameter and queue."
   }
   assert {
-    condition     = jsonencode(one([for statement in data.aws_iam_policy_document.dead_letter.statement : one(statement.condition).values if statement.sid == "EventBridgeFromThisRuleOnly"])) == jsonencode([aws_cloudwatch_event_rule.root_activity.arn])
-    error_message = "Only this rule may send to the dead-letter queue."
+    condition     = aws_cloudwatch_log_group.notifier.name == "/aws/lambda/${aws_lambda_function.notifier.function_name}"
+    error_message = "The function's log group must be the one Lambda writes to."
+  }
+  assert {
+    condition     = module.failure_handling.dead_letter_queue_name == "root-activity-notifier-dlq" && output.dead_letter_queue_arn == module.failure_handling.dead_letter_queue_arn
+    error_message = "The module's dead-letter queue is the one rule and function use."
   }
   assert {
     condition     = aws_cloudtrail.this[0].is_multi_region_trail && aws_cloudtrail.this[0].include_global_service_events && aws_cloudtrail.this[0].enable_log_file_validation
@@ -93,8 +109,8 @@ run "defaults_watch_every_root_call_including_read_only" {
     error_message = "The trail bucket must block public access and enforce bucket ownership."
   }
   assert {
-    condition     = keys(aws_cloudwatch_metric_alarm.failure) == ["dead-letter-queue", "lambda-errors", "rule-failed-invocations"] && aws_cloudwatch_metric_alarm.failure["dead-letter-queue"].alarm_actions == toset([aws_sns_topic.alarms[0].arn])
-    error_message = "Failure alarms must notify the module's topic."
+    condition     = jsonencode(sort(module.failure_handling.alarm_names)) == jsonencode(["root-activity-notifier-dead-letter-queue", "root-activity-notifier-lambda-errors", "root-activity-notifier-rule-failed-invocations"]) && output.alarm_sns_topic_arn != null
+    error_message = "Failure alarms on the function, the rule and the dead-letter queue must notify a topic."
   }
   assert {
     condition     = output.slack_webhook_ssm_parameter_name == "/root-activity-notifier/slack-webhook-url" && output.event_pattern == aws_cloudwatch_event_rule.root_activity.event_pattern
@@ -105,6 +121,10 @@ run "defaults_watch_every_root_call_including_read_only" {
 run "forwarder_role_may_only_put_events_on_the_home_bus" {
   command = apply
 
+  variables {
+    forwarder_alarm_sns_topic_arns = { "us-east-1" = "arn:aws:sns:us-east-1:123456789012:security-alerts" }
+  }
+
   assert {
     condition     = jsonencode([for statement in data.aws_iam_policy_document.forwarder[0].statement : { actions = sort(tolist(statement.actions)), resources = sort(tolist(statement.resources)) }]) == jsonencode([{ actions = ["events:PutEvents"], resources = ["arn:aws:events:ap-northeast-1:123456789012:event-bus/default"] }])
     error_message = "The forwarder role may only put events on the home region's default bus."
@@ -114,15 +134,53 @@ run "forwarder_role_may_only_put_events_on_the_home_bus" {
     error_message = "Only EventBridge may assume the forwarder role."
   }
   assert {
-    condition = output.forwarder_settings == {
-      region           = "ap-northeast-1"
-      event_bus_arn    = "arn:aws:events:ap-northeast-1:123456789012:event-bus/default"
-      role_arn         = aws_iam_role.forwarder[0].arn
-      event_pattern    = aws_cloudwatch_event_rule.root_activity.event_pattern
-      event_rule_state = aws_cloudwatch_event_rule.root_activity.state
-      name_prefix      = "root-activity-notifier"
-    }
-    error_message = "forwarder_settings must carry everything a forwarder needs, equal to the home rule."
+    condition = jsonencode(output.forwarder_settings) == jsonencode({
+      region                = "ap-northeast-1"
+      event_bus_arn         = "arn:aws:events:ap-northeast-1:123456789012:event-bus/default"
+      role_arn              = aws_iam_role.forwarder[0].arn
+      event_pattern         = aws_cloudwatch_event_rule.root_activity.event_pattern
+      event_rule_state      = aws_cloudwatch_event_rule.root_activity.state
+      name_prefix           = "root-activity-notifier"
+      create_alarms         = true
+      alarm_email_addresses = ["secops@example.com"]
+      alarm_sns_topic_arns  = { "us-east-1" = "arn:aws:sns:us-east-1:123456789012:security-alerts" }
+    })
+    error_message = "forwarder_settings must carry everything a forwarder needs, equal to the home rule, alarm recipients included."
+  }
+}
+
+run "forwards_us_east_1_itself_when_home_is_elsewhere" {
+  command = apply
+
+  assert {
+    condition     = length(module.us_east_1_forwarder) == 1 && output.us_east_1_forwarder_event_rule_arn == module.us_east_1_forwarder[0].event_rule_arn
+    error_message = "A notifier outside us-east-1 must forward us-east-1, where root console sign-ins are recorded."
+  }
+  assert {
+    condition     = module.us_east_1_forwarder[0].event_pattern == aws_cloudwatch_event_rule.root_activity.event_pattern && module.us_east_1_forwarder[0].event_rule_state == aws_cloudwatch_event_rule.root_activity.state
+    error_message = "The us-east-1 forwarder must use the home rule's pattern and state."
+  }
+  assert {
+    condition     = module.us_east_1_forwarder[0].alarm_sns_topic_arn != null
+    error_message = "The us-east-1 forwarder must alarm on its failures."
+  }
+}
+
+run "no_forwarder_when_home_is_us_east_1" {
+  command = plan
+
+  override_data {
+    target = data.aws_cloudwatch_event_bus.default
+    values = { arn = "arn:aws:events:us-east-1:123456789012:event-bus/default" }
+  }
+  override_data {
+    target = data.aws_arn.default_bus
+    values = { partition = "aws", region = "us-east-1", account = "123456789012" }
+  }
+
+  assert {
+    condition     = length(module.us_east_1_forwarder) == 0 && output.us_east_1_forwarder_event_rule_arn == null
+    error_message = "A notifier in us-east-1 sees sign-ins itself; a forwarder there would loop."
   }
 }
 
@@ -221,7 +279,7 @@ run "switches_off_create_nothing" {
   }
 
   assert {
-    condition     = length(aws_cloudtrail.this) + length(aws_s3_bucket.trail) + length(aws_sns_topic.alarms) + length(aws_cloudwatch_metric_alarm.failure) == 0
+    condition     = length(aws_cloudtrail.this) + length(aws_s3_bucket.trail) + length(module.failure_handling.alarm_names) == 0 && output.alarm_sns_topic_arn == null
     error_message = "Switched-off parts must create nothing."
   }
 }
@@ -235,25 +293,8 @@ run "existing_alarm_topic_and_email" {
   }
 
   assert {
-    condition     = length(aws_sns_topic.alarms) == 0 && length(aws_sns_topic_subscription.alarm_email) == 0
-    error_message = "An existing topic means no topic and no subscriptions from the module."
-  }
-  assert {
-    condition     = aws_cloudwatch_metric_alarm.failure["lambda-errors"].alarm_actions == toset(["arn:aws:sns:ap-northeast-1:123456789012:security-alerts"])
+    condition     = output.alarm_sns_topic_arn == "arn:aws:sns:ap-northeast-1:123456789012:security-alerts"
     error_message = "Alarms must go to the given topic."
-  }
-}
-
-run "email_subscriptions_on_the_module_topic" {
-  command = plan
-
-  variables {
-    alarm_email_addresses = ["secops@example.com", "oncall@example.com"]
-  }
-
-  assert {
-    condition     = length(aws_sns_topic_subscription.alarm_email) == 2
-    error_message = "One subscription per address."
   }
 }
 
@@ -269,7 +310,7 @@ run "settings_reach_the_handler" {
     lambda_runtime         = "python3.12"
     lambda_architecture    = "x86_64"
     name_prefix            = "root-alerts"
-    lambda_role_path       = "/security/"
+    iam_role_path          = "/security/"
     lambda_package_path    = "./package/root_activity_notifier.zip"
     tags                   = { Team = "security" }
     lambda_timeout         = 60
@@ -289,8 +330,20 @@ run "settings_reach_the_handler" {
     error_message = "Handler settings must reach its environment."
   }
   assert {
-    condition     = aws_lambda_function.notifier.function_name == "root-alerts" && aws_iam_role.notifier.path == "/security/" && aws_lambda_function.notifier.tags["Team"] == "security"
-    error_message = "Names, role path and tags must follow the inputs."
+    condition     = aws_lambda_function.notifier.function_name == "root-alerts" && aws_iam_role.notifier.path == "/security/" && aws_iam_role.forwarder[0].path == "/security/" && aws_lambda_function.notifier.tags["Team"] == "security"
+    error_message = "Names, the path of every role and tags must follow the inputs."
+  }
+  assert {
+    condition     = module.failure_handling.dead_letter_queue_name == "root-alerts-dlq" && aws_cloudwatch_event_rule.root_activity.name == "root-alerts" && aws_ssm_parameter.slack_webhook[0].name == "/root-alerts/slack-webhook-url"
+    error_message = "Every name must follow name_prefix."
+  }
+  assert {
+    condition = jsonencode({
+      for statement in data.aws_iam_policy_document.notifier.statement : statement.sid => sort(tolist(statement.resources)) if statement.sid == "ReadWebhookParameter"
+      }) == jsonencode({
+      ReadWebhookParameter = ["arn:aws:ssm:ap-northeast-1:123456789012:parameter/root-alerts/slack-webhook-url"]
+    })
+    error_message = "The function's permissions must follow name_prefix."
   }
   assert {
     condition     = aws_lambda_function.notifier.tracing_config[0].mode == "Active" && contains([for statement in data.aws_iam_policy_document.notifier.statement : statement.sid], "WriteTraces")
@@ -320,4 +373,128 @@ run "exactly_one_webhook_source_both" {
   }
 
   expect_failures = [aws_lambda_function.notifier]
+}
+
+run "warns_when_no_one_would_hear_the_alarms" {
+  command = plan
+
+  variables {
+    alarm_email_addresses          = []
+    forwarder_alarm_sns_topic_arns = { "us-east-1" = "arn:aws:sns:us-east-1:123456789012:security-alerts" }
+  }
+
+  expect_failures = [check.alarms_reach_someone]
+}
+
+run "alarms_with_an_existing_topic_need_no_addresses" {
+  command = plan
+
+  variables {
+    alarm_email_addresses          = []
+    alarm_sns_topic_arn            = "arn:aws:sns:ap-northeast-1:123456789012:security-alerts"
+    forwarder_alarm_sns_topic_arns = { "us-east-1" = "arn:aws:sns:us-east-1:123456789012:security-alerts" }
+  }
+
+  assert {
+    condition     = module.us_east_1_forwarder[0].alarm_sns_topic_arn == "arn:aws:sns:us-east-1:123456789012:security-alerts"
+    error_message = "The forwarder's alarms must go to the topic given for its region."
+  }
+}
+
+run "dead_letter_queue_with_a_customer_managed_key" {
+  command = apply
+
+  variables {
+    dead_letter_queue_kms_key_arn = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition = jsonencode([
+      for statement in data.aws_iam_policy_document.notifier.statement : { actions = sort(tolist(statement.actions)), resources = tolist(statement.resources) } if statement.sid == "EncryptFailedEvents"
+      ]) == jsonencode([{
+        actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        resources = ["arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+    }])
+    error_message = "The function must be allowed to encrypt what it puts on a queue with a customer managed key, and only with that key."
+  }
+}
+
+run "trail_bucket_access_logs" {
+  command = plan
+
+  variables {
+    trail_bucket_access_log_bucket = "org-access-logs"
+  }
+
+  assert {
+    condition     = aws_s3_bucket_logging.trail[0].target_bucket == "org-access-logs" && aws_s3_bucket_logging.trail[0].target_prefix == "root-activity-notifier-trail-123456789012-ap-northeast-1/"
+    error_message = "Access logs of the trail bucket must go to the given bucket, under the trail bucket's name."
+  }
+}
+
+run "no_trail_bucket_access_logs_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_s3_bucket_logging.trail) == 0
+    error_message = "No access logging unless a bucket is given."
+  }
+}
+
+run "reserved_concurrency" {
+  command = plan
+
+  variables {
+    lambda_reserved_concurrent_executions = 2
+  }
+
+  assert {
+    condition     = aws_lambda_function.notifier.reserved_concurrent_executions == 2
+    error_message = "A reserved concurrency must reach the function."
+  }
+}
+
+run "unreserved_concurrency_by_default" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function.notifier.reserved_concurrent_executions == -1
+    error_message = "By default the function takes no reserved concurrency from the account."
+  }
+}
+
+run "webhook_url_read_with_its_trailing_newline" {
+  command = plan
+
+  variables {
+    slack_webhook_url = "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX\n"
+  }
+
+  assert {
+    condition     = nonsensitive(aws_ssm_parameter.slack_webhook[0].value) == "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX"
+    error_message = "White space around the webhook URL (a file() read) must be removed before it is stored."
+  }
+}
+
+run "rejects_a_time_zone_that_is_not_in_the_zone_database" {
+  command = plan
+
+  variables {
+    message_time_zone = "Asia/Tokio"
+  }
+
+  expect_failures = [aws_lambda_function.notifier]
+}
+
+run "accepts_every_kind_of_zone_name" {
+  command = plan
+
+  variables {
+    message_time_zone = "America/Argentina/Buenos_Aires"
+  }
+
+  assert {
+    condition     = aws_lambda_function.notifier.environment[0].variables["NOTIFIER_TIME_ZONE"] == "America/Argentina/Buenos_Aires"
+    error_message = "A three-part IANA zone must be accepted and reach the handler."
+  }
 }

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import load_event
+from harness.samples import load_sample
 from root_activity_notifier.classify import Activity, Severity, classify
 from root_activity_notifier.events import parse_input
 
 
 def classified(name, **detail_changes):
-    event = load_event(name)
+    event = load_sample(name)
     event["detail"].update(detail_changes)
     return classify(parse_input(event)[0])
 
@@ -48,13 +48,13 @@ def test_critical_calls(event_name, activity):
 
 
 def test_sign_in_without_recorded_mfa_is_treated_as_without_mfa():
-    event = load_event("root-console-sign-in-with-mfa.json")
+    event = load_sample("root-console-sign-in-with-mfa.json")
     del event["detail"]["additionalEventData"]
     assert classify(parse_input(event)[0]).activity is Activity.SIGN_IN_WITHOUT_MFA
 
 
 def test_mfa_yes_in_capitals_counts_as_mfa():
-    event = load_event("root-console-sign-in-without-mfa.json")
+    event = load_sample("root-console-sign-in-without-mfa.json")
     event["detail"]["additionalEventData"]["MFAUsed"] = "YES"
     assert classify(parse_input(event)[0]).activity is Activity.SIGN_IN
 
@@ -75,12 +75,12 @@ def test_denied_calls_are_marked_and_keep_their_severity():
 
 def test_read_only_flag_wins_over_the_verb():
     assert classified("root-read-only-call.json", readOnly=False).activity is Activity.WRITE_CALL
-    event = load_event("root-read-only-call.json")
+    event = load_sample("root-read-only-call.json")
     del event["detail"]["readOnly"]
     assert classify(parse_input(event)[0]).activity is Activity.READ_ONLY_CALL
 
 
 def test_centralized_root_access_is_marked():
-    event = load_event("root-api-call-from-console.json")
+    event = load_sample("root-api-call-from-console.json")
     event["detail"]["userIdentity"]["sessionContext"]["assumedRoot"] = "true"
     assert classify(parse_input(event)[0]).centralized_root_access

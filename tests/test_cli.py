@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EVENTS, REPO, assert_valid_slack_message
+from conftest import REPO, assert_valid_slack_message
+from harness.samples import EVENTS
 from root_activity_notifier.cli import main
 
 
@@ -48,7 +49,6 @@ def test_not_root_exits_3_with_nothing_on_stdout():
         (["render", "-"], "{broken", "not valid JSON"),
         (["render", "-"], "[1, 2]", "expected a JSON object"),
         (["render", "/no/such/file.json"], None, "cannot read '/no/such/file.json'"),
-        (["render", "-", "--time-zone", "Mars/Olympus"], "{}", "unknown time zone 'Mars/Olympus'"),
         (["render", "-", "--mention", "everybody!"], "{}", "NOTIFIER_MENTION='everybody!'"),
     ],
 )
@@ -109,3 +109,38 @@ def test_console_script_after_pip_install():
         pytest.skip("not installed with pip install -e . (make test installs it)")
     result = subprocess.run([script, "render", "-"], input="{}", capture_output=True, text=True, check=False)
     assert result.returncode == 2 and "not an EventBridge event" in result.stderr
+
+
+def test_a_time_zone_typo_renders_in_utc_with_a_warning():
+    code, out, err = run("render", str(EVENTS / "root-read-only-call.json"), "--time-zone", "Asia/Tokio")
+    assert code == 0
+    payload = json.loads(out)
+    assert "UTC" in payload["text"] and "Asia/Tokio could not be loaded" in json.dumps(payload)
+    assert "warning: time zone 'Asia/Tokio' could not be loaded" in err
+
+
+def test_flags_win_over_the_environment(monkeypatch):
+    monkeypatch.setenv("NOTIFIER_LANGUAGE", "ja")
+    monkeypatch.setenv("NOTIFIER_ACCOUNT_LABEL", "from-environment")
+    code, out, _ = run("render", str(EVENTS / "root-read-only-call.json"), "--account-label", "from-flag")
+    payload = json.loads(out)
+    assert code == 0 and "from-flag" in payload["text"] and "from-environment" not in out
+    assert "読み取り" in payload["blocks"][0]["text"]["text"], "the environment still sets what no flag sets"
+
+
+def test_webhook_url_flag_wins_over_a_configured_parameter(httpserver, monkeypatch):
+    monkeypatch.setenv("SLACK_WEBHOOK_SSM_PARAMETER", "/notifier/webhook")
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    code, _, err = run("send", str(EVENTS / "root-read-only-call.json"), "--webhook-url", httpserver.url_for("/hook"))
+    assert code == 0, err
+    assert len(httpserver.log) == 1
+
+
+def test_send_with_a_parameter_and_no_region_exits_2_saying_what_to_set(monkeypatch):
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_CONFIG_FILE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("SLACK_WEBHOOK_SSM_PARAMETER", "/notifier/webhook")
+    code, out, err = run("send", str(EVENTS / "root-read-only-call.json"))
+    assert code == 2 and out == ""
+    assert "no AWS region is configured; set AWS_REGION" in err and "Traceback" not in err

@@ -52,7 +52,6 @@ def test_all_settings():
         ({"SLACK_WEBHOOK_URL": URL, "SLACK_WEBHOOK_SSM_PARAMETER": "/x"}, "both SLACK_WEBHOOK_URL and"),
         ({"SLACK_WEBHOOK_URL": URL, "NOTIFIER_LANGUAGE": "fr"}, "NOTIFIER_LANGUAGE='fr' is not a supported"),
         ({"SLACK_WEBHOOK_URL": URL, "NOTIFIER_MENTION": "@everyone-now"}, "NOTIFIER_MENTION='@everyone-now'"),
-        ({"SLACK_WEBHOOK_URL": URL, "NOTIFIER_TIME_ZONE": "Asia/Tokio"}, "NOTIFIER_TIME_ZONE: unknown time zone"),
         ({"SLACK_WEBHOOK_URL": "http://hooks.slack.com/x"}, "SLACK_WEBHOOK_URL must hold an https://"),
         ({"SLACK_WEBHOOK_SSM_PARAMETER": "has spaces"}, "SLACK_WEBHOOK_SSM_PARAMETER='has spaces'"),
         ({"SLACK_WEBHOOK_URL": URL, "SLACK_WEBHOOK_CACHE_SECONDS": "-1"}, "SLACK_WEBHOOK_CACHE_SECONDS='-1'"),
@@ -92,7 +91,11 @@ def test_mentions(value, expected):
     assert normalize_mention(value) == expected
 
 
-@pytest.mark.parametrize("value", ["<!subteam^lower>", "<https://x.example>", "here now", "<!channel>|x"])
+@pytest.mark.parametrize(
+    # everyone: the module's slack_mention rejects it too (it pings a whole workspace)
+    "value",
+    ["<!subteam^lower>", "<https://x.example>", "here now", "<!channel>|x", "everyone", "<!everyone>"],
+)
 def test_bad_mentions(value):
     with pytest.raises(ConfigurationError, match="NOTIFIER_MENTION"):
         normalize_mention(value)
@@ -156,3 +159,38 @@ def test_parameter_that_is_not_a_webhook_url(ssm):
 def test_plain_url_needs_no_ssm():
     assert webhook_url(WebhookSource(url=URL), 300, ssm_client_factory=lambda: pytest.fail("SSM used")) == URL
     assert webhook._cache == {}
+
+
+def test_a_time_zone_that_cannot_be_loaded_falls_back_to_utc():
+    options = load_settings({"SLACK_WEBHOOK_URL": URL, "NOTIFIER_TIME_ZONE": "Asia/Tokio"}).render
+    assert options.time_zone.name == "UTC" and options.time_zone.unavailable_name == "Asia/Tokio"
+    assert load_settings({"SLACK_WEBHOOK_URL": URL, "NOTIFIER_TIME_ZONE": "Asia/Tokyo"}).render.time_zone.name == (
+        "Asia/Tokyo"
+    )
+
+
+class FailingSsm:
+    """An SSM client whose GetParameter fails as AWS does, with the given error code."""
+
+    def __init__(self, code):
+        self.code = code
+
+    def get_parameter(self, **_):
+        from botocore.exceptions import ClientError
+
+        raise ClientError({"Error": {"Code": self.code, "Message": "no"}}, "GetParameter")
+
+
+@pytest.mark.parametrize("code", ["AccessDeniedException", "KMSAccessDeniedException", "KMSDisabledException"])
+def test_a_parameter_the_function_may_not_read_names_both_permissions(code):
+    with pytest.raises(ConfigurationError) as failure:
+        webhook_url(WebhookSource(parameter_name="/notifier/webhook"), 300, ssm_client_factory=lambda: FailingSsm(code))
+    assert f"({code})" in str(failure.value)
+    assert "ssm:GetParameter" in str(failure.value) and "kms:Decrypt" in str(failure.value)
+
+
+@pytest.mark.parametrize("code", ["ThrottlingException", "InternalServerError"])
+def test_throttling_is_retried_later_not_a_configuration_error(code):
+    with pytest.raises(webhook.WebhookUnavailable, match=f"could not be read just now \\({code}\\)"):
+        webhook_url(WebhookSource(parameter_name="/notifier/webhook"), 300, ssm_client_factory=lambda: FailingSsm(code))
+    assert webhook._cache == {}, "a failed read must not be cached"

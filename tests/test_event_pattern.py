@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-from pathlib import Path
 
 import pytest
 from moto.events.models import EventPattern
 
-from conftest import NON_ROOT_SAMPLES, REPO, ROOT_SAMPLES, load_event
-
-SIGN_IN_SAMPLES = [name for name in ROOT_SAMPLES if name.startswith("root-console-sign-in")]
+from harness.samples import NON_ROOT_SAMPLES, ROOT_SAMPLES, SIGN_IN_SAMPLES, load_sample
 
 
 @pytest.fixture(scope="module")
@@ -44,26 +41,22 @@ def matches(pattern: dict, event: dict) -> bool:
 def test_all_mode_catches_every_root_sample_and_no_look_alike(rendered_patterns):
     pattern = rendered_patterns()["all"]
     for name in ROOT_SAMPLES:
-        assert matches(pattern, load_event(name)), name
+        assert matches(pattern, load_sample(name)), name
     for name in NON_ROOT_SAMPLES:
-        assert not matches(pattern, load_event(name)), name
+        assert not matches(pattern, load_sample(name)), name
 
 
 def test_login_only_mode_catches_root_sign_ins_only(rendered_patterns):
     pattern = rendered_patterns()["login-only"]
     for name in ROOT_SAMPLES:
-        assert matches(pattern, load_event(name)) == (name in SIGN_IN_SAMPLES), name
+        assert matches(pattern, load_sample(name)) == (name in SIGN_IN_SAMPLES), name
     for name in NON_ROOT_SAMPLES:
-        assert not matches(pattern, load_event(name)), name
+        assert not matches(pattern, load_sample(name)), name
 
 
 def test_excluded_names_are_dropped_but_console_actions_are_not(rendered_patterns):
     pattern = rendered_patterns('event_rule_excluded_event_names=["ListAccessKeys"]')["all"]
-    assert not matches(pattern, load_event("root-read-only-call.json"))
+    assert not matches(pattern, load_sample("root-read-only-call.json"))
     # a root action in the console (invokedBy signin.amazonaws.com) still matches
-    assert matches(pattern, load_event("root-api-call-from-console.json"))
-    assert matches(pattern, load_event("root-console-sign-in-without-mfa.json"))
-
-
-def test_samples_exist():
-    assert SIGN_IN_SAMPLES and Path(REPO / "package" / "root_activity_notifier.zip").exists()
+    assert matches(pattern, load_sample("root-api-call-from-console.json"))
+    assert matches(pattern, load_sample("root-console-sign-in-without-mfa.json"))

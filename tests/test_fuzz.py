@@ -8,7 +8,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT_SAMPLES, assert_valid_slack_message, load_event
+from conftest import assert_valid_slack_message
+from harness.samples import ROOT_SAMPLES, load_sample
 from root_activity_notifier.classify import classify
 from root_activity_notifier.cli import main
 from root_activity_notifier.events import parse_input
@@ -61,7 +62,7 @@ def test_arbitrary_json_never_gives_a_traceback(document):
     language=st.sampled_from(["en", "ja"]),
 )
 def test_mutated_real_events_stay_within_block_kit_limits(sample, changes, label, language):
-    event = load_event(sample)
+    event = load_sample(sample)
     event["detail"].update(changes)
     (record,) = parse_input(event)
     payload = render_message(record, classify(record), RenderOptions(language=language, account_label=label))

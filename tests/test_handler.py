@@ -9,18 +9,12 @@ import pytest
 from moto import mock_aws
 from werkzeug import Response
 
-from conftest import REPO, load_event
+from conftest import REPO
+from harness.invoke import LambdaContext
+from harness.samples import load_sample
 from root_activity_notifier.events import InputError
 from root_activity_notifier.handler import lambda_handler
 from root_activity_notifier.notify import NotificationFailed
-
-
-class FakeContext:
-    def __init__(self, remaining_ms=10_000):
-        self.remaining_ms = remaining_ms
-
-    def get_remaining_time_in_millis(self):
-        return self.remaining_ms
 
 
 def log_lines(captured):
@@ -35,7 +29,7 @@ def slack(httpserver, monkeypatch):
 
 def test_root_sign_in_reaches_slack(slack, capsys):
     slack.expect_request("/services/T000/B000/SECRET", method="POST").respond_with_data("ok")
-    result = lambda_handler(load_event("root-console-sign-in-without-mfa.json"), FakeContext())
+    result = lambda_handler(load_sample("root-console-sign-in-without-mfa.json"), LambdaContext(10))
     assert result == {"delivered": 1, "ignored": 0}
     ((request, _),) = slack.log
     assert "without MFA" in json.loads(request.data)["text"]
@@ -47,7 +41,7 @@ def test_root_sign_in_reaches_slack(slack, capsys):
 
 
 def test_non_root_event_is_ignored_with_one_log_line_and_no_post(slack, capsys):
-    assert lambda_handler(load_event("iam-user-named-root-api-call.json"), FakeContext()) == {
+    assert lambda_handler(load_sample("iam-user-named-root-api-call.json"), LambdaContext(10)) == {
         "delivered": 0,
         "ignored": 1,
     }
@@ -64,7 +58,7 @@ def test_one_failure_among_several_is_raised_after_the_others_are_delivered(slac
 
     slack.expect_request("/services/T000/B000/SECRET").respond_with_handler(answer)
     with pytest.raises(NotificationFailed, match="1 of 2 root activity messages were not delivered") as failure:
-        lambda_handler(load_event("cloudtrail-log-file.json"), FakeContext())
+        lambda_handler(load_sample("cloudtrail-log-file.json"), LambdaContext(10))
     assert "a4fbbe77-91a0-4238-804a-64314184edb6: HTTP 400 invalid_payload" in str(failure.value)
     assert len(slack.log) == 2
     outcomes = [line["outcome"] for line in log_lines(capsys.readouterr())]
@@ -74,14 +68,14 @@ def test_one_failure_among_several_is_raised_after_the_others_are_delivered(slac
 def test_the_webhook_url_never_appears_in_logs_or_errors(slack, capsys):
     slack.expect_request("/services/T000/B000/SECRET").respond_with_data("no_service", status=404)
     with pytest.raises(NotificationFailed) as failure:
-        lambda_handler(load_event("root-create-access-key.json"), FakeContext())
+        lambda_handler(load_sample("root-create-access-key.json"), LambdaContext(10))
     captured = capsys.readouterr()
     assert "SECRET" not in str(failure.value) and "SECRET" not in captured.err + captured.out
 
 
 def test_unreadable_input_raises_so_the_event_is_kept(slack, capsys):
     with pytest.raises(InputError):
-        lambda_handler(["not", "an", "event"], FakeContext())
+        lambda_handler(["not", "an", "event"], LambdaContext(10))
     (line,) = log_lines(capsys.readouterr())
     assert line["level"] == "ERROR" and "expected a JSON object" in line["message"]
 
@@ -89,12 +83,12 @@ def test_unreadable_input_raises_so_the_event_is_kept(slack, capsys):
 def test_missing_configuration_raises_naming_the_variable(monkeypatch):
     monkeypatch.delenv("SLACK_WEBHOOK_URL", raising=False)
     with pytest.raises(ValueError, match="SLACK_WEBHOOK_SSM_PARAMETER"):
-        lambda_handler(load_event("root-console-sign-in-without-mfa.json"), FakeContext())
+        lambda_handler(load_sample("root-console-sign-in-without-mfa.json"), LambdaContext(10))
 
 
 def test_destination_record_replays_the_original_event(slack):
     slack.expect_request("/services/T000/B000/SECRET").respond_with_data("ok")
-    assert lambda_handler(load_event("lambda-destination-record.json"), FakeContext())["delivered"] == 1
+    assert lambda_handler(load_sample("lambda-destination-record.json"), LambdaContext(10))["delivered"] == 1
 
 
 def test_webhook_from_ssm_with_settings_from_the_environment(httpserver, monkeypatch):
@@ -110,8 +104,8 @@ def test_webhook_from_ssm_with_settings_from_the_environment(httpserver, monkeyp
         boto3.client("ssm").put_parameter(
             Name="/root-activity-notifier/slack-webhook-url", Value=httpserver.url_for("/hook"), Type="SecureString"
         )
-        lambda_handler(load_event("root-console-sign-in-without-mfa.json"), FakeContext())
-        lambda_handler(load_event("iam-user-console-sign-in.json"), FakeContext())
+        lambda_handler(load_sample("root-console-sign-in-without-mfa.json"), LambdaContext(10))
+        lambda_handler(load_sample("iam-user-console-sign-in.json"), LambdaContext(10))
     ((request, _),) = httpserver.log
     text = json.loads(request.data)["text"]
     assert text.startswith("<!here> :rotating_light: AWSルートユーザーログイン検知（MFA未使用）")
@@ -128,3 +122,24 @@ def test_importing_the_handler_does_not_import_boto3():
         check=True,
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_time_zone_typo_still_alerts_in_utc_and_logs_a_warning(slack, monkeypatch, capsys):
+    monkeypatch.setenv("NOTIFIER_TIME_ZONE", "Asia/Tokio")
+    slack.expect_request("/services/T000/B000/SECRET").respond_with_data("ok")
+    assert lambda_handler(load_sample("root-console-sign-in-without-mfa.json"), LambdaContext(10))["delivered"] == 1
+    ((request, _),) = slack.log
+    assert "2018-08-29 16:24:34 UTC" in json.loads(request.data)["text"]
+    (warning,) = [line for line in log_lines(capsys.readouterr()) if line["level"] == "WARNING"]
+    assert "'Asia/Tokio' (NOTIFIER_TIME_ZONE) could not be loaded" in warning["message"]
+
+
+def test_the_import_guard_of_annotations_never_imports_typing():
+    code = "import sys, root_activity_notifier.handler; print('typing' in sys.modules, 'dataclasses' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(REPO / 'lambda')!r}); {code}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "False False"

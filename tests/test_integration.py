@@ -11,16 +11,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from local_aws import DeployedFunction, ExampleDeployment, LocalAws, deployed_rule, rule_delivers
 
-from conftest import NON_ROOT_SAMPLES, REPO, ROOT_SAMPLES, load_event
+from conftest import REPO
+from harness.deployed import DeployedFunction, FunctionError, deployed_rule, rule_delivers
+from harness.deployment import ExampleDeployment
+from harness.emulator import LocalAws
+from harness.samples import NON_ROOT_SAMPLES, ROOT_SAMPLES, SIGN_IN_SAMPLES, load_sample
 from slack_sink import SlackSink
 
 pytestmark = pytest.mark.integration
 
 EXISTING_PARAMETER = "/root-activity-notifier-test/slack-webhook-url"
 SLACK_URL = "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX"
-SIGN_IN_SAMPLES = [name for name in ROOT_SAMPLES if name.startswith("root-console-sign-in")]
+ALARM_ADDRESS = "secops@example.com"
 # Where the root API call sample was recorded; its ready forwarder block is uncommented for the test.
 THIRD_REGION = "us-east-2"
 FORWARDED_FROM = {"single-account": ["us-east-1", THIRD_REGION], "login-only": ["us-east-1"]}
@@ -65,11 +68,8 @@ def deployed(request, aws, sink):
         deployment = ExampleDeployment(
             aws,
             example,
-            variables={"region": region, "slack_webhook_url": SLACK_URL},
-            module_arguments={
-                "slack_webhook_url": "null",
-                "slack_webhook_ssm_parameter_name": f'"{EXISTING_PARAMETER}"',
-            },
+            variables={"region": region, "slack_webhook_url": SLACK_URL, "alarm_email_addresses": [ALARM_ADDRESS]},
+            module_arguments={"slack_webhook_url": None, "slack_webhook_ssm_parameter_name": EXISTING_PARAMETER},
             forward_regions=[THIRD_REGION],
         )
     else:
@@ -181,11 +181,8 @@ def test_function_configuration_and_secret(deployed):
 
 
 def test_the_deployed_code_is_the_committed_package(deployed):
-    function = DeployedFunction(deployed.aws, deployed.region, deployed.function_name)
-    try:
+    with DeployedFunction(deployed.aws, deployed.region, deployed.function_name) as function:
         assert function.code == (REPO / "package" / "root_activity_notifier.zip").read_bytes()
-    finally:
-        function.close()
 
 
 def test_failure_alarms(deployed):
@@ -214,6 +211,14 @@ def test_a_forwarder_in_each_forwarded_region(deployed):
             "root-activity-notifier-forwarder-dead-letter-queue",
             "root-activity-notifier-forwarder-failed-invocations",
         ]
+        # The notifier's one alarm setting reaches every region: whoever hears the home alarms hears these.
+        sns = deployed.aws.client("sns", region)
+        (topic_arn,) = {action for alarm in alarms for action in alarm["AlarmActions"]}
+        subscribed = [
+            subscription["Endpoint"]
+            for subscription in sns.list_subscriptions_by_topic(TopicArn=topic_arn)["Subscriptions"]
+        ]
+        assert subscribed == ([ALARM_ADDRESS] if deployed.example == "single-account" else [])
     policy = deployed.client("iam").get_role_policy(
         RoleName="root-activity-notifier-forwarder", PolicyName="put-events-on-home-bus"
     )["PolicyDocument"]
@@ -236,19 +241,15 @@ def deployed_function(deployed, sink):
         configuration = deployed.client("lambda").get_function(FunctionName=deployed.function_name)["Configuration"]
         name = configuration["Environment"]["Variables"]["SLACK_WEBHOOK_SSM_PARAMETER"]
         deployed.client("ssm").put_parameter(Name=name, Value=sink.url, Type="SecureString", Overwrite=True)
-    function = DeployedFunction(deployed.aws, deployed.region, deployed.function_name)
-    try:
-        with function.handler() as handler:
-            yield handler
-    finally:
-        function.close()
+    with DeployedFunction(deployed.aws, deployed.region, deployed.function_name) as function:
+        yield function.invoke
 
 
 def test_sample_events_reach_slack_through_the_deployed_rule_and_package(deployed, deployed_function, sink):
     rule = deployed_rule(deployed.aws, deployed.region, "root-activity-notifier")
     expected = SIGN_IN_SAMPLES if deployed.example == "login-only" else ROOT_SAMPLES
     for name in ROOT_SAMPLES + NON_ROOT_SAMPLES:
-        event = load_event(name)
+        event = load_sample(name)
         assert rule_delivers(rule, event) == (name in expected), name
         if name not in expected:
             continue
@@ -275,7 +276,7 @@ def reached_home(deployed, event):
 def test_a_root_sign_in_recorded_in_us_east_1_reaches_the_home_rule_and_keeps_its_region(
     deployed, deployed_function, sink
 ):
-    event = load_event("root-console-sign-in-without-mfa.json")
+    event = load_sample("root-console-sign-in-without-mfa.json")
     assert event["detail"]["awsRegion"] == "us-east-1" != deployed.region
     (arrived,) = reached_home(deployed, event)
     assert arrived["detail"]["eventID"] == event["detail"]["eventID"]
@@ -287,7 +288,7 @@ def test_a_root_sign_in_recorded_in_us_east_1_reaches_the_home_rule_and_keeps_it
 
 
 def test_a_root_call_in_a_third_region_reaches_the_home_rule(deployed, deployed_function, sink):
-    event = load_event("root-api-call-from-console.json")
+    event = load_sample("root-api-call-from-console.json")
     assert event["detail"]["awsRegion"] == THIRD_REGION
     arrived = reached_home(deployed, event)
     if deployed.example == "login-only":
@@ -301,22 +302,22 @@ def test_a_root_call_in_a_third_region_reaches_the_home_rule(deployed, deployed_
 
 
 def test_a_non_root_event_in_us_east_1_reaches_nothing(deployed):
-    event = load_event("iam-user-console-sign-in.json")
+    event = load_sample("iam-user-console-sign-in.json")
     event["detail"]["awsRegion"] = "us-east-1"
     assert reached_home(deployed, event) == []
 
 
 def test_the_deployed_package_ignores_non_root_events_on_its_own(deployed_function, sink):
     before = len(sink.messages)
-    assert deployed_function(load_event("iam-user-named-root-api-call.json")) == {"delivered": 0, "ignored": 1}
+    assert deployed_function(load_sample("iam-user-named-root-api-call.json")) == {"delivered": 0, "ignored": 1}
     assert len(sink.messages) == before
 
 
 def test_slack_answering_500_makes_the_deployed_package_raise(deployed_function, sink):
     sink.status, sink.body = 500, "internal_error"
     try:
-        with pytest.raises(Exception, match="HTTP 500 internal_error") as failure:
-            deployed_function(load_event("root-console-sign-in-without-mfa.json"), timeout=3)
+        with pytest.raises(FunctionError, match="HTTP 500 internal_error") as failure:
+            deployed_function(load_sample("root-console-sign-in-without-mfa.json"), timeout=3)
     finally:
         sink.status, sink.body = 200, "ok"
-    assert type(failure.value).__name__ == "NotificationFailed"
+    assert failure.value.error_type == "NotificationFailed"

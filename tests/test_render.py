@@ -1,23 +1,34 @@
 from __future__ import annotations
 
 import json
-from datetime import timezone
 
 import pytest
 
-from conftest import ROOT_SAMPLES, assert_valid_slack_message, load_event
+from conftest import assert_valid_slack_message
+from harness.samples import ROOT_SAMPLES, load_sample
 from root_activity_notifier.classify import classify
-from root_activity_notifier.config import render_options
+from root_activity_notifier.config import load_render_options
 from root_activity_notifier.events import parse_input
 from root_activity_notifier.render import RenderOptions, cloudtrail_console_url, render_message
-from root_activity_notifier.timezones import ResolvedTimeZone
 
 
 def rendered(name, options=None, **detail_changes):
-    event = load_event(name)
+    event = load_sample(name)
     event["detail"].update(detail_changes)
     record = parse_input(event)[0]
     return render_message(record, classify(record), options or RenderOptions())
+
+
+def render_options(*, language, time_zone, account_label, mention):
+    """Options as the function reads them from its environment."""
+    return load_render_options(
+        {
+            "NOTIFIER_LANGUAGE": language,
+            "NOTIFIER_TIME_ZONE": time_zone,
+            "NOTIFIER_ACCOUNT_LABEL": account_label,
+            "NOTIFIER_MENTION": mention,
+        }
+    )
 
 
 def everything_the_reader_sees(payload):
@@ -100,7 +111,7 @@ def test_denied_and_error_are_shown():
 
 
 def test_centralized_root_access_is_said():
-    event = load_event("root-api-call-from-console.json")
+    event = load_sample("root-api-call-from-console.json")
     event["detail"]["userIdentity"]["sessionContext"]["assumedRoot"] = "true"
     record = parse_input(event)[0]
     assert "sts:AssumeRoot" in everything_the_reader_sees(render_message(record, classify(record), RenderOptions()))
@@ -137,11 +148,18 @@ def test_event_strings_cannot_mention_or_link(attack):
     parsed = "\n".join(parsed_texts)
     assert "<!channel>" not in parsed and "<@U024BE7LH>" not in parsed
     assert "<https://evil" not in parsed
-    assert "&lt;" in parsed or "<" not in attack
+    # What the reader sees, once Slack has decoded its three entities, is exactly what the attacker
+    # sent: nothing was interpreted, not even an attacker's own entities.
+    assert attack in slack_decoded(payload["text"])
+    assert f"`{attack}`" in slack_decoded("\n".join(field_texts(payload)))
+
+
+def slack_decoded(text):
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def test_an_attacker_region_gives_no_console_link():
-    event = load_event("root-api-call-from-console.json")
+    event = load_sample("root-api-call-from-console.json")
     event["detail"]["awsRegion"] = "us-east-1.evil.example/#"
     record = parse_input(event)[0]
     assert cloudtrail_console_url(record) == ""
@@ -156,7 +174,7 @@ def test_an_attacker_region_gives_no_console_link():
     ],
 )
 def test_console_link_follows_the_partition(region, host):
-    event = load_event("root-api-call-from-console.json")
+    event = load_sample("root-api-call-from-console.json")
     event["detail"]["awsRegion"] = region
     record = parse_input(event)[0]
     assert cloudtrail_console_url(record).startswith(host)
@@ -179,13 +197,23 @@ def test_huge_values_are_cut_to_block_kit_limits():
         assert not text.rstrip("…").endswith(("&", "&a", "&am", "&amp", "&l", "&lt"))
 
 
-def test_missing_time_zone_database_falls_back_to_utc_and_says_so():
-    zone = ResolvedTimeZone(name="UTC", zone=timezone.utc, unavailable_name="Asia/Tokyo")
-    payload = rendered("root-console-sign-in-failure.json", RenderOptions(time_zone=zone))
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_time_zone_typo_falls_back_to_utc_and_says_so(language):
+    options = render_options(language=language, time_zone="Asia/Tokio", account_label="", mention="")
+    payload = rendered("root-console-sign-in-failure.json", options)
+    assert_valid_slack_message(payload)
     assert "2018-08-25 18:10:29 UTC" in payload["text"]
-    assert "Time zone Asia/Tokyo is not available in this runtime; times are in UTC" in everything_the_reader_sees(
-        payload
-    )
+    note = {
+        "en": "Time zone Asia/Tokio could not be loaded; times are in UTC",
+        "ja": "タイムゾーン Asia/Tokio を読み込めなかったため、UTCで表示しています",
+    }[language]
+    assert note in everything_the_reader_sees(payload)
+
+
+def test_a_loadable_time_zone_adds_no_note():
+    options = render_options(language="en", time_zone="Asia/Tokyo", account_label="", mention="")
+    payload = rendered("root-console-sign-in-failure.json", options)
+    assert "JST" in payload["text"] and "could not be loaded" not in everything_the_reader_sees(payload)
 
 
 def test_minimal_root_record_still_renders():

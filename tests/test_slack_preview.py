@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from slack_preview import mrkdwn_to_html, mrkdwn_to_plain, to_html, to_terminal
-
-from conftest import load_event
+from harness.samples import load_sample
 from root_activity_notifier.classify import classify
 from root_activity_notifier.events import parse_input
 from root_activity_notifier.render import RenderOptions, render_message
+from slack_preview import mrkdwn_to_html, mrkdwn_to_plain, to_html, to_terminal
 
 
 def payload(name="root-console-sign-in-without-mfa.json", **changes):
-    event = load_event(name)
+    event = load_sample(name)
     event["detail"].update(changes)
     (record,) = parse_input(event)
     return render_message(record, classify(record), RenderOptions(mention="<!here>"))

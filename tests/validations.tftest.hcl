@@ -4,8 +4,20 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
+mock_provider "aws" {
+  alias  = "us_east_1"
+  source = "./tests/mocks"
+  mock_data "aws_cloudwatch_event_bus" {
+    defaults = { arn = "arn:aws:events:us-east-1:123456789012:event-bus/default" }
+  }
+  mock_data "aws_arn" {
+    defaults = { partition = "aws", region = "us-east-1", account = "123456789012" }
+  }
+}
+
 variables {
-  slack_webhook_url = "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX"
+  slack_webhook_url     = "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX"
+  alarm_email_addresses = ["secops@example.com"]
 }
 
 run "rejects_bad_name_prefix" {
@@ -68,14 +80,44 @@ run "rejects_bad_message_language" {
   expect_failures = [var.message_language]
 }
 
-run "rejects_bad_message_time_zone" {
+run "rejects_uppercase_name_prefix" {
   command = plan
 
   variables {
-    message_time_zone = "Tokyo time"
+    name_prefix = "Root-Alerts"
   }
 
-  expect_failures = [var.message_time_zone]
+  expect_failures = [var.name_prefix]
+}
+
+run "rejects_name_prefix_too_long_for_the_trail_bucket" {
+  command = plan
+
+  variables {
+    name_prefix = "abcdefghijklmnopqrstuvwxyz0123"
+  }
+
+  expect_failures = [var.name_prefix]
+}
+
+run "rejects_bad_lambda_maximum_event_age" {
+  command = plan
+
+  variables {
+    lambda_maximum_event_age = 21601
+  }
+
+  expect_failures = [var.lambda_maximum_event_age]
+}
+
+run "rejects_forwarder_alarm_topic_of_another_region" {
+  command = plan
+
+  variables {
+    forwarder_alarm_sns_topic_arns = { "us-east-1" = "arn:aws:sns:eu-west-1:123456789012:security-alerts" }
+  }
+
+  expect_failures = [var.forwarder_alarm_sns_topic_arns]
 }
 
 run "rejects_bad_account_label" {
@@ -248,14 +290,14 @@ run "rejects_bad_lambda_log_kms_key_arn" {
   expect_failures = [var.lambda_log_kms_key_arn]
 }
 
-run "rejects_bad_lambda_role_path" {
+run "rejects_bad_iam_role_path" {
   command = plan
 
   variables {
-    lambda_role_path = "security"
+    iam_role_path = "security"
   }
 
-  expect_failures = [var.lambda_role_path]
+  expect_failures = [var.iam_role_path]
 }
 
 run "rejects_bad_alarm_sns_topic_arn" {
@@ -268,14 +310,14 @@ run "rejects_bad_alarm_sns_topic_arn" {
   expect_failures = [var.alarm_sns_topic_arn]
 }
 
-run "rejects_bad_alarm_topic_kms_key_arn" {
+run "rejects_bad_alarm_sns_topic_kms_key_arn" {
   command = plan
 
   variables {
-    alarm_topic_kms_key_arn = "key-id"
+    alarm_sns_topic_kms_key_arn = "key-id"
   }
 
-  expect_failures = [var.alarm_topic_kms_key_arn]
+  expect_failures = [var.alarm_sns_topic_kms_key_arn]
 }
 
 run "rejects_bad_alarm_email_addresses" {

@@ -9,3 +9,9 @@ variable "slack_webhook_url" {
   type        = string
   sensitive   = true
 }
+
+variable "alarm_email_addresses" {
+  description = "Addresses told when an alert could not be delivered."
+  type        = list(string)
+  default     = []
+}

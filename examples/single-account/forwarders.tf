@@ -2,25 +2,11 @@
 # Organizations) in us-east-1, every other call in its own region. A forwarder sends what its
 # region's rule matches to the notifier in var.region.
 #
-# us-east-1 is always forwarded (unless it is home). To cover another region, uncomment its block
-# below: one ready block per region enabled by default in a new account; for an opt-in region, copy
-# one and change the region. Leave the home region's block commented: a forwarder there is refused.
+# The module itself forwards us-east-1 (unless it is home). To cover another region, uncomment its
+# block below: one ready block per region enabled by default in a new account; for an opt-in region,
+# copy one and change the region. Leave the home region's block commented: a forwarder there is refused.
 # Each block starts one more AWS provider (about half a GB of memory during plan), so uncomment
 # only the regions you use.
-
-provider "aws" {
-  alias  = "us_east_1"
-  region = "us-east-1"
-}
-
-module "forward_us_east_1" {
-  source    = "../../modules/region-forwarder"
-  count     = var.region == "us-east-1" ? 0 : 1
-  providers = { aws = aws.us_east_1 }
-
-  home                  = module.root_activity_notifier.forwarder_settings
-  alarm_email_addresses = var.alarm_email_addresses
-}
 
 # --- us-east-2 ---
 # provider "aws" {
@@ -32,8 +18,7 @@ module "forward_us_east_1" {
 #   source    = "../../modules/region-forwarder"
 #   providers = { aws = aws.us_east_2 }
 #
-#   home                  = module.root_activity_notifier.forwarder_settings
-#   alarm_email_addresses = var.alarm_email_addresses
+#   home = module.root_activity_notifier.forwarder_settings
 # }
 
 # --- us-west-1 ---
@@ -46,8 +31,7 @@ module "forward_us_east_1" {
 #   source    = "../../modules/region-forwarder"
 #   providers = { aws = aws.us_west_1 }
 #
-#   home                  = module.root_activity_notifier.forwarder_settings
-#   alarm_email_addresses = var.alarm_email_addresses
+#   home = module.root_activity_notifier.forwarder_settings
 # }
 
 # --- us-west-2 ---
@@ -60,8 +44,7 @@ module "forward_us_east_1" {
 #   source    = "../../modules/region-forwarder"
 #   providers = { aws = aws.us_west_2 }
 #
-#   home                  = module.root_activity_notifier.forwarder_settings
-#   alarm_email_addresses = var.alarm_email_addresses
+#   home = module.root_activity_notifier.forwarder_settings
 # }
 
 # --- ap-south-1 ---
@@ -74,8 +57,7 @@ module "forward_us_east_1" {
 #   source    = "../../modules/region-forwarder"
 #   providers = { aws = aws.ap_south_1 }
 #
-#   home                  = module.root_activity_notifier.forwarder_settings
-#   alarm_email_addresses = var.alarm_email_addresses
+#   home = module.root_activity_notifier.forwarder_settings
 # }
 
 # --- ap-northeast-1 ---
@@ -88,8 +70,7 @@ module "forward_us_east_1" {
 #   source    = "../../modules/region-forwarder"
 #   providers = { aws = aws.ap_northeast_1 }
 #
-#   home                  = module.root_activity_notifier.forwarder_settings
-#   alarm_email_addresses = var.alarm_email_addresses
+#   home = module.root_activity_notifier.forwarder_settings
 # }
 
 # --- ap-northeast-2 ---
@@ -102,8 +83,7 @@ module "forward_us_east_1" {
 #   source    = "../../modules/region-forwarder"
 #   providers = { aws = aws.ap_northeast_2 }
 #
-#   home                  = module.root_activity_notifier.forwarder_settings
-#   alarm_email_addresses = var.alarm_email_addresses
+#   home = module.root_activity_notifier.forwarder_settings
 # }
 
 # --- ap-northeast-3 ---
@@ -116,8 +96,7 @@ module "forward_us_east_1" {
 #   source    = "../../modules/region-forwarder"
 #   providers = { aws = aws.ap_northeast_3 }
 #
-#   home                  = module.root_activity_notifier.forwarder_settings
-#   alarm_email_addresses = var.alarm_email_addresses
+#   home = module.root_activity_notifier.forwarder_settings
 # }
 
 # --- ap-southeast-1 ---
@@ -130,8 +109,7 @@ module "forward_us_east_1" {
 #   source    = "../../modules/region-forwarder"
 #   providers = { aws = aws.ap_southeast_1 }
 #
-#   home                  = module.root_activity_notifier.forwarder_settings
-#   alarm_email_addresses = var.alarm_email_addresses
+#   home = module.root_activity_notifier.forwarder_settings
 # }
 
 # --- ap-southeast-2 ---
@@ -144,8 +122,7 @@ module "forward_us_east_1" {
 #   source    = "../../modules/region-forwarder"
 #   providers = { aws = aws.ap_southeast_2 }
 #
-#   home                  = module.root_activity_notifier.forwarder_settings
-#   alarm_email_addresses = var.alarm_email_addresses
+#   home = module.root_activity_notifier.forwarder_settings
 # }
 
 # --- ca-central-1 ---
@@ -158,8 +135,7 @@ module "forward_us_east_1" {
 #   source    = "../../modules/region-forwarder"
 #   providers = { aws = aws.ca_central_1 }
 #
-#   home                  = module.root_activity_notifier.forwarder_settings
-#   alarm_email_addresses = var.alarm_email_addresses
+#   home = module.root_activity_notifier.forwarder_settings
 # }
 
 # --- eu-central-1 ---
@@ -172,8 +148,7 @@ module "forward_us_east_1" {
 #   source    = "../../modules/region-forwarder"
 #   providers = { aws = aws.eu_central_1 }
 #
-#   home                  = module.root_activity_notifier.forwarder_settings
-#   alarm_email_addresses = var.alarm_email_addresses
+#   home = module.root_activity_notifier.forwarder_settings
 # }
 
 # --- eu-west-1 ---
@@ -186,8 +161,7 @@ module "forward_us_east_1" {
 #   source    = "../../modules/region-forwarder"
 #   providers = { aws = aws.eu_west_1 }
 #
-#   home                  = module.root_activity_notifier.forwarder_settings
-#   alarm_email_addresses = var.alarm_email_addresses
+#   home = module.root_activity_notifier.forwarder_settings
 # }
 
 # --- eu-west-2 ---
@@ -200,8 +174,7 @@ module "forward_us_east_1" {
 #   source    = "../../modules/region-forwarder"
 #   providers = { aws = aws.eu_west_2 }
 #
-#   home                  = module.root_activity_notifier.forwarder_settings
-#   alarm_email_addresses = var.alarm_email_addresses
+#   home = module.root_activity_notifier.forwarder_settings
 # }
 
 # --- eu-west-3 ---
@@ -214,8 +187,7 @@ module "forward_us_east_1" {
 #   source    = "../../modules/region-forwarder"
 #   providers = { aws = aws.eu_west_3 }
 #
-#   home                  = module.root_activity_notifier.forwarder_settings
-#   alarm_email_addresses = var.alarm_email_addresses
+#   home = module.root_activity_notifier.forwarder_settings
 # }
 
 # --- eu-north-1 ---
@@ -228,8 +200,7 @@ module "forward_us_east_1" {
 #   source    = "../../modules/region-forwarder"
 #   providers = { aws = aws.eu_north_1 }
 #
-#   home                  = module.root_activity_notifier.forwarder_settings
-#   alarm_email_addresses = var.alarm_email_addresses
+#   home = module.root_activity_notifier.forwarder_settings
 # }
 
 # --- sa-east-1 ---
@@ -242,6 +213,5 @@ module "forward_us_east_1" {
 #   source    = "../../modules/region-forwarder"
 #   providers = { aws = aws.sa_east_1 }
 #
-#   home                  = module.root_activity_notifier.forwarder_settings
-#   alarm_email_addresses = var.alarm_email_addresses
+#   home = module.root_activity_notifier.forwarder_settings
 # }

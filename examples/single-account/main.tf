@@ -2,12 +2,24 @@ provider "aws" {
   region = var.region
 }
 
+# Root console sign-ins are recorded in us-east-1 only: the module forwards them from there to
+# var.region (pass the same provider twice when var.region is us-east-1).
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+}
+
 module "root_activity_notifier" {
   source = "../../"
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
 
   slack_webhook_url = var.slack_webhook_url
 
-  # As in the article this module started from: every root activity, in Japanese, in JST.
+  # As in the article this project started from (README, Background): every root activity, in
+  # Japanese, in JST.
   event_rule_mode   = "all"
   message_language  = "ja"
   message_time_zone = "Asia/Tokyo"

@@ -1,5 +1,5 @@
 variable "region" {
-  description = "Home region: where the notifier runs and every other region forwards to (the seed article used ap-northeast-1)."
+  description = "Home region: where the notifier runs and every other region forwards to (the article in README, Background, used ap-northeast-1)."
   type        = string
   default     = "ap-northeast-1"
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections import namedtuple
 
 from .events import ActivityRecord
 
@@ -31,12 +31,8 @@ class Activity(enum.Enum):
     READ_ONLY_CALL = "read_only_call"
 
 
-@dataclass(frozen=True)
-class Classification:
-    severity: Severity
-    activity: Activity
-    denied: bool
-    centralized_root_access: bool
+# severity: Severity, activity: Activity, denied: bool, centralized_root_access: bool
+Classification = namedtuple("Classification", ["severity", "activity", "denied", "centralized_root_access"])
 
 
 # Root password, e-mail and access keys: whoever changes them owns the account.

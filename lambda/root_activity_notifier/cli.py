@@ -12,30 +12,33 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
-from typing import TextIO
 
 from . import __version__
 from .classify import classify
 from .config import (
     ACCOUNT_LABEL_VARIABLE,
-    DEFAULT_WEBHOOK_CACHE_SECONDS,
     LANGUAGE_VARIABLE,
     MENTION_VARIABLE,
     TIME_ZONE_VARIABLE,
+    WEBHOOK_PARAMETER_VARIABLE,
     WEBHOOK_URL_VARIABLE,
     ConfigurationError,
-    WebhookSource,
-    check_webhook_url,
-    load_webhook_source,
-    render_options,
+    load_render_options,
+    load_settings,
 )
 from .deliver import Deadline
-from .events import ActivityRecord, InputError, parse_json_text
+from .events import InputError, parse_json_text
 from .messages import SUPPORTED_LANGUAGES
 from .notify import NotificationFailed, notify
 from .render import render_message
 from .webhook import WebhookUnavailable, webhook_url
+
+TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import TextIO
+
+    from .events import ActivityRecord
 
 EXIT_OK = 0
 EXIT_DELIVERY_FAILED = 1
@@ -57,17 +60,19 @@ def main(
     except SystemExit as exit_:
         return int(exit_.code or 0)
 
+    environ = _environment_with_flags(arguments)
     try:
-        options = render_options(
-            language=_option(arguments.language, LANGUAGE_VARIABLE),
-            time_zone=_option(arguments.time_zone, TIME_ZONE_VARIABLE),
-            account_label=_option(arguments.account_label, ACCOUNT_LABEL_VARIABLE),
-            mention=_option(arguments.mention, MENTION_VARIABLE),
-        )
+        options = load_render_options(environ)
         records = _read_records(arguments.file, stdin)
     except (InputError, ConfigurationError) as error:
         print(f"root-activity-notifier: {error}", file=stderr)
         return EXIT_BAD_INPUT
+    if options.time_zone.unavailable_name:
+        print(
+            f"root-activity-notifier: warning: time zone {options.time_zone.unavailable_name!r} could not be "
+            "loaded; times are shown in UTC",
+            file=stderr,
+        )
 
     root_records = [record for record in records if record.is_root]
     if not root_records:
@@ -91,29 +96,37 @@ def main(
         return EXIT_OK
 
     try:
-        if arguments.webhook_url:
-            source = WebhookSource(url=check_webhook_url(arguments.webhook_url, "--webhook-url"))
-        else:
-            source = load_webhook_source(os.environ)
+        settings = load_settings(environ)
+        # Read once, before sending: a missing setting is the caller's to fix (exit 2), not a
+        # delivery failure.
+        url = webhook_url(settings.webhook, settings.webhook_cache_seconds)
     except ConfigurationError as error:
         print(f"root-activity-notifier: {error}", file=stderr)
         return EXIT_BAD_INPUT
+    except WebhookUnavailable as error:
+        print(f"root-activity-notifier: {error}", file=stderr)
+        return EXIT_DELIVERY_FAILED
     try:
-        notify(
-            records,
-            options,
-            lambda: webhook_url(source, DEFAULT_WEBHOOK_CACHE_SECONDS),
-            Deadline.after(arguments.timeout),
-        )
-    except (NotificationFailed, ConfigurationError, WebhookUnavailable) as error:
+        notify(records, settings.render, lambda: url, Deadline.after(arguments.timeout))
+    except NotificationFailed as error:
         print(f"root-activity-notifier: {error}", file=stderr)
         return EXIT_DELIVERY_FAILED
     return EXIT_OK
 
 
-def _option(flag: str | None, variable: str) -> str:
-    """A command-line flag wins over the environment variable of the same setting."""
-    return flag if flag is not None else os.environ.get(variable, "")
+def _environment_with_flags(arguments: argparse.Namespace) -> Mapping[str, str]:
+    """The environment, with each command-line flag in place of the variable of the same setting."""
+    flags = {
+        LANGUAGE_VARIABLE: arguments.language,
+        TIME_ZONE_VARIABLE: arguments.time_zone,
+        ACCOUNT_LABEL_VARIABLE: arguments.account_label,
+        MENTION_VARIABLE: arguments.mention,
+        WEBHOOK_URL_VARIABLE: getattr(arguments, "webhook_url", None),
+    }
+    environ = {**os.environ, **{variable: value for variable, value in flags.items() if value is not None}}
+    if getattr(arguments, "webhook_url", None) is not None:
+        environ.pop(WEBHOOK_PARAMETER_VARIABLE, None)  # --webhook-url wins over a configured parameter
+    return environ
 
 
 def _read_records(path: str, stdin: TextIO) -> list[ActivityRecord]:
@@ -151,7 +164,3 @@ def _parser() -> argparse.ArgumentParser:
     send.add_argument("--webhook-url", help=f"Slack incoming webhook URL (default ${WEBHOOK_URL_VARIABLE})")
     send.add_argument("--timeout", type=float, default=30.0, help="seconds to keep retrying (default 30)")
     return parser
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

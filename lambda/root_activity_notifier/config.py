@@ -17,13 +17,16 @@ NOTIFIER_MENTION               Mention for critical alerts: ``here``, ``channel`
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import namedtuple
 from urllib.parse import urlsplit
 
 from .messages import SUPPORTED_LANGUAGES
 from .render import RenderOptions
-from .timezones import UnknownTimeZoneError, resolve_time_zone
+from .timezones import resolve_time_zone
+
+TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 WEBHOOK_PARAMETER_VARIABLE = "SLACK_WEBHOOK_SSM_PARAMETER"
 WEBHOOK_URL_VARIABLE = "SLACK_WEBHOOK_URL"
@@ -37,61 +40,43 @@ DEFAULT_WEBHOOK_CACHE_SECONDS = 300.0
 _SSM_PARAMETER_NAME = re.compile(
     r"^/?[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)*$|^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter/.+$"
 )
-_MENTION_ALIASES = {"here": "<!here>", "channel": "<!channel>", "everyone": "<!everyone>"}
-_MENTION_SYNTAX = re.compile(r"^(<!here>|<!channel>|<!everyone>|<!subteam\^[A-Z0-9]{2,30}>|<@[UW][A-Z0-9]{2,30}>)$")
+# The same mentions as the module's slack_mention variable accepts (variables.tf).
+_MENTION_ALIASES = {"here": "<!here>", "channel": "<!channel>"}
+_MENTION_SYNTAX = re.compile(r"^(<!here>|<!channel>|<!subteam\^[A-Z0-9]{2,30}>|<@[UW][A-Z0-9]{2,30}>)$")
 
 
 class ConfigurationError(ValueError):
     """A setting is missing or wrong; the message names the variable and what to do."""
 
 
-@dataclass(frozen=True)
-class WebhookSource:
-    """Where the webhook URL comes from: exactly one of the two is set."""
+# Where the webhook URL comes from: exactly one of the two is set.
+WebhookSource = namedtuple("WebhookSource", ["url", "parameter_name"], defaults=["", ""])
 
-    url: str = ""
-    parameter_name: str = ""
-
-
-@dataclass(frozen=True)
-class Settings:
-    webhook: WebhookSource
-    render: RenderOptions
-    webhook_cache_seconds: float = DEFAULT_WEBHOOK_CACHE_SECONDS
+# webhook: WebhookSource; render: RenderOptions; webhook_cache_seconds: float
+Settings = namedtuple("Settings", ["webhook", "render", "webhook_cache_seconds"])
 
 
-def load_settings(environ: Mapping[str, str], *, require_webhook: bool = True) -> Settings:
+def load_settings(environ: Mapping[str, str]) -> Settings:
+    """Everything the notifier needs to send, from the environment; ConfigurationError if wrong."""
     return Settings(
-        webhook=load_webhook_source(environ) if require_webhook else WebhookSource(),
+        webhook=load_webhook_source(environ),
         render=load_render_options(environ),
         webhook_cache_seconds=_cache_seconds(environ.get(WEBHOOK_CACHE_VARIABLE, "")),
     )
 
 
 def load_render_options(environ: Mapping[str, str]) -> RenderOptions:
-    return render_options(
-        language=environ.get(LANGUAGE_VARIABLE, ""),
-        time_zone=environ.get(TIME_ZONE_VARIABLE, ""),
-        account_label=environ.get(ACCOUNT_LABEL_VARIABLE, ""),
-        mention=environ.get(MENTION_VARIABLE, ""),
-    )
-
-
-def render_options(*, language: str, time_zone: str, account_label: str, mention: str) -> RenderOptions:
-    language = (language or "en").strip().lower()
+    """How messages read. An unknown time zone is not an error: it falls back to UTC (timezones.py)."""
+    language = (environ.get(LANGUAGE_VARIABLE, "") or "en").strip().lower()
     if language not in SUPPORTED_LANGUAGES:
         raise ConfigurationError(
             f"{LANGUAGE_VARIABLE}={language!r} is not a supported language: use one of {', '.join(SUPPORTED_LANGUAGES)}"
         )
-    try:
-        zone = resolve_time_zone(time_zone or "UTC")
-    except UnknownTimeZoneError as error:
-        raise ConfigurationError(f"{TIME_ZONE_VARIABLE}: {error}") from None
     return RenderOptions(
         language=language,
-        time_zone=zone,
-        account_label=account_label.strip(),
-        mention=normalize_mention(mention),
+        time_zone=resolve_time_zone(environ.get(TIME_ZONE_VARIABLE, "") or "UTC"),
+        account_label=environ.get(ACCOUNT_LABEL_VARIABLE, "").strip(),
+        mention=normalize_mention(environ.get(MENTION_VARIABLE, "")),
     )
 
 

@@ -7,8 +7,8 @@
   Slack's reason, because retrying cannot help.
 
 Every retry must fit in the time left (the Lambda's remaining time, less a margin); when it does
-not, DeliveryError is raised so that Lambda retries the invocation and, in the end, the on-failure
-destination keeps the event. The webhook URL is a secret: it never appears in an error message.
+not, DeliveryError is raised so that the event is retried and, in the end, kept in the dead-letter
+queue. The webhook URL is a secret: it never appears in an error message.
 """
 
 from __future__ import annotations
@@ -20,9 +20,12 @@ import random
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from collections import namedtuple
+
+TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 USER_AGENT = "terraform-aws-root-activity-notifier"
 REDACTED = "<webhook URL redacted>"
@@ -39,28 +42,26 @@ class DeliveryError(RuntimeError):
         super().__init__(f"Slack did not accept the message after {attempts} {suffix}: {reason}")
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    attempt_timeout: float = 10.0
-    base_delay: float = 0.5
-    max_delay: float = 8.0
-    # Stop retrying this long before the deadline, so the function can still log and raise.
-    safety_margin: float = 1.0
+# Seconds. safety_margin: stop retrying this long before the deadline, so the function can still
+# log and report the failure.
+RetryPolicy = namedtuple(
+    "RetryPolicy", ["attempt_timeout", "base_delay", "max_delay", "safety_margin"], defaults=[10.0, 0.5, 8.0, 1.0]
+)
+
+DEFAULT_RETRY_POLICY = RetryPolicy()
+
+# status: Slack's HTTP status; attempts: how many POSTs it took.
+DeliveryResult = namedtuple("DeliveryResult", ["status", "attempts"])
 
 
-@dataclass(frozen=True)
-class DeliveryResult:
-    status: int
-    attempts: int
-    elapsed_ms: float
-
-
-@dataclass
 class Deadline:
     """An absolute point on the monotonic clock by which delivery must be over."""
 
-    at: float
-    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    __slots__ = ("at", "clock")
+
+    def __init__(self, at: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.at = at
+        self.clock = clock
 
     @classmethod
     def after(cls, seconds: float, clock: Callable[[], float] = time.monotonic) -> "Deadline":
@@ -83,14 +84,13 @@ def post_message(
     webhook_url: str,
     payload: dict[str, Any],
     deadline: Deadline,
-    policy: RetryPolicy = RetryPolicy(),
+    policy: RetryPolicy = DEFAULT_RETRY_POLICY,
     *,
     sleep: Callable[[float], None] = time.sleep,
     jitter: Callable[[float, float], float] = random.uniform,
 ) -> DeliveryResult:
     """Deliver ``payload``; return how it went or raise DeliveryError with Slack's reason."""
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    started = time.monotonic()
     attempts = 0
     while True:
         attempts += 1
@@ -99,7 +99,7 @@ def post_message(
             raise DeliveryError("no time left in the function's timeout to try again", attempts=attempts - 1)
         status, reason, retry_after = _attempt(webhook_url, body, min(policy.attempt_timeout, budget))
         if status is not None and 200 <= status < 300:
-            return DeliveryResult(status=status, attempts=attempts, elapsed_ms=(time.monotonic() - started) * 1000)
+            return DeliveryResult(status=status, attempts=attempts)
         if status is not None and status < 500 and status != 429:
             raise DeliveryError(_http_reason(status, reason), attempts=attempts, status=status)
 

@@ -1,6 +1,6 @@
 """Parse: turn whatever the notifier is given into typed CloudTrail activity records.
 
-Accepted input (see DESIGN.md):
+Accepted input (README, "Preview or send a message from the command line", lists the same):
 
 * an EventBridge event whose ``detail`` is a CloudTrail record (any CloudTrail detail-type);
 * a raw CloudTrail record;
@@ -14,10 +14,13 @@ strange record is still announced (if it is root activity) rather than crashing 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import namedtuple
 from datetime import datetime, timezone
-from typing import Any
+
+TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
 ROOT_IDENTITY_TYPE = "Root"
 _MAX_NESTING = 4
@@ -27,30 +30,33 @@ class InputError(ValueError):
     """The input is not an event, record or log file the notifier understands."""
 
 
-@dataclass(frozen=True)
-class ActivityRecord:
+class ActivityRecord(
+    namedtuple(
+        "ActivityRecord",
+        [
+            "event_id",  # str
+            "event_name",  # str
+            "event_source",  # str
+            "event_time",  # datetime | None
+            "region",  # str: where CloudTrail recorded it
+            "account_id",  # str
+            "source_ip",  # str
+            "user_agent",  # str
+            "identity_type",  # str
+            "principal_arn",  # str
+            "invoked_by",  # str
+            "read_only",  # bool | None
+            "error_code",  # str
+            "error_message",  # str
+            "console_login_result",  # str
+            "mfa_used",  # bool | None
+            "assumed_root",  # bool
+        ],
+    )
+):
     """What one CloudTrail record says, with every field as plain text or a typed value."""
 
-    event_id: str
-    event_name: str
-    event_source: str
-    event_type: str
-    event_time: datetime | None
-    event_time_text: str
-    region: str
-    account_id: str
-    source_ip: str
-    user_agent: str
-    identity_type: str
-    principal_arn: str
-    invoked_by: str
-    read_only: bool | None
-    error_code: str
-    error_message: str
-    console_login_result: str
-    mfa_used: bool | None
-    assumed_root: bool
-    detail_type: str
+    __slots__ = ()
 
     @property
     def is_root(self) -> bool:
@@ -115,14 +121,11 @@ def _activity_record(detail: Mapping[str, Any], envelope: Mapping[str, Any]) -> 
     session = _mapping(identity.get("sessionContext"))
     additional = _mapping(detail.get("additionalEventData"))
     response = _mapping(detail.get("responseElements"))
-    event_time_text = _text(detail.get("eventTime")) or _text(envelope.get("time"))
     return ActivityRecord(
         event_id=_text(detail.get("eventID")) or _text(envelope.get("id")),
         event_name=_text(detail.get("eventName")),
         event_source=_text(detail.get("eventSource")),
-        event_type=_text(detail.get("eventType")),
-        event_time=parse_timestamp(event_time_text),
-        event_time_text=event_time_text,
+        event_time=parse_timestamp(_text(detail.get("eventTime")) or _text(envelope.get("time"))),
         # The region where CloudTrail recorded the call, not the bus that forwarded it to us.
         region=_text(detail.get("awsRegion")) or _text(envelope.get("region")),
         account_id=(
@@ -141,7 +144,6 @@ def _activity_record(detail: Mapping[str, Any], envelope: Mapping[str, Any]) -> 
         console_login_result=_text(response.get("ConsoleLogin")),
         mfa_used=_boolean(additional.get("MFAUsed")),
         assumed_root=_boolean(session.get("assumedRoot")) is True,
-        detail_type=_text(envelope.get("detail-type")),
     )
 
 

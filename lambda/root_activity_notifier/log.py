@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, TextIO
+
+TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 
 def log_line(level: str, message: str, stream: TextIO | None = None, **fields: Any) -> None:

@@ -2,43 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import namedtuple
 
 from .classify import Activity, Severity
 
 SUPPORTED_LANGUAGES = ("en", "ja")
 
 
-@dataclass(frozen=True)
-class Wording:
-    headlines: Mapping[Activity, str]
-    severities: Mapping[Severity, str]
-    denied_suffix: str
-    event: str
-    account: str
-    when: str
-    source_ip: str
-    region: str
-    mfa: str
-    sign_in_result: str
-    service: str
-    user_agent: str
-    error: str
-    principal: str
-    mfa_used: str
-    mfa_not_used: str
-    mfa_unknown: str
-    sign_in_success: str
-    sign_in_failure: str
-    unknown: str
-    in_account: str
-    via_console: str
-    denied_note: str
-    centralized_root_note: str
-    time_zone_unavailable: str
-    open_in_cloudtrail: str
-    footer: str
+# Every text of a message in one language; headlines and severities are keyed by the enums.
+Wording = namedtuple(
+    "Wording",
+    [
+        "headlines",
+        "severities",
+        "denied_suffix",
+        "event",
+        "account",
+        "when",
+        "source_ip",
+        "region",
+        "mfa",
+        "sign_in_result",
+        "service",
+        "user_agent",
+        "error",
+        "principal",
+        "mfa_used",
+        "mfa_not_used",
+        "mfa_unknown",
+        "sign_in_success",
+        "sign_in_failure",
+        "unknown",
+        "in_account",
+        "via_console",
+        "denied_note",
+        "centralized_root_note",
+        "time_zone_unavailable",
+        "open_in_cloudtrail",
+        "footer",
+    ],
+)
 
 
 ENGLISH = Wording(
@@ -81,7 +84,7 @@ ENGLISH = Wording(
     via_console="through the AWS console",
     denied_note="AWS denied this call",
     centralized_root_note="Centralized root access session (sts:AssumeRoot)",
-    time_zone_unavailable="Time zone {zone} is not available in this runtime; times are in UTC",
+    time_zone_unavailable="Time zone {zone} could not be loaded; times are in UTC",
     open_in_cloudtrail="Open the event in CloudTrail",
     footer="AWS root activity notifier",
 )
@@ -126,7 +129,7 @@ JAPANESE = Wording(
     via_console="AWSコンソール経由",
     denied_note="この呼び出しはAWSにより拒否されました",
     centralized_root_note="一元化されたルートアクセスのセッション (sts:AssumeRoot)",
-    time_zone_unavailable="タイムゾーン {zone} はこのランタイムで利用できないため、UTCで表示しています",
+    time_zone_unavailable="タイムゾーン {zone} を読み込めなかったため、UTCで表示しています",
     open_in_cloudtrail="CloudTrailでイベントを開く",
     footer="AWSルートアクティビティ通知",
 )

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import enum
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections import namedtuple
 
-from .classify import Classification, classify
-from .deliver import Deadline, DeliveryError, post_message
-from .events import ActivityRecord
+from .classify import classify
+from .deliver import DeliveryError, post_message
 from .log import log_line
-from .render import RenderOptions, render_message
+from .render import render_message
+
+TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from .deliver import Deadline
+    from .events import ActivityRecord
+    from .render import RenderOptions
 
 
-@dataclass(frozen=True)
-class Outcome:
-    record: ActivityRecord
-    classification: Classification | None
-    status: str  # "delivered", "failed" or "ignored"
-    attempts: int = 0
-    error: str = ""
+class Status(enum.Enum):
+    """What became of one input record; the value is the ``outcome`` of its log line."""
+
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    IGNORED = "ignored"
+
+
+# record: ActivityRecord; classification: Classification, or None when ignored; status: Status;
+# attempts: POSTs made; error: why it failed
+Outcome = namedtuple("Outcome", ["record", "classification", "status", "attempts", "error"], defaults=[0, ""])
 
 
 class NotificationFailed(RuntimeError):
@@ -36,18 +47,16 @@ def notify(
     options: RenderOptions,
     webhook_url: Callable[[], str],
     deadline: Deadline,
-    *,
-    post: Callable[..., object] = post_message,
 ) -> list[Outcome]:
     """Announce each root record; ignore the others. Raises NotificationFailed after trying all.
 
     ``webhook_url`` is called only when there is something to send, so an input without root
     activity costs no SSM read.
     """
-    outcomes = [_notify_one(record, options, webhook_url, deadline, post) for record in records]
-    failures = [outcome for outcome in outcomes if outcome.status == "failed"]
+    outcomes = [_notify_one(record, options, webhook_url, deadline) for record in records]
+    failures = [outcome for outcome in outcomes if outcome.status is Status.FAILED]
     if failures:
-        raise NotificationFailed(failures, total=sum(1 for outcome in outcomes if outcome.status != "ignored"))
+        raise NotificationFailed(failures, total=sum(1 for outcome in outcomes if outcome.status is not Status.IGNORED))
     return outcomes
 
 
@@ -56,7 +65,6 @@ def _notify_one(
     options: RenderOptions,
     webhook_url: Callable[[], str],
     deadline: Deadline,
-    post: Callable[..., object],
 ) -> Outcome:
     if not record.is_root:
         log_line(
@@ -65,28 +73,29 @@ def _notify_one(
             event_id=record.event_id,
             event_name=record.event_name,
             identity_type=record.identity_type or "missing",
-            outcome="ignored",
+            outcome=Status.IGNORED.value,
         )
-        return Outcome(record=record, classification=None, status="ignored")
+        return Outcome(record=record, classification=None, status=Status.IGNORED)
 
     classification = classify(record)
     started = time.monotonic()
     payload = render_message(record, classification, options)
     try:
-        result = post(webhook_url(), payload, deadline)
+        result = post_message(webhook_url(), payload, deadline)
     except DeliveryError as error:
-        outcome = Outcome(record, classification, "failed", attempts=error.attempts, error=error.reason)
+        outcome = Outcome(record, classification, Status.FAILED, attempts=error.attempts, error=error.reason)
     else:
-        outcome = Outcome(record, classification, "delivered", attempts=getattr(result, "attempts", 1))
+        outcome = Outcome(record, classification, Status.DELIVERED, attempts=result.attempts)
+    delivered = outcome.status is Status.DELIVERED
     log_line(
-        "INFO" if outcome.status == "delivered" else "ERROR",
-        "root activity delivered to Slack" if outcome.status == "delivered" else "root activity NOT delivered to Slack",
+        "INFO" if delivered else "ERROR",
+        "root activity delivered to Slack" if delivered else "root activity NOT delivered to Slack",
         event_id=record.event_id,
         event_name=record.event_name,
         account=record.account_id,
         region=record.region,
         severity=classification.severity.value,
-        outcome=outcome.status,
+        outcome=outcome.status.value,
         attempts=outcome.attempts,
         duration_ms=round((time.monotonic() - started) * 1000, 1),
         error=outcome.error or None,

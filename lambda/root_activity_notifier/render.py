@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from collections import namedtuple
 from urllib.parse import quote
 
 from .classify import Activity, Classification, Severity
 from .events import ActivityRecord
 from .messages import WORDING, Wording
 from .mrkdwn import escape, escape_within, truncate_escaped, truncate_plain
-from .timezones import UTC, ResolvedTimeZone
+from .timezones import UTC
+
+TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
+if TYPE_CHECKING:
+    from datetime import datetime
+    from typing import Any
+
+    from .timezones import ResolvedTimeZone
 
 # Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks).
 HEADER_LIMIT = 150
 SECTION_TEXT_LIMIT = 3000
 FIELD_TEXT_LIMIT = 2000
-MAX_FIELDS = 10
-MAX_BLOCKS = 50
-MAX_CONTEXT_ELEMENTS = 10
 # Slack cuts the top-level text of a message at 40,000 characters; a notification shows far less.
 TOP_LEVEL_TEXT_LIMIT = 3000
 # Shorter than the limits so that one long value (a user agent, say) cannot crowd out the others.
@@ -38,14 +40,11 @@ _REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 _EVENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9-]{1,128}$")
 
 
-@dataclass(frozen=True)
-class RenderOptions:
-    language: str = "en"
-    time_zone: ResolvedTimeZone = UTC
-    account_label: str = ""
-    # A validated Slack mention (``<!here>``, ``<!channel>``, ``<!subteam^ID>``, ``<@U…>``),
-    # prepended to critical alerts only.
-    mention: str = ""
+# language: "en" or "ja"; time_zone: ResolvedTimeZone; account_label: str; mention: a validated Slack
+# mention (``<!here>``, ``<!channel>``, ``<!subteam^ID>``, ``<@U…>``) prepended to critical alerts only.
+RenderOptions = namedtuple(
+    "RenderOptions", ["language", "time_zone", "account_label", "mention"], defaults=["en", UTC, "", ""]
+)
 
 
 def render_message(record: ActivityRecord, classification: Classification, options: RenderOptions) -> dict[str, Any]:
@@ -83,7 +82,7 @@ def render_message(record: ActivityRecord, classification: Classification, optio
             when=local_time or words.unknown,
             mention=mention,
         ),
-        "blocks": blocks[:MAX_BLOCKS],
+        "blocks": blocks,
         "unfurl_links": False,
         "unfurl_media": False,
     }
@@ -165,7 +164,7 @@ def _fields(
 
     return [
         {"type": "mrkdwn", "text": truncate_escaped(f"*{escape(label)}*\n{value}", FIELD_TEXT_LIMIT), "verbatim": True}
-        for label, value in pairs[:MAX_FIELDS]
+        for label, value in pairs
     ]
 
 
@@ -194,7 +193,7 @@ def _context(
     if record.event_id:
         notes.append(f"ID {escape_within(record.event_id, 200)}")
     notes.append(escape(words.footer))
-    return [_mrkdwn(truncate_escaped(note, SECTION_TEXT_LIMIT)) for note in notes[:MAX_CONTEXT_ELEMENTS]]
+    return [_mrkdwn(truncate_escaped(note, SECTION_TEXT_LIMIT)) for note in notes]
 
 
 def _notification_text(

@@ -7,10 +7,13 @@ read again, so a rotated webhook takes effect without a deployment.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Any
 
 from .config import WEBHOOK_PARAMETER_VARIABLE, ConfigurationError, WebhookSource, check_webhook_url
+
+TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 # parameter name -> (URL, monotonic time it was read)
 _cache: dict[str, tuple[str, float]] = {}
@@ -49,7 +52,7 @@ def _default_ssm_client() -> Any:
 
 
 def _read_parameter(name: str, client_factory: Callable[[], Any]) -> str:
-    from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.exceptions import BotoCoreError, ClientError, NoRegionError
 
     where = f"SSM parameter {name!r} (from {WEBHOOK_PARAMETER_VARIABLE})"
     try:
@@ -63,6 +66,11 @@ def _read_parameter(name: str, client_factory: Callable[[], Any]) -> str:
                 f"{where} cannot be read ({code}): the function needs ssm:GetParameter on it and kms:Decrypt on its key"
             ) from None
         raise WebhookUnavailable(f"{where} could not be read just now ({code or 'error'})") from None
+    except NoRegionError:
+        raise ConfigurationError(
+            f"{where} cannot be read: no AWS region is configured; set AWS_REGION (or AWS_DEFAULT_REGION) "
+            "to the region the parameter is in"
+        ) from None
     except BotoCoreError as error:
         raise WebhookUnavailable(f"{where} could not be read just now ({type(error).__name__})") from None
     value = str(response.get("Parameter", {}).get("Value", ""))

@@ -1,15 +1,16 @@
-data "aws_region" "current" {}
+# The default bus of this forwarder's region: its ARN names the region, account and partition, read
+# the same way by hashicorp/aws 5.x and 6.x (as in the root module).
+data "aws_cloudwatch_event_bus" "default" {
+  name = "default"
+}
+
+data "aws_arn" "default_bus" {
+  arn = data.aws_cloudwatch_event_bus.default.arn
+}
 
 locals {
-  region = data.aws_region.current.name
-  # The home bus is in this account and partition: arn:PARTITION:events:REGION:ACCOUNT:event-bus/NAME
-  home_bus_arn_parts     = split(":", var.home.event_bus_arn)
-  dead_letter_queue_name = "${local.name}-dlq"
-  # Built, not read from the queue: the queue's own policy (inline, one resource less to wait for) names it.
-  dead_letter_queue_arn = "arn:${local.home_bus_arn_parts[1]}:sqs:${local.region}:${local.home_bus_arn_parts[4]}:${local.dead_letter_queue_name}"
-  name                  = "${var.home.name_prefix}-forwarder"
-  create_topic          = var.create_alarms && var.alarm_sns_topic_arn == null
-  alarm_topic_arn       = local.create_topic ? aws_sns_topic.alarms[0].arn : var.alarm_sns_topic_arn
+  region = data.aws_arn.default_bus.region
+  name   = "${var.home.name_prefix}-forwarder"
 }
 
 # Same pattern and state as the home rule: what would be announced there is forwarded from here.
@@ -40,104 +41,66 @@ resource "aws_cloudwatch_event_target" "home_bus" {
   }
 
   dead_letter_config {
-    arn = aws_sqs_queue.dead_letter.arn
+    arn = module.failure_handling.dead_letter_queue_arn
   }
 }
 
-resource "aws_sqs_queue" "dead_letter" {
-  name                      = local.dead_letter_queue_name
-  message_retention_seconds = 1209600
-  sqs_managed_sse_enabled   = true
-  policy                    = data.aws_iam_policy_document.dead_letter.json
-  tags                      = var.tags
-}
+module "failure_handling" {
+  source = "../failure-handling"
 
-data "aws_iam_policy_document" "dead_letter" {
-  statement {
-    sid       = "EventBridgeFromThisRuleOnly"
-    actions   = ["sqs:SendMessage"]
-    resources = [local.dead_letter_queue_arn]
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = [aws_cloudwatch_event_rule.forward.arn]
-    }
-  }
+  name       = local.name
+  partition  = data.aws_arn.default_bus.partition
+  region     = local.region
+  account_id = data.aws_arn.default_bus.account
 
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [local.dead_letter_queue_arn]
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
+  event_rule_arns                     = [aws_cloudwatch_event_rule.forward.arn]
+  dead_letter_queue_kms_key_arn       = var.dead_letter_queue_kms_key_arn
+  dead_letter_queue_alarm_description = "Root events recorded in ${local.region} never reached the notifier in ${var.home.region}; they wait in ${local.name}-dlq. Replay each with `root-activity-notifier send`."
 
-resource "aws_sns_topic" "alarms" {
-  count = local.create_topic ? 1 : 0
-
-  #checkov:skip=CKV_AWS_26:CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key; pass alarm_topic_kms_key_arn (a customer managed key) to encrypt it.
-  name              = "${local.name}-alarms"
-  kms_master_key_id = var.alarm_topic_kms_key_arn
-  tags              = var.tags
-}
-
-resource "aws_sns_topic_subscription" "alarm_email" {
-  for_each = local.create_topic ? toset(var.alarm_email_addresses) : toset([])
-
-  topic_arn = aws_sns_topic.alarms[0].arn
-  protocol  = "email"
-  endpoint  = each.value
-}
-
-locals {
-  failure_alarms = {
+  alarms = {
     failed-invocations = {
-      description = "EventBridge in ${local.region} could not forward root activity to the notifier in ${var.home.region}; the events are retried, then kept in ${aws_sqs_queue.dead_letter.name}."
+      description = "EventBridge in ${local.region} could not forward root activity to the notifier in ${var.home.region}; the events are retried, then kept in ${local.name}-dlq."
       namespace   = "AWS/Events"
       metric_name = "FailedInvocations"
       dimensions  = { RuleName = aws_cloudwatch_event_rule.forward.name }
       statistic   = "Sum"
       period      = 60
     }
-    dead-letter-queue = {
-      description = "Root events recorded in ${local.region} never reached the notifier in ${var.home.region}; they wait in ${aws_sqs_queue.dead_letter.name}. Replay each with `root-activity-notifier send`."
-      namespace   = "AWS/SQS"
-      metric_name = "ApproximateNumberOfMessagesVisible"
-      dimensions  = { QueueName = aws_sqs_queue.dead_letter.name }
-      statistic   = "Maximum"
-      period      = 300
-    }
+  }
+
+  alarm_notification = {
+    create_alarms         = var.home.create_alarms
+    sns_topic_arn         = lookup(var.home.alarm_sns_topic_arns, local.region, null)
+    sns_topic_kms_key_arn = var.alarm_sns_topic_kms_key_arn
+    email_addresses       = var.home.alarm_email_addresses
+  }
+
+  tags = var.tags
+}
+
+check "alarms_reach_someone" {
+  assert {
+    condition     = !var.home.create_alarms || length(var.home.alarm_email_addresses) > 0 || contains(keys(var.home.alarm_sns_topic_arns), local.region)
+    error_message = "The forwarder's alarms in ${local.region} notify a new SNS topic that nobody subscribes to. Set the notifier's alarm_email_addresses, or give this region a topic in its forwarder_alarm_sns_topic_arns."
   }
 }
 
-resource "aws_cloudwatch_metric_alarm" "failure" {
-  for_each = var.create_alarms ? local.failure_alarms : {}
+moved {
+  from = aws_sqs_queue.dead_letter
+  to   = module.failure_handling.aws_sqs_queue.dead_letter
+}
 
-  alarm_name          = "${local.name}-${each.key}"
-  alarm_description   = each.value.description
-  namespace           = each.value.namespace
-  metric_name         = each.value.metric_name
-  dimensions          = each.value.dimensions
-  statistic           = each.value.statistic
-  period              = each.value.period
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [local.alarm_topic_arn]
-  ok_actions          = [local.alarm_topic_arn]
-  tags                = var.tags
+moved {
+  from = aws_sns_topic.alarms
+  to   = module.failure_handling.aws_sns_topic.alarms
+}
+
+moved {
+  from = aws_sns_topic_subscription.alarm_email
+  to   = module.failure_handling.aws_sns_topic_subscription.alarm_email
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.failure
+  to   = module.failure_handling.aws_cloudwatch_metric_alarm.failure
 }

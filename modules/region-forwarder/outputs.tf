@@ -3,16 +3,6 @@ output "event_rule_arn" {
   value       = aws_cloudwatch_event_rule.forward.arn
 }
 
-output "dead_letter_queue_arn" {
-  description = "ARN of this region's dead-letter queue for events that could not be forwarded."
-  value       = aws_sqs_queue.dead_letter.arn
-}
-
-output "alarm_sns_topic_arn" {
-  description = "SNS topic of this region's alarms (null when create_alarms is false)."
-  value       = var.create_alarms ? local.alarm_topic_arn : null
-}
-
 output "event_pattern" {
   description = "Event pattern of the forwarding rule (the home rule's)."
   value       = aws_cloudwatch_event_rule.forward.event_pattern
@@ -21,4 +11,14 @@ output "event_pattern" {
 output "event_rule_state" {
   description = "State of the forwarding rule (the home rule's)."
   value       = aws_cloudwatch_event_rule.forward.state
+}
+
+output "dead_letter_queue_arn" {
+  description = "ARN of this region's dead-letter queue for events that could not be forwarded."
+  value       = module.failure_handling.dead_letter_queue_arn
+}
+
+output "alarm_sns_topic_arn" {
+  description = "SNS topic of this region's alarms (null when the notifier's create_alarms is false)."
+  value       = module.failure_handling.alarm_sns_topic_arn
 }

@@ -1,12 +1,15 @@
 variable "home" {
   description = "The home notifier to forward to: pass the root module's `forwarder_settings` output."
   type = object({
-    region           = string
-    event_bus_arn    = string
-    role_arn         = string
-    event_pattern    = string
-    event_rule_state = string
-    name_prefix      = string
+    region                = string
+    event_bus_arn         = string
+    role_arn              = string
+    event_pattern         = string
+    event_rule_state      = string
+    name_prefix           = string
+    create_alarms         = optional(bool, true)
+    alarm_email_addresses = optional(list(string), [])
+    alarm_sns_topic_arns  = optional(map(string), {})
   })
 
   validation {
@@ -20,6 +23,7 @@ variable "home" {
   }
 }
 
+
 variable "tags" {
   description = "Tags added to every resource that takes tags."
   type        = map(string)
@@ -27,7 +31,7 @@ variable "tags" {
 }
 
 variable "event_target_maximum_retry_attempts" {
-  description = "Times EventBridge retries forwarding an event to the home bus before it goes to this region's dead-letter queue."
+  description = "Times EventBridge retries delivering an event to the rule's target (the function; for a forwarder, the home bus) before the event goes to the dead-letter queue."
   type        = number
   default     = 185
 
@@ -38,7 +42,7 @@ variable "event_target_maximum_retry_attempts" {
 }
 
 variable "event_target_maximum_event_age" {
-  description = "Seconds EventBridge keeps retrying before the event goes to this region's dead-letter queue."
+  description = "Seconds EventBridge keeps retrying an event before it goes to the dead-letter queue."
   type        = number
   default     = 86400
 
@@ -48,41 +52,24 @@ variable "event_target_maximum_event_age" {
   }
 }
 
-variable "create_alarms" {
-  description = "Create CloudWatch alarms on forwarding failures and dead-letter queue depth in this region."
-  type        = bool
-  default     = true
-}
-
-variable "alarm_sns_topic_arn" {
-  description = "Existing SNS topic in this region for the alarms (CloudWatch alarms notify topics of their own region only). Null to create one."
+variable "alarm_sns_topic_kms_key_arn" {
+  description = "Customer managed KMS key ARN for the alarm topic the module creates. CloudWatch cannot publish to a topic encrypted with the AWS managed key alias/aws/sns, so null leaves the topic unencrypted."
   type        = string
   default     = null
 
   validation {
-    condition     = var.alarm_sns_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:.+$", var.alarm_sns_topic_arn))
-    error_message = "alarm_sns_topic_arn must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME); got \"${coalesce(var.alarm_sns_topic_arn, "null")}\"."
+    condition     = var.alarm_sns_topic_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.alarm_sns_topic_kms_key_arn))
+    error_message = "alarm_sns_topic_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.alarm_sns_topic_kms_key_arn, "null")}\"."
   }
 }
 
-variable "alarm_topic_kms_key_arn" {
-  description = "Customer managed KMS key ARN for the alarm topic the module creates. Null leaves the topic unencrypted (CloudWatch cannot publish to one encrypted with alias/aws/sns)."
+variable "dead_letter_queue_kms_key_arn" {
+  description = "KMS key ARN that encrypts the dead-letter queue. Null for SQS-managed encryption (SSE-SQS). A customer managed key must let events.amazonaws.com and lambda.amazonaws.com use it."
   type        = string
   default     = null
 
   validation {
-    condition     = var.alarm_topic_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.alarm_topic_kms_key_arn))
-    error_message = "alarm_topic_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.alarm_topic_kms_key_arn, "null")}\"."
-  }
-}
-
-variable "alarm_email_addresses" {
-  description = "E-mail addresses subscribed to the alarm topic the module creates."
-  type        = list(string)
-  default     = []
-
-  validation {
-    condition     = alltrue([for address in var.alarm_email_addresses : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", address))])
-    error_message = "alarm_email_addresses must hold e-mail addresses; got ${jsonencode(var.alarm_email_addresses)}."
+    condition     = var.dead_letter_queue_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.dead_letter_queue_kms_key_arn))
+    error_message = "dead_letter_queue_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.dead_letter_queue_kms_key_arn, "null")}\"."
   }
 }

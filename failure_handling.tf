@@ -1,0 +1,68 @@
+# What Slack did not accept ends in the dead-letter queue, and every sign of it raises an alarm.
+module "failure_handling" {
+  source = "./modules/failure-handling"
+
+  name       = var.name_prefix
+  partition  = local.partition
+  region     = local.region
+  account_id = local.account_id
+
+  event_rule_arns                     = [aws_cloudwatch_event_rule.root_activity.arn]
+  dead_letter_queue_kms_key_arn       = var.dead_letter_queue_kms_key_arn
+  dead_letter_queue_alarm_description = "Root events that never reached Slack wait in ${var.name_prefix}-dlq. Read them, then replay each with `root-activity-notifier send`."
+
+  alarms = {
+    lambda-errors = {
+      description = "The root activity notifier failed: a root event may not have reached Slack. Its log group says why; the event is retried and then kept in ${var.name_prefix}-dlq."
+      namespace   = "AWS/Lambda"
+      metric_name = "Errors"
+      dimensions  = { FunctionName = aws_lambda_function.notifier.function_name }
+      statistic   = "Sum"
+      period      = 60
+    }
+    rule-failed-invocations = {
+      description = "EventBridge could not invoke the root activity notifier; the events are retried, then kept in ${var.name_prefix}-dlq."
+      namespace   = "AWS/Events"
+      metric_name = "FailedInvocations"
+      dimensions  = { RuleName = aws_cloudwatch_event_rule.root_activity.name }
+      statistic   = "Sum"
+      period      = 60
+    }
+  }
+
+  alarm_notification = {
+    create_alarms         = var.create_alarms
+    sns_topic_arn         = var.alarm_sns_topic_arn
+    sns_topic_kms_key_arn = var.alarm_sns_topic_kms_key_arn
+    email_addresses       = var.alarm_email_addresses
+  }
+
+  tags = var.tags
+}
+
+check "alarms_reach_someone" {
+  assert {
+    condition     = !var.create_alarms || var.alarm_sns_topic_arn != null || length(var.alarm_email_addresses) > 0
+    error_message = "The failure alarms notify a new SNS topic that nobody subscribes to, so a root event that never reaches Slack would go unnoticed. Set alarm_email_addresses, or alarm_sns_topic_arn to a topic someone reads."
+  }
+}
+
+moved {
+  from = aws_sqs_queue.dead_letter
+  to   = module.failure_handling.aws_sqs_queue.dead_letter
+}
+
+moved {
+  from = aws_sns_topic.alarms
+  to   = module.failure_handling.aws_sns_topic.alarms
+}
+
+moved {
+  from = aws_sns_topic_subscription.alarm_email
+  to   = module.failure_handling.aws_sns_topic_subscription.alarm_email
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.failure
+  to   = module.failure_handling.aws_cloudwatch_metric_alarm.failure
+}

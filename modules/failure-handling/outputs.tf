@@ -1,0 +1,24 @@
+output "dead_letter_queue_arn" {
+  description = "ARN of the dead-letter queue."
+  value       = aws_sqs_queue.dead_letter.arn
+}
+
+output "dead_letter_queue_url" {
+  description = "URL of the dead-letter queue."
+  value       = aws_sqs_queue.dead_letter.id
+}
+
+output "dead_letter_queue_name" {
+  description = "Name of the dead-letter queue."
+  value       = aws_sqs_queue.dead_letter.name
+}
+
+output "alarm_sns_topic_arn" {
+  description = "SNS topic that receives the alarms (null when create_alarms is false)."
+  value       = local.create_alarms ? local.alarm_topic_arn : null
+}
+
+output "alarm_names" {
+  description = "Names of the failure alarms."
+  value       = [for alarm in aws_cloudwatch_metric_alarm.failure : alarm.alarm_name]
+}

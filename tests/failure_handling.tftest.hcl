@@ -1,0 +1,128 @@
+# modules/failure-handling on its own: the dead-letter queue, its policy, the topic and the alarms.
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+variables {
+  name                                = "notifier"
+  partition                           = "aws"
+  region                              = "ap-northeast-1"
+  account_id                          = "123456789012"
+  event_rule_arns                     = ["arn:aws:events:ap-northeast-1:123456789012:rule/notifier", "arn:aws:events:ap-northeast-1:123456789012:rule/notifier-read-only"]
+  dead_letter_queue_alarm_description = "Root events wait in notifier-dlq."
+  alarms = {
+    lambda-errors = {
+      description = "The function failed."
+      namespace   = "AWS/Lambda"
+      metric_name = "Errors"
+      dimensions  = { FunctionName = "notifier" }
+      statistic   = "Sum"
+      period      = 60
+    }
+  }
+  alarm_notification = {
+    create_alarms   = true
+    email_addresses = ["secops@example.com", "oncall@example.com"]
+  }
+}
+
+run "queue_policy_alarms_and_topic" {
+  command = apply
+
+  module {
+    source = "./modules/failure-handling"
+  }
+
+  assert {
+    condition     = aws_sqs_queue.dead_letter.name == "notifier-dlq" && aws_sqs_queue.dead_letter.message_retention_seconds == 1209600 && aws_sqs_queue.dead_letter.sqs_managed_sse_enabled
+    error_message = "The queue keeps events as long as SQS allows, encrypted."
+  }
+  assert {
+    condition     = jsonencode(one([for statement in data.aws_iam_policy_document.dead_letter.statement : one(statement.condition).values if statement.sid == "EventBridgeFromTheseRulesOnly"])) == jsonencode(var.event_rule_arns)
+    error_message = "Only the given rules may send to the dead-letter queue."
+  }
+  assert {
+    condition     = alltrue([for statement in data.aws_iam_policy_document.dead_letter.statement : jsonencode(statement.resources) == jsonencode(["arn:aws:sqs:ap-northeast-1:123456789012:notifier-dlq"])])
+    error_message = "Every statement of the queue's policy must name the queue itself."
+  }
+  assert {
+    condition     = one([for statement in data.aws_iam_policy_document.dead_letter.statement : statement.effect if statement.sid == "DenyInsecureTransport"]) == "Deny"
+    error_message = "Plain HTTP to the queue must be denied."
+  }
+  assert {
+    condition     = keys(aws_cloudwatch_metric_alarm.failure) == ["dead-letter-queue", "lambda-errors"] && aws_cloudwatch_metric_alarm.failure["dead-letter-queue"].dimensions["QueueName"] == "notifier-dlq" && aws_cloudwatch_metric_alarm.failure["dead-letter-queue"].alarm_description == "Root events wait in notifier-dlq."
+    error_message = "The caller's alarms and the queue's depth alarm must all exist."
+  }
+  assert {
+    condition     = alltrue([for alarm in aws_cloudwatch_metric_alarm.failure : alarm.alarm_actions == toset([aws_sns_topic.alarms[0].arn]) && alarm.ok_actions == toset([aws_sns_topic.alarms[0].arn]) && alarm.threshold == 0])
+    error_message = "Every alarm must notify the topic when it fires and when it clears."
+  }
+  assert {
+    condition     = toset([for subscription in aws_sns_topic_subscription.alarm_email : subscription.endpoint]) == toset(var.alarm_notification.email_addresses) && alltrue([for subscription in aws_sns_topic_subscription.alarm_email : subscription.protocol == "email" && subscription.topic_arn == aws_sns_topic.alarms[0].arn])
+    error_message = "One e-mail subscription per address, on the module's topic."
+  }
+}
+
+run "customer_managed_keys" {
+  command = plan
+
+  module {
+    source = "./modules/failure-handling"
+  }
+
+  variables {
+    dead_letter_queue_kms_key_arn = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    alarm_notification = {
+      create_alarms         = true
+      sns_topic_kms_key_arn = "arn:aws:kms:ap-northeast-1:123456789012:key/5678abcd-12ab-34cd-56ef-1234567890ab"
+    }
+  }
+
+  assert {
+    condition     = aws_sqs_queue.dead_letter.kms_master_key_id == var.dead_letter_queue_kms_key_arn
+    error_message = "A customer managed key must encrypt the queue."
+  }
+  assert {
+    condition     = aws_sns_topic.alarms[0].kms_master_key_id == var.alarm_notification.sns_topic_kms_key_arn
+    error_message = "The topic must be encrypted with the given key."
+  }
+}
+
+run "existing_topic" {
+  command = plan
+
+  module {
+    source = "./modules/failure-handling"
+  }
+
+  variables {
+    alarm_notification = {
+      create_alarms   = true
+      sns_topic_arn   = "arn:aws:sns:ap-northeast-1:123456789012:security-alerts"
+      email_addresses = ["secops@example.com"]
+    }
+  }
+
+  assert {
+    condition     = length(aws_sns_topic.alarms) == 0 && length(aws_sns_topic_subscription.alarm_email) == 0 && aws_cloudwatch_metric_alarm.failure["lambda-errors"].alarm_actions == toset([var.alarm_notification.sns_topic_arn])
+    error_message = "An existing topic takes the alarms; the module creates no topic and no subscription."
+  }
+}
+
+run "alarms_off" {
+  command = plan
+
+  module {
+    source = "./modules/failure-handling"
+  }
+
+  variables {
+    alarm_notification = { create_alarms = false, email_addresses = ["secops@example.com"] }
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.failure) == 0 && length(aws_sns_topic.alarms) == 0 && length(aws_sns_topic_subscription.alarm_email) == 0 && output.alarm_sns_topic_arn == null
+    error_message = "Alarms off: no alarm, no topic, no subscription; the queue stays."
+  }
+}

@@ -1,0 +1,32 @@
+"""A variable that the root module and modules/region-forwarder both take reads and validates the same."""
+
+from __future__ import annotations
+
+import hcl2
+
+from conftest import REPO
+
+
+def variables(path):
+    """Each variable's description, type, default and validations (without python-hcl2's line numbers)."""
+    return {
+        name: {key: value for key, value in body.items() if not key.startswith("__")}
+        for block in hcl2.loads(path.read_text())["variable"]
+        for name, body in block.items()
+    }
+
+
+def test_shared_variables_have_one_wording_and_one_validation():
+    root = variables(REPO / "variables.tf")
+    forwarder = variables(REPO / "modules" / "region-forwarder" / "variables.tf")
+    shared = sorted(set(root) & set(forwarder))
+    assert {"tags", "dead_letter_queue_kms_key_arn", "alarm_sns_topic_kms_key_arn"} <= set(shared)
+    assert "event_target_maximum_retry_attempts" in shared and "event_target_maximum_event_age" in shared
+    for name in shared:
+        assert forwarder[name] == root[name], f"{name} is worded or validated differently in modules/region-forwarder"
+
+
+def test_the_comparison_sees_a_difference():
+    root = variables(REPO / "variables.tf")
+    changed = {**root["tags"], "description": "Tags."}
+    assert changed != root["tags"]
