@@ -18,7 +18,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 # The root module is validated through the examples (and `terraform test`): it takes an aws.us_east_1
 # provider (configuration_aliases), which `terraform validate` cannot supply to a module on its own.
-TF_DIRS := modules/region-forwarder modules/failure-handling examples/single-account examples/login-only
+TF_DIRS := modules/region-forwarder modules/failure-handling modules/queue examples/single-account examples/login-only
 
 ## test: everything CI runs
 test: lint package-check docs-check unit cli-compat terraform-checks terraform-test checkov integration

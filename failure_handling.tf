@@ -7,28 +7,40 @@ module "failure_handling" {
   region     = local.region
   account_id = local.account_id
 
-  event_rule_arns                     = [aws_cloudwatch_event_rule.root_activity.arn]
-  dead_letter_queue_kms_key_arn       = var.dead_letter_queue_kms_key_arn
-  dead_letter_queue_alarm_description = "Root events that never reached Slack wait in ${var.name_prefix}-dlq. Read them, then replay each with `root-activity-notifier send`."
+  event_rule_arns                     = [for rule in aws_cloudwatch_event_rule.root_activity : rule.arn]
+  dead_letter_queue_kms_key_arn       = var.queue_kms_key_arn
+  dead_letter_queue_alarm_description = "Root events that never reached Slack wait in ${var.name_prefix}-dlq. Put them back through the notifier with SQS's dead-letter queue redrive: aws sqs start-message-move-task --source-arn <this queue's ARN> --destination-arn <the ${var.name_prefix}-sign-ins-and-changes queue's ARN>."
 
-  alarms = {
-    lambda-errors = {
-      description = "The root activity notifier failed: a root event may not have reached Slack. Its log group says why; the event is retried and then kept in ${var.name_prefix}-dlq."
-      namespace   = "AWS/Lambda"
-      metric_name = "Errors"
-      dimensions  = { FunctionName = aws_lambda_function.notifier.function_name }
-      statistic   = "Sum"
-      period      = 60
-    }
-    rule-failed-invocations = {
-      description = "EventBridge could not invoke the root activity notifier; the events are retried, then kept in ${var.name_prefix}-dlq."
-      namespace   = "AWS/Events"
-      metric_name = "FailedInvocations"
-      dimensions  = { RuleName = aws_cloudwatch_event_rule.root_activity.name }
-      statistic   = "Sum"
-      period      = 60
-    }
-  }
+  alarms = merge(
+    {
+      lambda-errors = {
+        description = "The root activity notifier failed: root events may not have reached Slack. Its log group says why; SQS delivers them again, then keeps them in ${var.name_prefix}-dlq."
+        namespace   = "AWS/Lambda"
+        metric_name = "Errors"
+        dimensions  = { FunctionName = aws_lambda_function.notifier.function_name }
+        statistic   = "Sum"
+        period      = 60
+      }
+      delivery-failures = {
+        description = "Slack did not accept a root activity message (log lines with outcome \"failed\" in ${aws_cloudwatch_log_group.notifier.name} say why); SQS delivers the events again, then keeps them in ${var.name_prefix}-dlq."
+        namespace   = local.metric_namespace
+        metric_name = aws_cloudwatch_log_metric_filter.delivery_failures.metric_transformation[0].name
+        dimensions  = {}
+        statistic   = "Sum"
+        period      = 60
+      }
+    },
+    {
+      for path, rule in aws_cloudwatch_event_rule.root_activity : (path == "sign-ins-and-changes" ? "rule-failed-invocations" : "${path}-rule-failed-invocations") => {
+        description = "EventBridge could not put root activity (${path}) on the notifier's queue; the events are retried, then kept in ${var.name_prefix}-dlq."
+        namespace   = "AWS/Events"
+        metric_name = "FailedInvocations"
+        dimensions  = { RuleName = rule.name }
+        statistic   = "Sum"
+        period      = 60
+      }
+    },
+  )
 
   alarm_notification = {
     create_alarms         = var.create_alarms

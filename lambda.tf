@@ -1,11 +1,12 @@
 locals {
   lambda_package_path = coalesce(var.lambda_package_path, "${path.module}/package/root_activity_notifier.zip")
+  metric_namespace    = "RootActivityNotifier/${var.name_prefix}"
   # A zone the handler does not know would only show at run time; check at plan time instead.
   iana_time_zones = compact(split("\n", file("${path.module}/data/time-zones.txt")))
 }
 
 resource "aws_lambda_function" "notifier" {
-  #checkov:skip=CKV_AWS_116:Failed invocations go to the same SQS queue through the on-failure destination (aws_lambda_function_event_invoke_config), which keeps the whole event and its error.
+  #checkov:skip=CKV_AWS_116:The function reads SQS queues (event source mappings); SQS itself moves what the function could not deliver to the dead-letter queue (redrive policy).
   #checkov:skip=CKV_AWS_117:The function only calls SSM and Slack over HTTPS; a VPC would need NAT for both and protects nothing here.
   #checkov:skip=CKV_AWS_173:The environment holds no secret (the webhook URL stays in SSM); Lambda encrypts it at rest with an AWS managed key.
   #checkov:skip=CKV_AWS_272:The package is built reproducibly and verified byte for byte in CI; code signing is left to users who need it.
@@ -59,24 +60,26 @@ resource "aws_lambda_function" "notifier" {
   }
 }
 
+# One count per failed event or Slack message, from the function's JSON log lines: an SQS batch
+# reports partial failures without an error, so Lambda's Errors metric never sees them.
+resource "aws_cloudwatch_log_metric_filter" "delivery_failures" {
+  name           = "${var.name_prefix}-delivery-failures"
+  log_group_name = aws_cloudwatch_log_group.notifier.name
+  pattern        = "{ $.outcome = \"failed\" }"
+
+  metric_transformation {
+    name      = "DeliveryFailures"
+    namespace = local.metric_namespace
+    value     = "1"
+  }
+}
+
 resource "aws_cloudwatch_log_group" "notifier" {
   #checkov:skip=CKV_AWS_158:A customer managed key is optional (lambda_log_kms_key_arn); CloudWatch Logs encrypts log data by default.
   name              = "/aws/lambda/${var.name_prefix}"
   retention_in_days = var.lambda_log_retention_days
   kms_key_id        = var.lambda_log_kms_key_arn
   tags              = var.tags
-}
-
-resource "aws_lambda_function_event_invoke_config" "notifier" {
-  function_name                = aws_lambda_function.notifier.function_name
-  maximum_retry_attempts       = var.lambda_maximum_retry_attempts
-  maximum_event_age_in_seconds = var.lambda_maximum_event_age
-
-  destination_config {
-    on_failure {
-      destination = module.failure_handling.dead_letter_queue_arn
-    }
-  }
 }
 
 data "aws_iam_policy_document" "lambda_assume_role" {
@@ -120,16 +123,16 @@ data "aws_iam_policy_document" "notifier" {
   }
 
   statement {
-    sid       = "KeepFailedEvents"
-    actions   = ["sqs:SendMessage"]
-    resources = [module.failure_handling.dead_letter_queue_arn]
+    sid       = "ReadOwnQueues"
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
+    resources = [for queue in module.queue : queue.arn]
   }
 
   dynamic "statement" {
-    for_each = var.dead_letter_queue_kms_key_arn == null ? [] : [var.dead_letter_queue_kms_key_arn]
+    for_each = var.queue_kms_key_arn == null ? [] : [var.queue_kms_key_arn]
     content {
-      sid       = "EncryptFailedEvents"
-      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      sid       = "DecryptQueuedEvents"
+      actions   = ["kms:Decrypt"]
       resources = [statement.value]
     }
   }

@@ -18,23 +18,28 @@ output "lambda_log_group_name" {
   value       = aws_cloudwatch_log_group.notifier.name
 }
 
-output "event_rule_name" {
-  description = "Name of the EventBridge rule on the default bus."
-  value       = aws_cloudwatch_event_rule.root_activity.name
+output "event_rule_arns" {
+  description = "ARNs of the rules on the home bus, by delivery path: sign-ins-and-changes, and read-only when read-only calls have a queue of their own."
+  value       = { for path, rule in aws_cloudwatch_event_rule.root_activity : path => rule.arn }
 }
 
-output "event_rule_arn" {
-  description = "ARN of the EventBridge rule."
-  value       = aws_cloudwatch_event_rule.root_activity.arn
+output "queue_arns" {
+  description = "ARNs of the delivery queues the function reads, by delivery path."
+  value       = { for path, queue in module.queue : path => queue.arn }
+}
+
+output "queue_urls" {
+  description = "URLs of the delivery queues, by delivery path."
+  value       = { for path, queue in module.queue : path => queue.url }
 }
 
 output "event_pattern" {
-  description = "Event pattern of the rule (JSON), for rules that forward root activity from other regions."
+  description = "Every root activity the notifier announces (JSON): the pattern of the rules that forward it from other regions."
   value       = local.event_pattern
 }
 
 output "event_rule_state" {
-  description = "State of the rule: ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS when read-only calls are included, else ENABLED."
+  description = "State of the rules: ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS when read-only calls are included, else ENABLED."
   value       = local.event_rule_state
 }
 

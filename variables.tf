@@ -178,7 +178,7 @@ variable "event_rule_excluded_event_names" {
 }
 
 variable "event_target_maximum_retry_attempts" {
-  description = "Times EventBridge retries delivering an event to the rule's target (the function; for a forwarder, the home bus) before the event goes to the dead-letter queue."
+  description = "Times EventBridge retries delivering an event to the rule's target (the delivery queue; for a forwarder, the home bus) before the event goes to the dead-letter queue."
   type        = number
   default     = 185
 
@@ -196,6 +196,54 @@ variable "event_target_maximum_event_age" {
   validation {
     condition     = var.event_target_maximum_event_age >= 60 && var.event_target_maximum_event_age <= 86400
     error_message = "event_target_maximum_event_age must be from 60 to 86400 seconds; got ${var.event_target_maximum_event_age}."
+  }
+}
+
+################################################################################
+# Delivery queues
+################################################################################
+
+variable "queue_batching_window" {
+  description = "Seconds the sign-ins-and-changes queue gathers root activity before the function reads it: the most a sign-in waits before it goes to Slack."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.queue_batching_window >= 1 && var.queue_batching_window <= 300 && floor(var.queue_batching_window) == var.queue_batching_window
+    error_message = "queue_batching_window must be a whole number of seconds from 1 to 300 (10 or less keeps sign-in alerts prompt); got ${var.queue_batching_window}."
+  }
+}
+
+variable "read_only_queue_batching_window" {
+  description = "Seconds the read-only queue gathers read-only root calls before the function reads them, so that a browsing session becomes a few summaries."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.read_only_queue_batching_window >= 1 && var.read_only_queue_batching_window <= 300 && floor(var.read_only_queue_batching_window) == var.read_only_queue_batching_window
+    error_message = "read_only_queue_batching_window must be a whole number of seconds from 1 to 300; got ${var.read_only_queue_batching_window}."
+  }
+}
+
+variable "queue_maximum_concurrency" {
+  description = "Most concurrent function invocations each queue starts. Slack takes about one message a second per webhook, so more rarely helps."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.queue_maximum_concurrency >= 2 && var.queue_maximum_concurrency <= 1000 && floor(var.queue_maximum_concurrency) == var.queue_maximum_concurrency
+    error_message = "queue_maximum_concurrency must be a whole number from 2 (Lambda's minimum) to 1000; got ${var.queue_maximum_concurrency}."
+  }
+}
+
+variable "queue_max_receive_count" {
+  description = "Times the function receives a root event that did not reach Slack before SQS moves it to the dead-letter queue (and the alarm fires)."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.queue_max_receive_count >= 1 && var.queue_max_receive_count <= 1000 && floor(var.queue_max_receive_count) == var.queue_max_receive_count
+    error_message = "queue_max_receive_count must be a whole number from 1 to 1000; got ${var.queue_max_receive_count}."
   }
 }
 
@@ -243,9 +291,9 @@ variable "lambda_memory_size" {
 }
 
 variable "lambda_timeout" {
-  description = "Timeout of the function in seconds; delivery retries (Slack 429 and 5xx) stop one second before it."
+  description = "Timeout of the function in seconds; delivery retries (Slack 429 and 5xx) stop one second before it. A batch posts about one message a second, so allow a few seconds per root session in a batch. The queues' visibility timeout is six times this, plus the batching window."
   type        = number
-  default     = 30
+  default     = 60
 
   validation {
     condition     = var.lambda_timeout >= 5 && var.lambda_timeout <= 900
@@ -272,28 +320,6 @@ variable "lambda_tracing_mode" {
   validation {
     condition     = var.lambda_tracing_mode == null || contains(["PassThrough", "Active"], coalesce(var.lambda_tracing_mode, "-"))
     error_message = "lambda_tracing_mode must be null, \"PassThrough\" or \"Active\"; got \"${coalesce(var.lambda_tracing_mode, "null")}\"."
-  }
-}
-
-variable "lambda_maximum_retry_attempts" {
-  description = "Times Lambda retries a failed asynchronous invocation (0 to 2) before the on-failure destination keeps the event."
-  type        = number
-  default     = 2
-
-  validation {
-    condition     = var.lambda_maximum_retry_attempts >= 0 && var.lambda_maximum_retry_attempts <= 2
-    error_message = "lambda_maximum_retry_attempts must be from 0 to 2; got ${var.lambda_maximum_retry_attempts}."
-  }
-}
-
-variable "lambda_maximum_event_age" {
-  description = "Seconds Lambda keeps retrying a failed asynchronous invocation (60 to 21600, Lambda's maximum) before the on-failure destination keeps the event."
-  type        = number
-  default     = 21600
-
-  validation {
-    condition     = var.lambda_maximum_event_age >= 60 && var.lambda_maximum_event_age <= 21600
-    error_message = "lambda_maximum_event_age must be from 60 to 21600 seconds; got ${var.lambda_maximum_event_age}."
   }
 }
 
@@ -379,17 +405,16 @@ variable "alarm_email_addresses" {
   }
 }
 
-variable "dead_letter_queue_kms_key_arn" {
-  description = "KMS key ARN that encrypts the dead-letter queue. Null for SQS-managed encryption (SSE-SQS). A customer managed key must let events.amazonaws.com and lambda.amazonaws.com use it."
+variable "queue_kms_key_arn" {
+  description = "KMS key ARN that encrypts the module's SQS queues (delivery and dead-letter). Null for SQS-managed encryption (SSE-SQS). A customer managed key must let events.amazonaws.com use it."
   type        = string
   default     = null
 
   validation {
-    condition     = var.dead_letter_queue_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.dead_letter_queue_kms_key_arn))
-    error_message = "dead_letter_queue_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.dead_letter_queue_kms_key_arn, "null")}\"."
+    condition     = var.queue_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.queue_kms_key_arn))
+    error_message = "queue_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.queue_kms_key_arn, "null")}\"."
   }
 }
-
 ################################################################################
 # Other regions
 ################################################################################

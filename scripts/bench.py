@@ -1,9 +1,16 @@
-"""Benchmark the handler: warm cost per event, cold start against a minimal handler, source size.
+"""Benchmark the handler: warm cost per event, cold start against a minimal handler, source size,
+and bursts of root activity against a Slack that allows one message a second.
 
-Prints a Markdown table (README, "Speed"). The cold start is import plus a first event in a fresh
-interpreter, the way every invocation of a root notifier runs (root activity is rare), measured
-with harness/invoke.py for the handler and for the minimal standard-library handler this script
-carries (bench_baseline/), alternately, so both see the same machine.
+Prints Markdown tables (README, "Speed" and "Noise and bursts"). The cold start is import plus a
+first event in a fresh interpreter, the way every invocation of a root notifier runs (root activity
+is rare), measured with harness/invoke.py for the handler and for the minimal standard-library
+handler this script carries (bench_baseline/), alternately, so both see the same machine.
+
+A burst goes through the handler as the module's event source mappings would hand it over: the
+events split between the two queues (read-only calls, everything else), in batches of the deployed
+sizes, at most two invocations per queue at once, each with the function's default 60 s; what a
+batch reports as failed is delivered again, up to the queues' five receives. Slack is a loopback
+server that answers 429 with Retry-After to anything faster than one message a second.
 """
 
 from __future__ import annotations
@@ -14,11 +21,13 @@ import statistics
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "lambda"), str(REPO / "scripts")]
 
+from harness.console_session import console_session, sqs_batch  # noqa: E402
 from harness.invoke import INVOKE_SCRIPT, LambdaContext  # noqa: E402
 from harness.samples import load_sample  # noqa: E402
 from slack_sink import SlackSink  # noqa: E402
@@ -29,6 +38,11 @@ COLD_RUNS = 21
 HANDLERS = {"handler": REPO / "lambda", "minimal": REPO / "scripts" / "bench_baseline"}
 # The cold start of the handler may cost at most this much more than the minimal handler's.
 COLD_RATIO_TARGET = 1.5
+# As deployed (delivery.tf, variables.tf): batch sizes, concurrency per queue, timeout, receives.
+BATCH_SIZES = {"sign-ins-and-changes": 100, "read-only": 1000}
+CONCURRENCY_PER_QUEUE = 2
+FUNCTION_TIMEOUT = 60
+MAX_RECEIVES = 5
 
 
 def warm_ms_per_event(event: dict) -> float:
@@ -62,6 +76,62 @@ def cold_run(directory: Path, event: dict, webhook_url: str) -> dict:
     return report
 
 
+def burst(name: str, events: list[dict]) -> str:
+    """One Markdown row: the burst through the handler against a Slack that allows 1 message/s."""
+    from root_activity_notifier.handler import lambda_handler
+
+    queues: dict[str, list[dict]] = {path: [] for path in BATCH_SIZES}
+    for record in sqs_batch(events)["Records"]:
+        read_only = json.loads(record["body"])["detail"].get("readOnly") is True
+        queues["read-only" if read_only else "sign-ins-and-changes"].append(record)
+    with SlackSink(messages_per_second=1) as sink, open(os.devnull, "w") as quiet:
+        os.environ["SLACK_WEBHOOK_URL"] = sink.url
+        stderr, sys.stderr = sys.stderr, quiet
+        started, cpu_started = time.perf_counter(), time.process_time()
+        try:
+            pending = queues
+            for _ in range(MAX_RECEIVES):
+                batches = [
+                    {"Records": records[start : start + BATCH_SIZES[path]]}
+                    for path, records in pending.items()
+                    for start in range(0, len(records), BATCH_SIZES[path])
+                ]
+                if not batches:
+                    break
+                with ThreadPoolExecutor(CONCURRENCY_PER_QUEUE * len(BATCH_SIZES)) as pool:
+                    answers = list(
+                        pool.map(lambda batch: lambda_handler(batch, LambdaContext(FUNCTION_TIMEOUT)), batches)
+                    )
+                failed = {item["itemIdentifier"] for answer in answers for item in answer["batchItemFailures"]}
+                pending = {path: [r for r in records if r["messageId"] in failed] for path, records in pending.items()}
+        finally:
+            sys.stderr = stderr
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    lost = sum(len(records) for records in pending.values())
+    return (
+        f"| {name} | {len(events)} | {len(sink.messages)} | {sink.rate_limited} | {lost} | {wall:.0f} s "
+        f"| {cpu * 1000 / len(events):.2f} ms |"
+    )
+
+
+def bursts() -> None:
+    print("| burst | events | Slack messages | 429 received | events lost | wall time | handler CPU per event |")
+    print("|---|---|---|---|---|---|---|")
+    print(burst("one root session of 1,000 events", console_session(reads=990, changes=8)))
+    sessions = [
+        event
+        for number in range(20)
+        for event in console_session(
+            reads=45,
+            changes=3,
+            prefix=f"s{number:02d}",
+            access_key_id=f"ASIA{number:04d}SESSIONEXAMPLE",
+            source_ip=f"198.51.100.{number}",
+        )
+    ]
+    print(burst("20 root sessions at once, 50 events each", sessions))
+
+
 def main() -> int:
     event = load_sample(SAMPLE)
     with SlackSink() as sink:
@@ -93,6 +163,8 @@ def main() -> int:
     print(f"| cold: handler / minimal handler | {ratio:.2f}× | ≤ {COLD_RATIO_TARGET}× |")
     print(f"| handler sources | {source_bytes / 1024:.1f} KB | < 100 KB |")
     print("| boto3 imported by the handler at start | no | no |")
+    print()
+    bursts()
     if ratio > COLD_RATIO_TARGET:
         print(f"cold start {ratio:.2f}× the minimal handler's, over the {COLD_RATIO_TARGET}× target", file=sys.stderr)
         return 1

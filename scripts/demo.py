@@ -1,9 +1,13 @@
 """`make demo`: terraform apply of examples/single-account, then root events reaching Slack, all locally.
 
-AWS is moto's server on 127.0.0.1 and Slack is a local webhook. The sample events are decided by the
-deployed rule and delivered by the deployed package; the messages are printed and written to an HTML
-preview. Everything started here is stopped and destroyed at the end, also on error or Ctrl-C. The
-exit status is non-zero if anything in the chain did not do what it should.
+AWS is moto's server on 127.0.0.1 and Slack is a local webhook (limited like Slack, to about one
+message a second). First every sample event, one at a time, then a root user's console session: a
+sign-in, about a hundred reads across services, a few changes and a CreateAccessKey. Each event goes
+on the bus of the region that recorded it; the deployed forwarders and rules put it in the deployed
+queues; their batches go to the deployed package, as the event source mappings would hand them
+over. The messages are printed and written to an HTML preview. Everything started here is stopped
+and destroyed at the end, also on error or Ctrl-C. The exit status is non-zero if anything in the
+chain did not do what it should.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from __future__ import annotations
 import sys
 import time
 
-from harness.deployed import DeployedFunction, deployed_rule
+from harness.console_session import console_session
+from harness.deployed import DeployedFunction, DeployedQueues
 from harness.deployment import REPO, ExampleDeployment
 from harness.emulator import LocalAws
 from harness.samples import eventbridge_samples, load_sample
@@ -33,47 +38,67 @@ def step(message: str) -> None:
     print(f"[{time.monotonic() - started:5.1f}s] {message}", flush=True)
 
 
-def run_events(aws: LocalAws, outputs: dict, sink: SlackSink) -> list[str]:
-    """Put every sample on the bus of the region that recorded it; return what went wrong.
-
-    What reaches the notifier's rule in the home region (directly, or through a forwarder) is handed
-    to the deployed package, which posts to the local Slack.
-    """
+def deliver(aws: LocalAws, function: DeployedFunction, events: list[dict], sink: SlackSink) -> tuple[list, list[str]]:
+    """Put the events on their buses, hand every waiting batch to the deployed package; return the
+    Slack messages that resulted, and what went wrong."""
     problems = []
-    rule = deployed_rule(aws, REGION, outputs["event_rule_arn"].rsplit("/", 1)[-1])
-    step(f"deployed rule in {REGION}: state {rule.state}, pattern {rule.pattern}")
-    with DeployedFunction(aws, REGION, outputs["lambda_function_name"]) as function:
-        step(f"deployed package: {len(function.code)} bytes, CodeSha256 {function.configuration['CodeSha256']}")
-        with aws.observing_rule(REGION, rule.name) as arrived:
-            for name in eventbridge_samples():
-                event = load_sample(name)
-                recorded_in, is_root = event["detail"]["awsRegion"], name.startswith("root-")
-                aws.put_event(event)
-                reached = arrived()
-                route = "directly" if recorded_in == REGION else f"through the {recorded_in} forwarder"
-                verdict = f"reached the notifier ({route})" if reached else "reached nothing"
-                print(f"\n--- {name}: recorded in {recorded_in}, {verdict}")
-                if bool(reached) != is_root:
-                    problems.append(f"{name}: {verdict}, expected {'the notifier' if is_root else 'nothing'}")
-                for delivered_event in reached:
-                    before = len(sink.messages)
-                    try:
-                        result = function.invoke(delivered_event)
-                    except Exception as error:  # noqa: BLE001 - the demo reports every failure and goes on
-                        problems.append(f"{name}: the deployed function raised {type(error).__name__}: {error}")
-                        continue
-                    received = sink.messages[before:]
-                    if result.get("delivered") != 1 or len(received) != 1:
-                        problems.append(f"{name}: expected one Slack message, the sink got {len(received)}")
-                    for payload in received:
-                        print(to_terminal(payload))
+    with DeployedQueues(aws, REGION, function.name) as queues:
+        for event in events:
+            aws.put_event(event)
+        batches = queues.batches()
+    before = len(sink.messages)
+    for queue, batch in batches:
+        step(f"batch of {len(batch['Records'])} from {queue} to the deployed package")
+        try:
+            answer = function.invoke(batch)
+        except Exception as error:  # noqa: BLE001 - the demo reports every failure and goes on
+            problems.append(f"the deployed function raised {type(error).__name__}: {error}")
+            continue
+        if answer.get("batchItemFailures"):
+            problems.append(f"{queue}: these messages did not reach Slack: {answer['batchItemFailures']}")
+    return sink.messages[before:], problems
+
+
+def run_samples(aws: LocalAws, function: DeployedFunction, sink: SlackSink) -> list[str]:
+    problems = []
+    for name in eventbridge_samples():
+        event = load_sample(name)
+        recorded_in, is_root = event["detail"]["awsRegion"], name.startswith("root-")
+        route = "directly" if recorded_in == REGION else f"through the {recorded_in} forwarder"
+        print(f"\n--- {name}: recorded in {recorded_in}")
+        messages, failures = deliver(aws, function, [event], sink)
+        problems += [f"{name}: {failure}" for failure in failures]
+        verdict = f"reached Slack ({route})" if messages else "reached nothing"
+        print(f"    {verdict}")
+        if bool(messages) != is_root:
+            problems.append(f"{name}: {verdict}, expected {'Slack' if is_root else 'nothing'}")
+        for payload in messages:
+            print(to_terminal(payload))
+    return problems
+
+
+def run_console_session(aws: LocalAws, function: DeployedFunction, sink: SlackSink) -> list[str]:
+    events = console_session(reads=100, changes=3)
+    reads = sum(1 for event in events if event["detail"].get("readOnly") is True)
+    print(
+        f"\n=== A root console session: 1 sign-in, {reads} reads across services, "
+        f"{len(events) - reads - 2} changes and a CreateAccessKey ({len(events)} CloudTrail events)"
+    )
+    messages, problems = deliver(aws, function, events, sink)
+    for payload in messages:
+        print(to_terminal(payload))
+    step(f"{len(events)} events became {len(messages)} Slack messages ({sink.rate_limited} answered 429 so far)")
+    # the sign-in and CreateAccessKey alone; the changes one by one (three or fewer); the reads summarized
+    summarized = [payload for payload in messages if str(reads) in payload["blocks"][0]["text"]["text"]]
+    if len(messages) > 8 or len(summarized) != 1:
+        problems.append(f"the console session gave {len(messages)} messages, expected a handful with one summary")
     return problems
 
 
 def main() -> int:
     problems: list[str] = []
     try:
-        with LocalAws() as aws, SlackSink() as sink:
+        with LocalAws() as aws, SlackSink(messages_per_second=1) as sink:
             step(f"AWS emulator (moto) on {aws.endpoint}; Slack webhook stand-in on {sink.url}")
             aws.client("ssm", REGION).put_parameter(Name=PARAMETER, Value=sink.url, Type="SecureString")
             step(f"webhook stored as an existing SecureString parameter {PARAMETER}")
@@ -90,10 +115,14 @@ def main() -> int:
                 outputs = deployment.apply()
                 step(f"applied: function {outputs['lambda_function_name']}, trail {outputs['cloudtrail_arn']}")
                 print(
-                    f"\nEach sample goes on the bus of the region that recorded it. The notifier lives in {REGION}; "
+                    f"\nEach event goes on the bus of the region that recorded it. The notifier lives in {REGION}; "
                     f"forwarders run in us-east-1 (root sign-ins, IAM) and {', '.join(FORWARD_REGIONS)}."
                 )
-                problems += run_events(aws, outputs, sink)
+                with DeployedFunction(aws, REGION, outputs["lambda_function_name"]) as function:
+                    digest = function.configuration["CodeSha256"]
+                    step(f"deployed package: {len(function.code)} bytes, CodeSha256 {digest}")
+                    problems += run_samples(aws, function, sink)
+                    problems += run_console_session(aws, function, sink)
                 PREVIEW.parent.mkdir(parents=True, exist_ok=True)
                 PREVIEW.write_text(to_html(sink.messages), encoding="utf-8")
                 print()
@@ -108,7 +137,10 @@ def main() -> int:
     if problems:
         print("\nDEMO FAILED:", *problems, sep="\n- ", file=sys.stderr)
         return 1
-    step("demo complete: every root sample reached Slack from where it was recorded, no look-alike did")
+    step(
+        "demo complete: every root sample reached Slack from where it was recorded, no look-alike did, "
+        "and a console session became a handful of messages"
+    )
     return 0
 
 

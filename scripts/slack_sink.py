@@ -11,30 +11,55 @@ import argparse
 import contextlib
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
 class SlackSink:
-    """Listens on 127.0.0.1 only. ``status`` and ``body`` set what every POST gets back."""
+    """Listens on 127.0.0.1 only. ``status`` and ``body`` set what every POST gets back.
 
-    def __init__(self, port: int = 0, status: int = 200, body: str = "ok") -> None:
+    With ``messages_per_second``, it limits like Slack's incoming webhooks: a POST sooner than
+    1/rate seconds after the last accepted one gets HTTP 429 ``rate_limited`` with ``Retry-After``,
+    and is not kept (``rate_limited`` counts them).
+    """
+
+    def __init__(
+        self, port: int = 0, status: int = 200, body: str = "ok", messages_per_second: float | None = None
+    ) -> None:
         self.status, self.body = status, body
         self.messages: list[dict[str, Any]] = []
+        self.rate_limited = 0
+        self._interval = 1 / messages_per_second if messages_per_second else 0.0
+        self._last_accepted = float("-inf")
+        self._lock = threading.Lock()
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length", "0"))
                 raw = self.rfile.read(length)
-                try:
-                    sink.messages.append(json.loads(raw))
-                except ValueError:
-                    sink.messages.append({"invalid": raw.decode("utf-8", "replace")})
-                answer = sink.body.encode()
-                self.send_response(sink.status)
+                with sink._lock:
+                    now = time.monotonic()
+                    wait = sink._last_accepted + sink._interval - now
+                    if wait > 0:
+                        sink.rate_limited += 1
+                        self._answer(429, "rate_limited", {"Retry-After": str(max(1, round(wait)))})
+                        return
+                    sink._last_accepted = now
+                    try:
+                        sink.messages.append(json.loads(raw))
+                    except ValueError:
+                        sink.messages.append({"invalid": raw.decode("utf-8", "replace")})
+                self._answer(sink.status, sink.body)
+
+            def _answer(self, status: int, body: str, headers: dict[str, str] | None = None) -> None:
+                answer = body.encode()
+                self.send_response(status)
                 self.send_header("Content-Type", "text/plain")
                 self.send_header("Content-Length", str(len(answer)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(answer)
 

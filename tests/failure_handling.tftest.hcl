@@ -35,20 +35,8 @@ run "queue_policy_alarms_and_topic" {
   }
 
   assert {
-    condition     = aws_sqs_queue.dead_letter.name == "notifier-dlq" && aws_sqs_queue.dead_letter.message_retention_seconds == 1209600 && aws_sqs_queue.dead_letter.sqs_managed_sse_enabled
-    error_message = "The queue keeps events as long as SQS allows, encrypted."
-  }
-  assert {
-    condition     = jsonencode(one([for statement in data.aws_iam_policy_document.dead_letter.statement : one(statement.condition).values if statement.sid == "EventBridgeFromTheseRulesOnly"])) == jsonencode(var.event_rule_arns)
-    error_message = "Only the given rules may send to the dead-letter queue."
-  }
-  assert {
-    condition     = alltrue([for statement in data.aws_iam_policy_document.dead_letter.statement : jsonencode(statement.resources) == jsonencode(["arn:aws:sqs:ap-northeast-1:123456789012:notifier-dlq"])])
-    error_message = "Every statement of the queue's policy must name the queue itself."
-  }
-  assert {
-    condition     = one([for statement in data.aws_iam_policy_document.dead_letter.statement : statement.effect if statement.sid == "DenyInsecureTransport"]) == "Deny"
-    error_message = "Plain HTTP to the queue must be denied."
+    condition     = output.dead_letter_queue_name == "notifier-dlq" && output.dead_letter_queue_arn == module.dead_letter_queue.arn
+    error_message = "The dead-letter queue is named after the caller."
   }
   assert {
     condition     = keys(aws_cloudwatch_metric_alarm.failure) == ["dead-letter-queue", "lambda-errors"] && aws_cloudwatch_metric_alarm.failure["dead-letter-queue"].dimensions["QueueName"] == "notifier-dlq" && aws_cloudwatch_metric_alarm.failure["dead-letter-queue"].alarm_description == "Root events wait in notifier-dlq."
@@ -64,7 +52,7 @@ run "queue_policy_alarms_and_topic" {
   }
 }
 
-run "customer_managed_keys" {
+run "customer_managed_key_for_the_topic" {
   command = plan
 
   module {
@@ -72,17 +60,12 @@ run "customer_managed_keys" {
   }
 
   variables {
-    dead_letter_queue_kms_key_arn = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     alarm_notification = {
       create_alarms         = true
       sns_topic_kms_key_arn = "arn:aws:kms:ap-northeast-1:123456789012:key/5678abcd-12ab-34cd-56ef-1234567890ab"
     }
   }
 
-  assert {
-    condition     = aws_sqs_queue.dead_letter.kms_master_key_id == var.dead_letter_queue_kms_key_arn
-    error_message = "A customer managed key must encrypt the queue."
-  }
   assert {
     condition     = aws_sns_topic.alarms[0].kms_master_key_id == var.alarm_notification.sns_topic_kms_key_arn
     error_message = "The topic must be encrypted with the given key."

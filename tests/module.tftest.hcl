@@ -24,34 +24,63 @@ run "defaults_watch_every_root_call_including_read_only" {
   command = apply
 
   assert {
-    condition = jsondecode(aws_cloudwatch_event_rule.root_activity.event_pattern) == {
+    condition = jsondecode(output.event_pattern) == {
       "detail-type" = ["AWS API Call via CloudTrail", "AWS Console Sign In via CloudTrail", "AWS Service Event via CloudTrail", "AWS Console Action via CloudTrail"]
       detail        = { userIdentity = { type = ["Root"] } }
     }
-    error_message = "Unexpected default event pattern: ${aws_cloudwatch_event_rule.root_activity.event_pattern}"
+    error_message = "Unexpected default event pattern: ${output.event_pattern}"
   }
   assert {
-    condition     = aws_cloudwatch_event_rule.root_activity.state == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
-    error_message = "The rule must receive read-only management events by default."
+    condition = jsondecode(aws_cloudwatch_event_rule.root_activity["read-only"].event_pattern).detail == {
+      userIdentity = { type = ["Root"] }
+      readOnly     = [true]
+    }
+    error_message = "Read-only calls must have a rule of their own."
   }
   assert {
-    condition     = aws_lambda_permission.events.source_arn == aws_cloudwatch_event_rule.root_activity.arn && aws_lambda_permission.events.principal == "events.amazonaws.com"
-    error_message = "The invoke permission must be scoped to the rule's ARN."
+    condition = jsondecode(aws_cloudwatch_event_rule.root_activity["sign-ins-and-changes"].event_pattern).detail == {
+      userIdentity = { type = ["Root"] }
+      "$or"        = [{ readOnly = [false] }, { readOnly = [{ exists = false }] }]
+    }
+    error_message = "Everything else, sign-ins included (they carry no readOnly), must take the fast path."
   }
   assert {
-    condition     = aws_cloudwatch_event_target.notifier.arn == aws_lambda_function.notifier.arn && aws_cloudwatch_event_target.notifier.dead_letter_config[0].arn == module.failure_handling.dead_letter_queue_arn
-    error_message = "The rule must target the function with the dead-letter queue."
+    condition     = alltrue([for rule in aws_cloudwatch_event_rule.root_activity : rule.state == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"])
+    error_message = "The rules must receive read-only management events by default."
   }
   assert {
-    condition     = aws_cloudwatch_event_target.notifier.retry_policy[0].maximum_retry_attempts == 185 && aws_cloudwatch_event_target.notifier.retry_policy[0].maximum_event_age_in_seconds == 86400
+    condition     = aws_cloudwatch_event_rule.root_activity["sign-ins-and-changes"].name == "root-activity-notifier" && aws_cloudwatch_event_rule.root_activity["read-only"].name == "root-activity-notifier-read-only"
+    error_message = "The fast path keeps the rule's name."
+  }
+  assert {
+    condition     = alltrue([for path, target in aws_cloudwatch_event_target.queue : target.arn == module.queue[path].arn && target.dead_letter_config[0].arn == module.failure_handling.dead_letter_queue_arn])
+    error_message = "Each rule must target its own queue, with the dead-letter queue."
+  }
+  assert {
+    condition     = alltrue([for target in aws_cloudwatch_event_target.queue : target.retry_policy[0].maximum_retry_attempts == 185 && target.retry_policy[0].maximum_event_age_in_seconds == 86400])
     error_message = "Unexpected default retry policy."
   }
   assert {
-    condition     = aws_lambda_function_event_invoke_config.notifier.destination_config[0].on_failure[0].destination == module.failure_handling.dead_letter_queue_arn
-    error_message = "Failed asynchronous invocations must land in the dead-letter queue."
+    condition     = module.queue["sign-ins-and-changes"].name == "root-activity-notifier-sign-ins-and-changes" && module.queue["read-only"].name == "root-activity-notifier-read-only"
+    error_message = "One queue per delivery path, named after it."
   }
   assert {
-    condition     = aws_lambda_function.notifier.runtime == "python3.13" && aws_lambda_function.notifier.architectures == tolist(["arm64"]) && aws_lambda_function.notifier.timeout == 30
+    condition = jsonencode({ for path, mapping in aws_lambda_event_source_mapping.queue : path => {
+      source = mapping.event_source_arn, window = mapping.maximum_batching_window_in_seconds, size = mapping.batch_size
+      report = tolist(mapping.function_response_types), concurrency = mapping.scaling_config[0].maximum_concurrency
+      }
+      }) == jsonencode({
+      read-only            = { source = module.queue["read-only"].arn, window = 300, size = 1000, report = ["ReportBatchItemFailures"], concurrency = 2 }
+      sign-ins-and-changes = { source = module.queue["sign-ins-and-changes"].arn, window = 5, size = 100, report = ["ReportBatchItemFailures"], concurrency = 2 }
+    })
+    error_message = "The function must read each queue in batches, reporting item failures, with bounded concurrency."
+  }
+  assert {
+    condition     = alltrue([for mapping in aws_lambda_event_source_mapping.queue : mapping.function_name == aws_lambda_function.notifier.arn])
+    error_message = "The mappings must feed the notifier."
+  }
+  assert {
+    condition     = aws_lambda_function.notifier.runtime == "python3.13" && aws_lambda_function.notifier.architectures == tolist(["arm64"]) && aws_lambda_function.notifier.timeout == 60
     error_message = "Unexpected function defaults."
   }
   assert {
@@ -80,7 +109,7 @@ run "defaults_watch_every_root_call_including_read_only" {
       }) == jsonencode({
       WriteOwnLogs         = ["${aws_cloudwatch_log_group.notifier.arn}:*"]
       ReadWebhookParameter = ["arn:aws:ssm:ap-northeast-1:123456789012:parameter/root-activity-notifier/slack-webhook-url"]
-      KeepFailedEvents     = [module.failure_handling.dead_letter_queue_arn]
+      ReadOwnQueues        = sort(distinct([for queue in module.queue : queue.arn]))
     })
     error_message = "The function's permissions must be scoped to the module's own log group, parameter and queue."
   }
@@ -109,11 +138,15 @@ run "defaults_watch_every_root_call_including_read_only" {
     error_message = "The trail bucket must block public access and enforce bucket ownership."
   }
   assert {
-    condition     = jsonencode(sort(module.failure_handling.alarm_names)) == jsonencode(["root-activity-notifier-dead-letter-queue", "root-activity-notifier-lambda-errors", "root-activity-notifier-rule-failed-invocations"]) && output.alarm_sns_topic_arn != null
-    error_message = "Failure alarms on the function, the rule and the dead-letter queue must notify a topic."
+    condition     = jsonencode(sort(module.failure_handling.alarm_names)) == jsonencode(["root-activity-notifier-dead-letter-queue", "root-activity-notifier-delivery-failures", "root-activity-notifier-lambda-errors", "root-activity-notifier-read-only-rule-failed-invocations", "root-activity-notifier-rule-failed-invocations"]) && output.alarm_sns_topic_arn != null
+    error_message = "Failure alarms on the function, its deliveries, each rule and the dead-letter queue must notify a topic."
   }
   assert {
-    condition     = output.slack_webhook_ssm_parameter_name == "/root-activity-notifier/slack-webhook-url" && output.event_pattern == aws_cloudwatch_event_rule.root_activity.event_pattern
+    condition     = aws_cloudwatch_log_metric_filter.delivery_failures.pattern == "{ $.outcome = \"failed\" }" && aws_cloudwatch_log_metric_filter.delivery_failures.log_group_name == aws_cloudwatch_log_group.notifier.name
+    error_message = "Delivery failures are counted from the function's log lines (outcome failed)."
+  }
+  assert {
+    condition     = output.slack_webhook_ssm_parameter_name == "/root-activity-notifier/slack-webhook-url" && output.event_rule_arns == { for path, rule in aws_cloudwatch_event_rule.root_activity : path => rule.arn }
     error_message = "Outputs must expose what forwarders and users wire further."
   }
 }
@@ -138,8 +171,8 @@ run "forwarder_role_may_only_put_events_on_the_home_bus" {
       region                = "ap-northeast-1"
       event_bus_arn         = "arn:aws:events:ap-northeast-1:123456789012:event-bus/default"
       role_arn              = aws_iam_role.forwarder[0].arn
-      event_pattern         = aws_cloudwatch_event_rule.root_activity.event_pattern
-      event_rule_state      = aws_cloudwatch_event_rule.root_activity.state
+      event_pattern         = output.event_pattern
+      event_rule_state      = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
       name_prefix           = "root-activity-notifier"
       create_alarms         = true
       alarm_email_addresses = ["secops@example.com"]
@@ -157,7 +190,7 @@ run "forwards_us_east_1_itself_when_home_is_elsewhere" {
     error_message = "A notifier outside us-east-1 must forward us-east-1, where root console sign-ins are recorded."
   }
   assert {
-    condition     = module.us_east_1_forwarder[0].event_pattern == aws_cloudwatch_event_rule.root_activity.event_pattern && module.us_east_1_forwarder[0].event_rule_state == aws_cloudwatch_event_rule.root_activity.state
+    condition     = module.us_east_1_forwarder[0].event_pattern == output.event_pattern && module.us_east_1_forwarder[0].event_rule_state == output.event_rule_state
     error_message = "The us-east-1 forwarder must use the home rule's pattern and state."
   }
   assert {
@@ -206,12 +239,16 @@ run "login_only_mode" {
   }
 
   assert {
-    condition = jsondecode(aws_cloudwatch_event_rule.root_activity.event_pattern) == {
+    condition = jsondecode(aws_cloudwatch_event_rule.root_activity["sign-ins-and-changes"].event_pattern) == {
       source        = ["aws.signin"]
       "detail-type" = ["AWS Console Sign In via CloudTrail"]
       detail        = { userIdentity = { type = ["Root"] }, eventName = ["ConsoleLogin"] }
     }
-    error_message = "Unexpected login-only pattern: ${aws_cloudwatch_event_rule.root_activity.event_pattern}"
+    error_message = "Unexpected login-only pattern: ${aws_cloudwatch_event_rule.root_activity["sign-ins-and-changes"].event_pattern}"
+  }
+  assert {
+    condition     = keys(aws_cloudwatch_event_rule.root_activity) == ["sign-ins-and-changes"] && keys(module.queue) == ["sign-ins-and-changes"]
+    error_message = "Login-only has one path: sign-ins."
   }
 }
 
@@ -224,15 +261,15 @@ run "read_only_calls_left_out_and_names_excluded" {
   }
 
   assert {
-    condition     = aws_cloudwatch_event_rule.root_activity.state == "ENABLED"
-    error_message = "Without read-only calls the rule state is ENABLED."
+    condition     = keys(aws_cloudwatch_event_rule.root_activity) == ["sign-ins-and-changes"] && aws_cloudwatch_event_rule.root_activity["sign-ins-and-changes"].state == "ENABLED"
+    error_message = "Without read-only calls there is one path, and the rule state is ENABLED."
   }
   assert {
-    condition     = jsondecode(aws_cloudwatch_event_rule.root_activity.event_pattern).detail.eventName == [{ "anything-but" = ["GetCallerIdentity", "ListAliases"] }]
+    condition     = jsondecode(aws_cloudwatch_event_rule.root_activity["sign-ins-and-changes"].event_pattern).detail.eventName == [{ "anything-but" = ["GetCallerIdentity", "ListAliases"] }]
     error_message = "Excluded names must become an anything-but filter."
   }
   assert {
-    condition     = !strcontains(aws_cloudwatch_event_rule.root_activity.event_pattern, "invokedBy")
+    condition     = !strcontains(output.event_pattern, "invokedBy")
     error_message = "The pattern must never filter on invokedBy."
   }
 }
@@ -334,7 +371,7 @@ run "settings_reach_the_handler" {
     error_message = "Names, the path of every role and tags must follow the inputs."
   }
   assert {
-    condition     = module.failure_handling.dead_letter_queue_name == "root-alerts-dlq" && aws_cloudwatch_event_rule.root_activity.name == "root-alerts" && aws_ssm_parameter.slack_webhook[0].name == "/root-alerts/slack-webhook-url"
+    condition     = module.failure_handling.dead_letter_queue_name == "root-alerts-dlq" && aws_cloudwatch_event_rule.root_activity["read-only"].name == "root-alerts-read-only" && aws_ssm_parameter.slack_webhook[0].name == "/root-alerts/slack-webhook-url"
     error_message = "Every name must follow name_prefix."
   }
   assert {
@@ -401,21 +438,21 @@ run "alarms_with_an_existing_topic_need_no_addresses" {
   }
 }
 
-run "dead_letter_queue_with_a_customer_managed_key" {
+run "queues_with_a_customer_managed_key" {
   command = apply
 
   variables {
-    dead_letter_queue_kms_key_arn = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    queue_kms_key_arn = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
   }
 
   assert {
     condition = jsonencode([
-      for statement in data.aws_iam_policy_document.notifier.statement : { actions = sort(tolist(statement.actions)), resources = tolist(statement.resources) } if statement.sid == "EncryptFailedEvents"
+      for statement in data.aws_iam_policy_document.notifier.statement : { actions = sort(tolist(statement.actions)), resources = tolist(statement.resources) } if statement.sid == "DecryptQueuedEvents"
       ]) == jsonencode([{
-        actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        actions   = ["kms:Decrypt"]
         resources = ["arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
     }])
-    error_message = "The function must be allowed to encrypt what it puts on a queue with a customer managed key, and only with that key."
+    error_message = "The function must be allowed to read queues encrypted with a customer managed key, and only with that key."
   }
 }
 

@@ -144,3 +144,15 @@ def test_send_with_a_parameter_and_no_region_exits_2_saying_what_to_set(monkeypa
     code, out, err = run("send", str(EVENTS / "root-read-only-call.json"))
     assert code == 2 and out == ""
     assert "no AWS region is configured; set AWS_REGION" in err and "Traceback" not in err
+
+
+def test_send_replays_what_the_dead_letter_queue_holds(httpserver, tmp_path):
+    """`aws sqs receive-message` output, as a user would save it, one message per event."""
+    body = (EVENTS / "root-create-access-key.json").read_text()
+    received = tmp_path / "received.json"
+    received.write_text(json.dumps({"Messages": [{"MessageId": "m1", "ReceiptHandle": "h", "Body": body}]}))
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    code, _, err = run("send", str(received), "--webhook-url", httpserver.url_for("/hook"))
+    assert code == 0, err
+    ((request, _),) = httpserver.log
+    assert "CreateAccessKey" in request.get_data(as_text=True)

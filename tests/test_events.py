@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -141,3 +142,33 @@ def test_every_sample_is_documented_with_its_source():
     on_disk = {path.name for path in EVENTS.glob("*.json")}
     assert set(documented) == on_disk
     assert all(len(source) > 10 for source in documented.values()), documented
+
+
+def test_an_sqs_batch_keeps_each_message_id_and_an_unreadable_body():
+    from harness.console_session import console_session, sqs_batch
+    from root_activity_notifier.events import is_sqs_event, parse_sqs_event
+
+    batch = sqs_batch(console_session(reads=1, changes=0))
+    batch["Records"].append({**batch["Records"][0], "messageId": "broken", "body": "[]"})
+    assert is_sqs_event(batch) and not is_sqs_event(load_sample("cloudtrail-log-file.json"))
+    messages = parse_sqs_event(batch)
+    assert [message.message_id for message in messages] == ["message-0000", "message-0001", "message-0002", "broken"]
+    assert [len(message.records) for message in messages] == [1, 1, 1, 0]
+    assert messages[-1].error.startswith("expected a JSON object")
+    with pytest.raises(InputError, match="SQS message broken: expected a JSON object"):
+        parse_input(batch)
+
+
+def test_what_aws_sqs_receive_message_prints_is_accepted():
+    body = json.dumps(load_sample("root-create-access-key.json"))
+    records = parse_input({"Messages": [{"MessageId": "1", "Body": body}, {"MessageId": "2", "Body": body}]})
+    assert [record.event_name for record in records] == ["CreateAccessKey", "CreateAccessKey"]
+    with pytest.raises(InputError, match='every item of "Messages" must have a "Body"'):
+        parse_input({"Messages": [{"MessageId": "1"}]})
+
+
+def test_the_access_key_names_the_session():
+    (record,) = parse_input(load_sample("root-api-call-from-console.json"))
+    assert record.access_key_id == "ASIAIOSFODNN7EXAMPLE"
+    (sign_in,) = parse_input(load_sample("root-console-sign-in-without-mfa.json"))
+    assert sign_in.access_key_id == ""

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from conftest import REPO
-from harness.deployed import DeployedFunction, FunctionError, deployed_rule, rule_delivers
+from harness.console_session import console_session
+from harness.deployed import DeployedFunction, DeployedQueues, FunctionError, deployed_rule, rule_delivers
 from harness.deployment import ExampleDeployment
 from harness.emulator import LocalAws
 from harness.samples import NON_ROOT_SAMPLES, ROOT_SAMPLES, SIGN_IN_SAMPLES, load_sample
@@ -43,6 +44,12 @@ class Deployed:
     @property
     def function_name(self) -> str:
         return self.outputs["lambda_function_name"]
+
+    @property
+    def rule_names(self) -> list[str]:
+        """The home rules (not the forwarders')."""
+        rules = self.client("events").list_rules(NamePrefix="root-activity-notifier")["Rules"]
+        return [rule["Name"] for rule in rules if not rule["Name"].endswith("-forwarder")]
 
 
 @pytest.fixture(scope="module")
@@ -129,31 +136,56 @@ def test_trail_and_bucket(deployed):
     assert by_sid["DenyInsecureTransport"]["Effect"] == "Deny"
 
 
-def test_rule_target_and_permission(deployed):
-    rule = deployed_rule(deployed.aws, deployed.region, "root-activity-notifier")
-    assert rule.state == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
-    assert rule.pattern["detail"]["userIdentity"] == {"type": ["Root"]}
-    if deployed.example == "login-only":
-        assert rule.pattern["detail"]["eventName"] == ["ConsoleLogin"]
+def queue_arn(deployed, name):
+    url = deployed.client("sqs").get_queue_url(QueueName=name)["QueueUrl"]
+    return deployed.client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
 
-    (target,) = deployed.client("events").list_targets_by_rule(Rule=rule.name)["Targets"]
+
+def test_rules_queues_and_event_source_mappings(deployed):
+    paths = ["sign-ins-and-changes", "read-only"] if deployed.example == "single-account" else ["sign-ins-and-changes"]
+    rules = {
+        path: deployed_rule(
+            deployed.aws, deployed.region, "root-activity-notifier" + ("" if path == paths[0] else f"-{path}")
+        )
+        for path in paths
+    }
+    assert all(rule.state == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" for rule in rules.values())
+    assert all(rule.pattern["detail"]["userIdentity"] == {"type": ["Root"]} for rule in rules.values())
+    if deployed.example == "login-only":
+        assert rules["sign-ins-and-changes"].pattern["detail"]["eventName"] == ["ConsoleLogin"]
+    dead_letter = queue_arn(deployed, "root-activity-notifier-dlq")
     function_arn = deployed.client("lambda").get_function(FunctionName=deployed.function_name)["Configuration"][
         "FunctionArn"
     ]
-    queue_arn = deployed.client("sqs").get_queue_attributes(
-        QueueUrl=deployed.client("sqs").get_queue_url(QueueName="root-activity-notifier-dlq")["QueueUrl"],
-        AttributeNames=["QueueArn"],
-    )["Attributes"]["QueueArn"]
-    assert target["Arn"] == function_arn
-    assert target["RetryPolicy"] == {"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86400}
-    assert target["DeadLetterConfig"]["Arn"] == queue_arn
-
-    (statement,) = json.loads(deployed.client("lambda").get_policy(FunctionName=deployed.function_name)["Policy"])[
-        "Statement"
-    ]
-    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
-    rule_arn = deployed.client("events").describe_rule(Name=rule.name)["Arn"]
-    assert list(statement["Condition"].values())[0]["AWS:SourceArn"] == rule_arn
+    mappings = deployed.client("lambda").list_event_source_mappings(FunctionName=function_arn)
+    by_queue = {mapping["EventSourceArn"]: mapping for mapping in mappings["EventSourceMappings"]}
+    assert len(by_queue) == len(paths)
+    for path, rule in rules.items():
+        attributes = queue_arn(deployed, f"root-activity-notifier-{path}")
+        (target,) = deployed.client("events").list_targets_by_rule(Rule=rule.name)["Targets"]
+        assert target["Arn"] == attributes["QueueArn"]
+        assert target["RetryPolicy"] == {"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86400}
+        assert target["DeadLetterConfig"]["Arn"] == dead_letter["QueueArn"]
+        # the queue: only this rule may send, redrive to the dead-letter queue, visibility 6 x timeout + window
+        (allow, deny) = json.loads(attributes["Policy"])["Statement"]
+        rule_arn = deployed.client("events").describe_rule(Name=rule.name)["Arn"]
+        assert allow["Condition"] == {"ArnEquals": {"aws:SourceArn": rule_arn}} and deny["Effect"] == "Deny"
+        assert json.loads(attributes["RedrivePolicy"]) == {
+            "deadLetterTargetArn": dead_letter["QueueArn"],
+            "maxReceiveCount": 5,
+        }
+        mapping = by_queue[attributes["QueueArn"]]
+        window = {"sign-ins-and-changes": 5, "read-only": 300}[path]
+        assert int(attributes["VisibilityTimeout"]) == 6 * 60 + window
+        assert (mapping["BatchSize"], mapping["MaximumBatchingWindowInSeconds"]) == (
+            {"sign-ins-and-changes": 100, "read-only": 1000}[path],
+            window,
+        )
+        assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert mapping["ScalingConfig"] == {"MaximumConcurrency": 2}
+    # nothing invokes the function asynchronously any more
+    with pytest.raises(deployed.client("lambda").exceptions.ResourceNotFoundException):
+        deployed.client("lambda").get_policy(FunctionName=deployed.function_name)
 
 
 def test_function_configuration_and_secret(deployed):
@@ -161,7 +193,7 @@ def test_function_configuration_and_secret(deployed):
     configuration = lambda_client.get_function(FunctionName=deployed.function_name)["Configuration"]
     assert configuration["Runtime"] == "python3.13" and configuration["Architectures"] == ["arm64"]
     assert configuration["Handler"] == "root_activity_notifier.handler.lambda_handler"
-    assert configuration["Timeout"] == 30
+    assert configuration["Timeout"] == 60
     environment = configuration["Environment"]["Variables"]
     assert environment["NOTIFIER_LANGUAGE"] == "ja" and environment["NOTIFIER_TIME_ZONE"] == "Asia/Tokyo"
     assert not any("hooks.slack.com" in value or "127.0.0.1" in value for value in environment.values())
@@ -169,15 +201,17 @@ def test_function_configuration_and_secret(deployed):
     parameter = deployed.client("ssm").get_parameter(Name=environment["SLACK_WEBHOOK_SSM_PARAMETER"])["Parameter"]
     assert parameter["Type"] == "SecureString"
 
-    invoke_config = lambda_client.get_function_event_invoke_config(FunctionName=deployed.function_name)
-    assert invoke_config["MaximumRetryAttempts"] == 2
-    assert invoke_config["DestinationConfig"]["OnFailure"]["Destination"].endswith(":root-activity-notifier-dlq")
-
     role_name = configuration["Role"].rsplit("/", 1)[-1]
     policy = deployed.client("iam").get_role_policy(RoleName=role_name, PolicyName="notifier")["PolicyDocument"]
     resources = {statement["Sid"]: statement["Resource"] for statement in policy["Statement"]}
     assert resources["ReadWebhookParameter"].endswith(":parameter" + environment["SLACK_WEBHOOK_SSM_PARAMETER"])
-    assert resources["KeepFailedEvents"].endswith(":root-activity-notifier-dlq")
+    # IAM gives a one-element list as a plain string
+    queues = (
+        resources["ReadOwnQueues"] if isinstance(resources["ReadOwnQueues"], list) else [resources["ReadOwnQueues"]]
+    )
+    assert sorted(resource.rsplit(":", 1)[-1] for resource in queues) == sorted(
+        url.rsplit("/", 1)[-1] for url in deployed.outputs["queue_urls"].values()
+    )
 
 
 def test_the_deployed_code_is_the_committed_package(deployed):
@@ -187,20 +221,39 @@ def test_the_deployed_code_is_the_committed_package(deployed):
 
 def test_failure_alarms(deployed):
     alarms = deployed.client("cloudwatch").describe_alarms()["MetricAlarms"]
-    assert sorted(alarm["AlarmName"] for alarm in alarms) == [
-        "root-activity-notifier-dead-letter-queue",
-        "root-activity-notifier-lambda-errors",
-        "root-activity-notifier-rule-failed-invocations",
-    ]
+    read_only = (
+        ["root-activity-notifier-read-only-rule-failed-invocations"] if deployed.example == "single-account" else []
+    )
+    assert sorted(alarm["AlarmName"] for alarm in alarms) == sorted(
+        [
+            "root-activity-notifier-dead-letter-queue",
+            "root-activity-notifier-delivery-failures",
+            "root-activity-notifier-lambda-errors",
+            "root-activity-notifier-rule-failed-invocations",
+            *read_only,
+        ]
+    )
+    (metric_filter,) = deployed.client("logs").describe_metric_filters(
+        logGroupName=f"/aws/lambda/{deployed.function_name}"
+    )["metricFilters"]
+    assert metric_filter["filterPattern"] == '{ $.outcome = "failed" }'
+    (delivery,) = [alarm for alarm in alarms if alarm["AlarmName"].endswith("-delivery-failures")]
+    (transformation,) = metric_filter["metricTransformations"]
+    assert (delivery["Namespace"], delivery["MetricName"]) == (
+        transformation["metricNamespace"],
+        transformation["metricName"],
+    )
     (topic,) = deployed.client("sns").list_topics()["Topics"]
     assert all(alarm["AlarmActions"] == [topic["TopicArn"]] for alarm in alarms)
 
 
 def test_a_forwarder_in_each_forwarded_region(deployed):
     home_rule = deployed_rule(deployed.aws, deployed.region, "root-activity-notifier")
+    # The home rules split root activity by urgency (readOnly); a forwarder sends all of it.
+    unsplit = {**home_rule.pattern, "detail": {k: v for k, v in home_rule.pattern["detail"].items() if k != "$or"}}
     for region in FORWARDED_FROM[deployed.example]:
         forwarder = deployed_rule(deployed.aws, region, "root-activity-notifier-forwarder")
-        assert (forwarder.pattern, forwarder.state) == (home_rule.pattern, home_rule.state), region
+        assert (forwarder.pattern, forwarder.state) == (unsplit, home_rule.state), region
         events = deployed.aws.client("events", region)
         (target,) = events.list_targets_by_rule(Rule=forwarder.name)["Targets"]
         assert target["Arn"] == f"arn:aws:events:{deployed.region}:123456789012:event-bus/default"
@@ -245,19 +298,33 @@ def deployed_function(deployed, sink):
         yield function.invoke
 
 
-def test_sample_events_reach_slack_through_the_deployed_rule_and_package(deployed, deployed_function, sink):
-    rule = deployed_rule(deployed.aws, deployed.region, "root-activity-notifier")
+def delivered_through_the_queues(deployed, events, deployed_function, sink):
+    """PutEvents where CloudTrail recorded each event; then every batch waiting in the deployed queues
+    goes to the deployed package, as the event source mappings would hand it over. Returns the
+    Slack messages that resulted and the function's answers."""
+    with DeployedQueues(deployed.aws, deployed.region, deployed.function_name) as queues:
+        for event in events:
+            deployed.aws.put_event(event)
+        batches = queues.batches()
+    before = len(sink.messages)
+    answers = [deployed_function(batch) for _, batch in batches]
+    return sink.messages[before:], answers
+
+
+def test_sample_events_reach_slack_through_the_deployed_rules_queues_and_package(deployed, deployed_function, sink):
     expected = SIGN_IN_SAMPLES if deployed.example == "login-only" else ROOT_SAMPLES
+    rules = [deployed_rule(deployed.aws, deployed.region, name) for name in deployed.rule_names]
     for name in ROOT_SAMPLES + NON_ROOT_SAMPLES:
         event = load_sample(name)
-        assert rule_delivers(rule, event) == (name in expected), name
+        assert sum(rule_delivers(rule, event) for rule in rules) == (name in expected), name
+        messages, answers = delivered_through_the_queues(deployed, [event], deployed_function, sink)
+        assert all(answer == {"batchItemFailures": []} for answer in answers), answers
         if name not in expected:
+            assert messages == [], name
             continue
-        before = len(sink.messages)
-        assert deployed_function(event) == {"delivered": 1, "ignored": 0}
-        (message,) = sink.messages[before:]
+        (message,) = messages
         assert message["blocks"][0]["type"] == "header"
-        assert "JST" in message["text"]
+        assert "JST" in message["text"] and event["detail"]["eventID"] in json.dumps(message)
 
     headers = [message["blocks"][0]["text"]["text"] for message in sink.messages[-len(expected) :]]
     assert ":rotating_light: AWSルートユーザーログイン検知（MFA未使用）" in headers
@@ -266,45 +333,47 @@ def test_sample_events_reach_slack_through_the_deployed_rule_and_package(deploye
         assert critical["text"].startswith("<!here> ")
 
 
-def reached_home(deployed, event):
-    """PutEvents where CloudTrail recorded the event; what the home rule received."""
-    with deployed.aws.observing_rule(deployed.region, "root-activity-notifier") as arrived:
-        deployed.aws.put_event(event)
-        return arrived()
+def test_a_console_session_reaches_slack_as_a_few_messages(deployed, deployed_function, sink):
+    events = console_session(reads=40, changes=3, prefix=deployed.example)
+    messages, answers = delivered_through_the_queues(deployed, events, deployed_function, sink)
+    assert all(answer == {"batchItemFailures": []} for answer in answers), answers
+    if deployed.example == "login-only":
+        (message,) = messages  # the sign-in; nothing else is watched
+        assert "MFA未使用" in message["text"]
+        return
+    # the sign-in, CreateAccessKey, the 3 changes and a summary of the 40 reads (read-only queue)
+    assert len(messages) == 6, [message["text"] for message in messages]
+    (summary,) = [message for message in messages if "セッション" in message["blocks"][0]["text"]["text"]]
+    assert "40件" in summary["blocks"][0]["text"]["text"]
 
 
-def test_a_root_sign_in_recorded_in_us_east_1_reaches_the_home_rule_and_keeps_its_region(
+def test_a_root_sign_in_recorded_in_us_east_1_reaches_the_home_queue_and_keeps_its_region(
     deployed, deployed_function, sink
 ):
     event = load_sample("root-console-sign-in-without-mfa.json")
     assert event["detail"]["awsRegion"] == "us-east-1" != deployed.region
-    (arrived,) = reached_home(deployed, event)
-    assert arrived["detail"]["eventID"] == event["detail"]["eventID"]
-    before = len(sink.messages)
-    assert deployed_function(arrived) == {"delivered": 1, "ignored": 0}
-    (message,) = sink.messages[before:]
+    (message,), _ = delivered_through_the_queues(deployed, [event], deployed_function, sink)
     assert "| us-east-1 |" in message["text"]
     assert any(field["text"] == "*リージョン*\nus-east-1" for field in message["blocks"][2]["fields"])
 
 
-def test_a_root_call_in_a_third_region_reaches_the_home_rule(deployed, deployed_function, sink):
+def test_a_root_call_in_a_third_region_reaches_the_home_queue(deployed, deployed_function, sink):
     event = load_sample("root-api-call-from-console.json")
     assert event["detail"]["awsRegion"] == THIRD_REGION
-    arrived = reached_home(deployed, event)
+    messages, _ = delivered_through_the_queues(deployed, [event], deployed_function, sink)
     if deployed.example == "login-only":
-        assert arrived == []  # not a sign-in, and no forwarder there
+        assert messages == []  # not a sign-in, and no forwarder there
         return
-    (forwarded,) = arrived
-    before = len(sink.messages)
-    deployed_function(forwarded)
-    (message,) = sink.messages[before:]
+    (message,) = messages
     assert f"| {THIRD_REGION} |" in message["text"]
 
 
-def test_a_non_root_event_in_us_east_1_reaches_nothing(deployed):
+def test_a_non_root_event_in_us_east_1_reaches_nothing(deployed, deployed_function, sink):
     event = load_sample("iam-user-console-sign-in.json")
     event["detail"]["awsRegion"] = "us-east-1"
-    assert reached_home(deployed, event) == []
+    with DeployedQueues(deployed.aws, deployed.region, deployed.function_name) as queues:
+        deployed.aws.put_event(event)
+        assert queues.batches() == []
 
 
 def test_the_deployed_package_ignores_non_root_events_on_its_own(deployed_function, sink):
@@ -313,7 +382,20 @@ def test_the_deployed_package_ignores_non_root_events_on_its_own(deployed_functi
     assert len(sink.messages) == before
 
 
-def test_slack_answering_500_makes_the_deployed_package_raise(deployed_function, sink):
+def test_slack_answering_500_reports_the_batch_item_for_redelivery(deployed, deployed_function, sink):
+    event = load_sample("root-console-sign-in-without-mfa.json")
+    with DeployedQueues(deployed.aws, deployed.region, deployed.function_name) as queues:
+        deployed.aws.put_event(event)
+        ((_, batch),) = queues.batches()
+    sink.status, sink.body = 500, "internal_error"
+    try:
+        answer = deployed_function(batch, timeout=4)
+    finally:
+        sink.status, sink.body = 200, "ok"
+    assert answer == {"batchItemFailures": [{"itemIdentifier": batch["Records"][0]["messageId"]}]}
+
+
+def test_a_direct_invocation_that_slack_refuses_raises(deployed_function, sink):
     sink.status, sink.body = 500, "internal_error"
     try:
         with pytest.raises(FunctionError, match="HTTP 500 internal_error") as failure:

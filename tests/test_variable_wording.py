@@ -20,7 +20,7 @@ def test_shared_variables_have_one_wording_and_one_validation():
     root = variables(REPO / "variables.tf")
     forwarder = variables(REPO / "modules" / "region-forwarder" / "variables.tf")
     shared = sorted(set(root) & set(forwarder))
-    assert {"tags", "dead_letter_queue_kms_key_arn", "alarm_sns_topic_kms_key_arn"} <= set(shared)
+    assert {"tags", "queue_kms_key_arn", "alarm_sns_topic_kms_key_arn"} <= set(shared)
     assert "event_target_maximum_retry_attempts" in shared and "event_target_maximum_event_age" in shared
     for name in shared:
         assert forwarder[name] == root[name], f"{name} is worded or validated differently in modules/region-forwarder"

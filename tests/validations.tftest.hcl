@@ -100,16 +100,6 @@ run "rejects_name_prefix_too_long_for_the_trail_bucket" {
   expect_failures = [var.name_prefix]
 }
 
-run "rejects_bad_lambda_maximum_event_age" {
-  command = plan
-
-  variables {
-    lambda_maximum_event_age = 21601
-  }
-
-  expect_failures = [var.lambda_maximum_event_age]
-}
-
 run "rejects_forwarder_alarm_topic_of_another_region" {
   command = plan
 
@@ -260,16 +250,6 @@ run "rejects_bad_lambda_tracing_mode" {
   expect_failures = [var.lambda_tracing_mode]
 }
 
-run "rejects_bad_lambda_maximum_retry_attempts" {
-  command = plan
-
-  variables {
-    lambda_maximum_retry_attempts = 3
-  }
-
-  expect_failures = [var.lambda_maximum_retry_attempts]
-}
-
 run "rejects_bad_lambda_log_retention_days" {
   command = plan
 
@@ -330,14 +310,14 @@ run "rejects_bad_alarm_email_addresses" {
   expect_failures = [var.alarm_email_addresses]
 }
 
-run "rejects_bad_dead_letter_queue_kms_key_arn" {
+run "rejects_bad_queue_kms_key_arn" {
   command = plan
 
   variables {
-    dead_letter_queue_kms_key_arn = "key-id"
+    queue_kms_key_arn = "key-id"
   }
 
-  expect_failures = [var.dead_letter_queue_kms_key_arn]
+  expect_failures = [var.queue_kms_key_arn]
 }
 
 run "rejects_bad_forwarder_role_arn" {
@@ -348,4 +328,44 @@ run "rejects_bad_forwarder_role_arn" {
   }
 
   expect_failures = [var.forwarder_role_arn]
+}
+
+run "rejects_bad_queue_batching_window" {
+  command = plan
+
+  variables {
+    queue_batching_window = 0
+  }
+
+  expect_failures = [var.queue_batching_window]
+}
+
+run "rejects_bad_read_only_queue_batching_window" {
+  command = plan
+
+  variables {
+    read_only_queue_batching_window = 301
+  }
+
+  expect_failures = [var.read_only_queue_batching_window]
+}
+
+run "rejects_bad_queue_maximum_concurrency" {
+  command = plan
+
+  variables {
+    queue_maximum_concurrency = 1
+  }
+
+  expect_failures = [var.queue_maximum_concurrency]
+}
+
+run "rejects_bad_queue_max_receive_count" {
+  command = plan
+
+  variables {
+    queue_max_receive_count = 0
+  }
+
+  expect_failures = [var.queue_max_receive_count]
 }

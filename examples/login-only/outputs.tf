@@ -7,3 +7,8 @@ output "event_pattern" {
   description = "The login-only event pattern."
   value       = module.root_activity_notifier.event_pattern
 }
+
+output "queue_urls" {
+  description = "Where root sign-ins wait for the function."
+  value       = module.root_activity_notifier.queue_urls
+}

@@ -3,9 +3,14 @@ output "lambda_function_name" {
   value       = module.root_activity_notifier.lambda_function_name
 }
 
-output "event_rule_arn" {
-  description = "ARN of the EventBridge rule."
-  value       = module.root_activity_notifier.event_rule_arn
+output "event_rule_arns" {
+  description = "ARNs of the EventBridge rules, by delivery path."
+  value       = module.root_activity_notifier.event_rule_arns
+}
+
+output "queue_urls" {
+  description = "Where root activity waits for the function, by delivery path."
+  value       = module.root_activity_notifier.queue_urls
 }
 
 output "cloudtrail_arn" {

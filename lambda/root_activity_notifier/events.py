@@ -5,7 +5,10 @@ Accepted input (README, "Preview or send a message from the command line", lists
 * an EventBridge event whose ``detail`` is a CloudTrail record (any CloudTrail detail-type);
 * a raw CloudTrail record;
 * a CloudTrail log file, ``{"Records": [...]}``;
-* a Lambda on-failure destination record, whose ``requestPayload`` holds one of the above.
+* a Lambda on-failure destination record, whose ``requestPayload`` holds one of the above;
+* an SQS event source mapping event (``Records`` from ``aws:sqs``, each ``body`` an EventBridge
+  event), and what ``aws sqs receive-message`` prints (``Messages``, each ``Body`` one), so that
+  whatever a queue holds, the dead-letter queue included, can be replayed.
 
 Nothing here trusts the types inside the event: a field of the wrong type reads as missing, so a
 strange record is still announced (if it is root activity) rather than crashing the notifier.
@@ -37,6 +40,7 @@ class ActivityRecord(
             "event_id",  # str
             "event_name",  # str
             "event_source",  # str
+            "access_key_id",  # str: with the account, names a root session (console sign-ins have none)
             "event_time",  # datetime | None
             "region",  # str: where CloudTrail recorded it
             "account_id",  # str
@@ -76,6 +80,35 @@ def parse_json_text(text: str) -> list[ActivityRecord]:
     return parse_input(document)
 
 
+# message_id: the SQS message ID (what batchItemFailures names); records: what its body holds;
+# error: why the body could not be read ("" when it could)
+QueuedMessage = namedtuple("QueuedMessage", ["message_id", "records", "error"])
+
+
+def is_sqs_event(document: Any) -> bool:
+    """An event source mapping's batch: ``{"Records": [{"eventSource": "aws:sqs", "body": ...}, ...]}``."""
+    records = document.get("Records") if isinstance(document, dict) else None
+    return bool(records) and isinstance(records, list) and _is_sqs_record(records[0])
+
+
+def parse_sqs_event(document: Mapping[str, Any]) -> list[QueuedMessage]:
+    """Each message of the batch with the records its body holds; an unreadable body is kept, with why."""
+    messages = []
+    for index, record in enumerate(document["Records"]):
+        message_id = _text(record.get("messageId")) if isinstance(record, dict) else ""
+        try:
+            if not _is_sqs_record(record):
+                raise InputError(f"Records[{index}] is not an SQS message")
+            messages.append(QueuedMessage(message_id, parse_json_text(_text(record.get("body"))), ""))
+        except InputError as error:
+            messages.append(QueuedMessage(message_id, [], str(error)))
+    return messages
+
+
+def _is_sqs_record(record: Any) -> bool:
+    return isinstance(record, dict) and record.get("eventSource") == "aws:sqs" and "body" in record
+
+
 def parse_input(document: Any, *, _depth: int = 0) -> list[ActivityRecord]:
     """Return the CloudTrail records an input holds, root or not, in input order."""
     if _depth > _MAX_NESTING:
@@ -88,6 +121,19 @@ def parse_input(document: Any, *, _depth: int = 0) -> list[ActivityRecord]:
 
     if "requestPayload" in document and ("requestContext" in document or "responseContext" in document):
         return parse_input(document["requestPayload"], _depth=_depth + 1)
+
+    if is_sqs_event(document):
+        messages = parse_sqs_event(document)
+        unreadable = next((message for message in messages if message.error), None)
+        if unreadable:
+            raise InputError(f"SQS message {unreadable.message_id or '(no ID)'}: {unreadable.error}")
+        return [record for message in messages for record in message.records]
+
+    if isinstance(document.get("Messages"), list):  # aws sqs receive-message
+        bodies = [message.get("Body") if isinstance(message, dict) else None for message in document["Messages"]]
+        if not all(isinstance(body, str) for body in bodies):
+            raise InputError('every item of "Messages" must have a "Body" (the output of aws sqs receive-message)')
+        return [record for body in bodies for record in parse_json_text(body)]
 
     if "Records" in document:
         records = document["Records"]
@@ -125,6 +171,7 @@ def _activity_record(detail: Mapping[str, Any], envelope: Mapping[str, Any]) -> 
         event_id=_text(detail.get("eventID")) or _text(envelope.get("id")),
         event_name=_text(detail.get("eventName")),
         event_source=_text(detail.get("eventSource")),
+        access_key_id=_text(identity.get("accessKeyId")),
         event_time=parse_timestamp(_text(detail.get("eventTime")) or _text(envelope.get("time"))),
         # The region where CloudTrail recorded the call, not the bus that forwarded it to us.
         region=_text(detail.get("awsRegion")) or _text(envelope.get("region")),

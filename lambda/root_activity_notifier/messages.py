@@ -40,6 +40,21 @@ Wording = namedtuple(
         "time_zone_unavailable",
         "open_in_cloudtrail",
         "footer",
+        # session summaries
+        "summary_headline",
+        "access_key",
+        "calls",
+        "read_only_calls",
+        "changes",
+        "denied_calls",
+        "time_span",
+        "source_ips",
+        "regions",
+        "user_agents",
+        "events_by_name",
+        "and_more",
+        "not_announced_separately",
+        "open_session_in_cloudtrail",
     ],
 )
 
@@ -87,6 +102,20 @@ ENGLISH = Wording(
     time_zone_unavailable="Time zone {zone} could not be loaded; times are in UTC",
     open_in_cloudtrail="Open the event in CloudTrail",
     footer="AWS root activity notifier",
+    summary_headline="Root user session: {count} calls",
+    access_key="Access key",
+    calls="Calls",
+    read_only_calls="Read-only",
+    changes="Changes",
+    denied_calls="Denied",
+    time_span="From – to",
+    source_ips="Source IPs",
+    regions="Regions",
+    user_agents="User agents",
+    events_by_name="Calls by event name",
+    and_more="and {count} more",
+    not_announced_separately="Also in this session, without a message of their own",
+    open_session_in_cloudtrail="Open this access key's events in CloudTrail",
 )
 
 JAPANESE = Wording(
@@ -132,6 +161,20 @@ JAPANESE = Wording(
     time_zone_unavailable="タイムゾーン {zone} を読み込めなかったため、UTCで表示しています",
     open_in_cloudtrail="CloudTrailでイベントを開く",
     footer="AWSルートアクティビティ通知",
+    summary_headline="AWSルートユーザーのセッション: {count}件の操作",
+    access_key="アクセスキー",
+    calls="操作",
+    read_only_calls="読み取り",
+    changes="変更",
+    denied_calls="拒否",
+    time_span="期間",
+    source_ips="ソースIP",
+    regions="リージョン",
+    user_agents="ユーザーエージェント",
+    events_by_name="イベント名ごとの件数",
+    and_more="ほか{count}件",
+    not_announced_separately="このセッションのその他の重要イベント（個別通知なし）",
+    open_session_in_cloudtrail="このアクセスキーのイベントをCloudTrailで開く",
 )
 
 WORDING = {"en": ENGLISH, "ja": JAPANESE}

@@ -1,4 +1,9 @@
-"""The pipeline shared by the Lambda handler and the command line: classify, render, deliver."""
+"""Deliver: the pipeline from records to Slack, shared by the Lambda handler and the command line.
+
+* ``notify``: one message per root event (a direct invocation, the command line, a replay).
+* ``notify_batch``: an event source mapping's batch, grouped by root session (sessions.py), paced,
+  reporting the SQS messages whose root activity did not reach Slack.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +12,35 @@ import time
 from collections import namedtuple
 
 from .classify import classify
+from .config import ConfigurationError
 from .deliver import DeliveryError, post_message
 from .log import log_line
 from .render import render_message
+from .sessions import occurrences, plan_messages
+from .summary import render_summary
+from .webhook import WebhookUnavailable
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from .deliver import Deadline
-    from .events import ActivityRecord
+    from .events import ActivityRecord, QueuedMessage
     from .render import RenderOptions
+    from .sessions import PlannedMessage
 
 
 class Status(enum.Enum):
     """What became of one input record; the value is the ``outcome`` of its log line."""
 
     DELIVERED = "delivered"
+    SUMMARIZED = "summarized"
     FAILED = "failed"
     IGNORED = "ignored"
+
+
+# Slack accepts about one message a second per webhook; a batch never posts faster than this.
+SECONDS_BETWEEN_POSTS = 1.0
 
 
 # record: ActivityRecord; classification: Classification, or None when ignored; status: Status;
@@ -67,14 +82,7 @@ def _notify_one(
     deadline: Deadline,
 ) -> Outcome:
     if not record.is_root:
-        log_line(
-            "INFO",
-            "not root activity; ignored",
-            event_id=record.event_id,
-            event_name=record.event_name,
-            identity_type=record.identity_type or "missing",
-            outcome=Status.IGNORED.value,
-        )
+        _log_ignored(record)
         return Outcome(record=record, classification=None, status=Status.IGNORED)
 
     classification = classify(record)
@@ -84,6 +92,8 @@ def _notify_one(
         result = post_message(webhook_url(), payload, deadline)
     except DeliveryError as error:
         outcome = Outcome(record, classification, Status.FAILED, attempts=error.attempts, error=error.reason)
+    except (ConfigurationError, WebhookUnavailable) as error:  # the webhook could not be read
+        outcome = Outcome(record, classification, Status.FAILED, error=str(error))
     else:
         outcome = Outcome(record, classification, Status.DELIVERED, attempts=result.attempts)
     delivered = outcome.status is Status.DELIVERED
@@ -101,3 +111,131 @@ def _notify_one(
         error=outcome.error or None,
     )
     return outcome
+
+
+class Pacer:
+    """Spaces posts at least ``interval`` seconds apart."""
+
+    def __init__(self, interval: float = SECONDS_BETWEEN_POSTS, *, clock=time.monotonic, sleep=time.sleep) -> None:
+        self.interval, self.clock, self.sleep = interval, clock, sleep
+        self._last: float | None = None
+
+    def wait(self) -> None:
+        if self._last is not None:
+            delay = self._last + self.interval - self.clock()
+            if delay > 0:
+                self.sleep(delay)
+        self._last = self.clock()
+
+
+def notify_batch(
+    messages: list[QueuedMessage],
+    options: RenderOptions,
+    webhook_url: Callable[[], str],
+    deadline: Deadline,
+    *,
+    pacer: Pacer | None = None,
+) -> list[str]:
+    """Announce a batch's root activity, a few messages per root session; return the IDs of the SQS
+    messages whose root activity did not reach Slack (never one that held no root activity).
+
+    Every message is tried, and every input event gets one log line, whatever fails.
+    """
+    failed_ids: dict[str, None] = {}  # ordered set
+    root = []
+    for message in messages:
+        if message.error:
+            log_line(
+                "ERROR",
+                f"unreadable message: {message.error}",
+                message_id=message.message_id,
+                outcome=Status.FAILED.value,
+            )
+            failed_ids[message.message_id] = None
+        for record in message.records:
+            if record.is_root:
+                root.append((message.message_id, record))
+            else:
+                _log_ignored(record, message_id=message.message_id)
+    if not root:
+        return list(failed_ids)
+
+    batch = occurrences(root)
+    try:
+        url = webhook_url()
+    except (ConfigurationError, WebhookUnavailable) as error:
+        for occurrence in batch:
+            _log_occurrence(occurrence, Status.FAILED, kind=None, error=str(error))
+            failed_ids.update(dict.fromkeys(occurrence.message_ids))
+        return list(failed_ids)
+
+    pacer = pacer or Pacer()
+    for planned in plan_messages(batch):
+        status, error = _send(planned, url, options, deadline, pacer)
+        if status is Status.DELIVERED and planned.kind == "summary":
+            status = Status.SUMMARIZED
+        for occurrence in planned.occurrences:
+            _log_occurrence(occurrence, status, kind=planned.kind, error=error)
+            if status is Status.FAILED:
+                failed_ids.update(dict.fromkeys(occurrence.message_ids))
+    return list(failed_ids)
+
+
+def _send(
+    planned: PlannedMessage, url: str, options: RenderOptions, deadline: Deadline, pacer: Pacer
+) -> tuple[Status, str]:
+    if planned.kind == "summary":
+        payload = render_summary(planned, options)
+    else:
+        (occurrence,) = planned.occurrences
+        payload = render_message(occurrence.record, occurrence.classification, options)
+    pacer.wait()
+    started = time.monotonic()
+    try:
+        result = post_message(url, payload, deadline)
+    except DeliveryError as error:
+        status, attempts, reason = Status.FAILED, error.attempts, error.reason
+    else:
+        status, attempts, reason = Status.DELIVERED, result.attempts, ""
+    log_line(
+        "INFO" if status is Status.DELIVERED else "ERROR",
+        "Slack message sent" if status is Status.DELIVERED else "Slack message NOT sent",
+        kind=planned.kind,
+        events=len(planned.occurrences),
+        account=planned.session[0],
+        session=planned.session[1],
+        outcome=status.value,
+        attempts=attempts,
+        duration_ms=round((time.monotonic() - started) * 1000, 1),
+        error=reason or None,
+    )
+    return status, reason
+
+
+def _log_occurrence(occurrence, status: Status, *, kind: str | None, error: str) -> None:
+    record = occurrence.record
+    log_line(
+        "ERROR" if status is Status.FAILED else "INFO",
+        f"root activity {status.value}",
+        event_id=record.event_id,
+        event_name=record.event_name,
+        account=record.account_id,
+        region=record.region,
+        severity=occurrence.classification.severity.value,
+        outcome=status.value,
+        slack_message=kind,
+        message_ids=occurrence.message_ids,
+        error=error or None,
+    )
+
+
+def _log_ignored(record: ActivityRecord, **fields) -> None:
+    log_line(
+        "INFO",
+        "not root activity; ignored",
+        event_id=record.event_id,
+        event_name=record.event_name,
+        identity_type=record.identity_type or "missing",
+        outcome=Status.IGNORED.value,
+        **fields,
+    )

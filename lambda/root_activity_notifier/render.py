@@ -38,6 +38,7 @@ SEVERITY_EMOJI = {
 CONSOLE_ACTION_INVOKER = "signin.amazonaws.com"
 _REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 _EVENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9-]{1,128}$")
+_ACCESS_KEY_PATTERN = re.compile(r"^[A-Z0-9]{16,128}$")
 
 
 # language: "en" or "ja"; time_zone: ResolvedTimeZone; account_label: str; mention: a validated Slack
@@ -65,12 +66,12 @@ def render_message(record: ActivityRecord, classification: Classification, optio
                 "emoji": True,
             },
         },
-        _section_text(_summary_line(record, classification, words, account, mention)),
+        section_text(_summary_line(record, classification, words, account, mention)),
         {"type": "section", "fields": _fields(record, classification, words, account, local_time)},
     ]
     details = _details(record, words)
     if details:
-        blocks.append(_section_text(details))
+        blocks.append(section_text(details))
     blocks.append({"type": "context", "elements": _context(record, classification, words, options)})
 
     return {
@@ -103,8 +104,21 @@ def slack_date(moment: datetime, fallback: str) -> str:
 
 def cloudtrail_console_url(record: ActivityRecord) -> str:
     """Link to the event in CloudTrail event history, in the partition its region belongs to."""
-    region, event_id = record.region, record.event_id
-    if not (_REGION_PATTERN.match(region) and _EVENT_ID_PATTERN.match(event_id)):
+    if not _EVENT_ID_PATTERN.match(record.event_id):
+        return ""
+    return _event_history(record.region, f"/{quote(record.event_id)}")
+
+
+def cloudtrail_access_key_url(region: str, access_key_id: str) -> str:
+    """Link to CloudTrail event history filtered on one access key (the session's), in ``region``."""
+    if not _ACCESS_KEY_PATTERN.match(access_key_id):
+        return ""
+    return _event_history(region, f"?AccessKeyId={quote(access_key_id)}")
+
+
+def _event_history(region: str, path: str) -> str:
+    """Only for a well-formed region: an attacker's ``awsRegion`` must not choose the link's host."""
+    if not _REGION_PATTERN.match(region):
         return ""
     if region.startswith("cn-"):
         host = f"{region}.console.amazonaws.cn"
@@ -112,7 +126,7 @@ def cloudtrail_console_url(record: ActivityRecord) -> str:
         host = "console.amazonaws-us-gov.com"
     else:
         host = f"{region}.console.aws.amazon.com"
-    return f"https://{host}/cloudtrailv2/home?region={region}#/events/{quote(event_id)}"
+    return f"https://{host}/cloudtrailv2/home?region={region}#/events{path}"
 
 
 def account_display(record: ActivityRecord, options: RenderOptions) -> str:
@@ -162,10 +176,7 @@ def _fields(
         error = " ".join(part for part in (record.error_code, record.error_message) if part)
         pairs.append((words.error, escape_within(error, LONG_VALUE_LIMIT)))
 
-    return [
-        {"type": "mrkdwn", "text": truncate_escaped(f"*{escape(label)}*\n{value}", FIELD_TEXT_LIMIT), "verbatim": True}
-        for label, value in pairs
-    ]
+    return [field(label, value) for label, value in pairs]
 
 
 def _details(record: ActivityRecord, words: Wording) -> str:
@@ -193,7 +204,7 @@ def _context(
     if record.event_id:
         notes.append(f"ID {escape_within(record.event_id, 200)}")
     notes.append(escape(words.footer))
-    return [_mrkdwn(truncate_escaped(note, SECTION_TEXT_LIMIT)) for note in notes]
+    return [mrkdwn(truncate_escaped(note, SECTION_TEXT_LIMIT)) for note in notes]
 
 
 def _notification_text(
@@ -234,9 +245,14 @@ def _sign_in_result(record: ActivityRecord, classification: Classification, word
     return escape_within(record.console_login_result, VALUE_LIMIT) or words.unknown
 
 
-def _section_text(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": _mrkdwn(truncate_escaped(text, SECTION_TEXT_LIMIT))}
+def field(label: str, escaped_value: str) -> dict[str, Any]:
+    """A section field: the label in bold, the (already escaped) value below it."""
+    return mrkdwn(truncate_escaped(f"*{escape(label)}*\n{escaped_value}", FIELD_TEXT_LIMIT))
 
 
-def _mrkdwn(text: str) -> dict[str, Any]:
+def section_text(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": mrkdwn(truncate_escaped(text, SECTION_TEXT_LIMIT))}
+
+
+def mrkdwn(text: str) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": text, "verbatim": True}

@@ -1,9 +1,5 @@
 locals {
   dead_letter_queue_name = "${var.name}-dlq"
-  # Built, not read from the queue: the queue's own policy (inline, one resource less to wait for)
-  # names it.
-  dead_letter_queue_arn = "arn:${var.partition}:sqs:${var.region}:${var.account_id}:${local.dead_letter_queue_name}"
-
   # SQS's longest retention: a lost alert waits as long as it can for someone to replay it.
   sqs_maximum_retention_seconds = 1209600
 
@@ -23,46 +19,22 @@ locals {
   }
 }
 
-resource "aws_sqs_queue" "dead_letter" {
+module "dead_letter_queue" {
+  source = "../queue"
+
   name                      = local.dead_letter_queue_name
+  partition                 = var.partition
+  region                    = var.region
+  account_id                = var.account_id
+  event_rule_arns           = var.event_rule_arns
+  kms_key_arn               = var.dead_letter_queue_kms_key_arn
   message_retention_seconds = local.sqs_maximum_retention_seconds
-  sqs_managed_sse_enabled   = var.dead_letter_queue_kms_key_arn == null ? true : null
-  kms_master_key_id         = var.dead_letter_queue_kms_key_arn
-  policy                    = data.aws_iam_policy_document.dead_letter.json
   tags                      = var.tags
 }
 
-data "aws_iam_policy_document" "dead_letter" {
-  statement {
-    sid       = "EventBridgeFromTheseRulesOnly"
-    actions   = ["sqs:SendMessage"]
-    resources = [local.dead_letter_queue_arn]
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = var.event_rule_arns
-    }
-  }
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [local.dead_letter_queue_arn]
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
+moved {
+  from = aws_sqs_queue.dead_letter
+  to   = module.dead_letter_queue.aws_sqs_queue.this
 }
 
 resource "aws_sns_topic" "alarms" {

@@ -1,16 +1,16 @@
 output "dead_letter_queue_arn" {
   description = "ARN of the dead-letter queue."
-  value       = aws_sqs_queue.dead_letter.arn
+  value       = module.dead_letter_queue.arn
 }
 
 output "dead_letter_queue_url" {
   description = "URL of the dead-letter queue."
-  value       = aws_sqs_queue.dead_letter.id
+  value       = module.dead_letter_queue.url
 }
 
 output "dead_letter_queue_name" {
   description = "Name of the dead-letter queue."
-  value       = aws_sqs_queue.dead_letter.name
+  value       = module.dead_letter_queue.name
 }
 
 output "alarm_sns_topic_arn" {

@@ -54,7 +54,7 @@ module "failure_handling" {
   account_id = data.aws_arn.default_bus.account
 
   event_rule_arns                     = [aws_cloudwatch_event_rule.forward.arn]
-  dead_letter_queue_kms_key_arn       = var.dead_letter_queue_kms_key_arn
+  dead_letter_queue_kms_key_arn       = var.queue_kms_key_arn
   dead_letter_queue_alarm_description = "Root events recorded in ${local.region} never reached the notifier in ${var.home.region}; they wait in ${local.name}-dlq. Replay each with `root-activity-notifier send`."
 
   alarms = {

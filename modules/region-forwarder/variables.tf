@@ -31,7 +31,7 @@ variable "tags" {
 }
 
 variable "event_target_maximum_retry_attempts" {
-  description = "Times EventBridge retries delivering an event to the rule's target (the function; for a forwarder, the home bus) before the event goes to the dead-letter queue."
+  description = "Times EventBridge retries delivering an event to the rule's target (the delivery queue; for a forwarder, the home bus) before the event goes to the dead-letter queue."
   type        = number
   default     = 185
 
@@ -63,13 +63,13 @@ variable "alarm_sns_topic_kms_key_arn" {
   }
 }
 
-variable "dead_letter_queue_kms_key_arn" {
-  description = "KMS key ARN that encrypts the dead-letter queue. Null for SQS-managed encryption (SSE-SQS). A customer managed key must let events.amazonaws.com and lambda.amazonaws.com use it."
+variable "queue_kms_key_arn" {
+  description = "KMS key ARN that encrypts the module's SQS queues (delivery and dead-letter). Null for SQS-managed encryption (SSE-SQS). A customer managed key must let events.amazonaws.com use it."
   type        = string
   default     = null
 
   validation {
-    condition     = var.dead_letter_queue_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.dead_letter_queue_kms_key_arn))
-    error_message = "dead_letter_queue_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.dead_letter_queue_kms_key_arn, "null")}\"."
+    condition     = var.queue_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.queue_kms_key_arn))
+    error_message = "queue_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.queue_kms_key_arn, "null")}\"."
   }
 }

@@ -114,3 +114,77 @@ class DeployedFunction:
         if "error_type" in report:
             raise FunctionError(report["error_type"], report["error"])
         return report["result"]
+
+
+class DeployedQueues:
+    """The queues the deployed function reads (its event source mappings), read as Lambda would:
+    in batches of the mapping's size, as event source mapping events.
+
+    moto cannot run the function (no Docker). Worse, its own mappings receive every waiting message
+    each time one arrives, and after the queue's maxReceiveCount receives SQS moves it to the
+    dead-letter queue. So, as a context manager, this pauses the mappings meanwhile (Enabled=false)
+    and turns them back on afterwards, leaving the deployment as Terraform made it.
+    """
+
+    def __init__(self, aws: LocalAws, region: str, function_name: str) -> None:
+        self.aws, self.region = aws, region
+        self.sqs = aws.client("sqs", region)
+        self.lambda_client = aws.client("lambda", region)
+        function_arn = self.lambda_client.get_function(FunctionName=function_name)["Configuration"]["FunctionArn"]
+        mappings = self.lambda_client.list_event_source_mappings(FunctionName=function_arn)
+        self.mappings = {
+            mapping["EventSourceArn"].rsplit(":", 1)[-1]: mapping for mapping in mappings["EventSourceMappings"]
+        }
+
+    def __enter__(self) -> DeployedQueues:
+        self._enable(False)
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self._enable(True)
+
+    def _enable(self, enabled: bool) -> None:
+        for mapping in self.mappings.values():
+            self.lambda_client.update_event_source_mapping(UUID=mapping["UUID"], Enabled=enabled)
+
+    def batches(self) -> list[tuple[str, dict[str, Any]]]:
+        """(queue name, event) for every batch now waiting, each message taken from its queue."""
+        batches = []
+        for name, mapping in self.mappings.items():
+            url = self.sqs.get_queue_url(QueueName=name)["QueueUrl"]
+            waiting = self._receive_all(url)
+            size = mapping["BatchSize"]
+            for start in range(0, len(waiting), size):
+                batches.append((name, self._event(mapping, waiting[start : start + size])))
+        return batches
+
+    def _receive_all(self, url: str) -> list[dict[str, Any]]:
+        received = []
+        while True:
+            messages = self.sqs.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"], VisibilityTimeout=0
+            ).get("Messages", [])
+            if not messages:
+                return received
+            for message in messages:
+                self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+            received += messages
+
+    def _event(self, mapping: dict[str, Any], messages: list[dict[str, Any]]) -> dict[str, Any]:
+        """The event Lambda hands the function (AWS Lambda Developer Guide, "Using Lambda with Amazon SQS")."""
+        return {
+            "Records": [
+                {
+                    "messageId": message["MessageId"],
+                    "receiptHandle": message["ReceiptHandle"],
+                    "body": message["Body"],
+                    "attributes": message.get("Attributes", {}),
+                    "messageAttributes": {},
+                    "md5OfBody": message["MD5OfBody"],
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": mapping["EventSourceArn"],
+                    "awsRegion": self.region,
+                }
+                for message in messages
+            ]
+        }

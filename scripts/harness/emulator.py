@@ -1,18 +1,15 @@
 """moto's server as AWS: in this process, on a free port of 127.0.0.1, emptied on start and stop.
 
 put_event() puts an event on the bus of the region that recorded it, so moto's own routing (the
-deployed forwarders, then the deployed home rule) decides where it goes; observing_rule() reads back
-what reached a rule. moto fails PutEvents outright when a matching rule targets a Lambda function (it
-cannot run one without Docker), so the rule's targets are swapped for a queue meanwhile.
+deployed forwarders, then the deployed home rules) decides where it goes: into the notifier's
+queues, where the deployed package's batches are read from (deployed.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 from .network import free_port
@@ -22,6 +19,25 @@ SERVICES = ("cloudtrail", "cloudwatch", "events", "iam", "lambda", "logs", "s3",
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
 
 
+def _redrive_policy_as_aws_returns_it() -> None:
+    """SQS returns a queue's RedrivePolicy as compact JSON; moto (5.2) spaces it out, which the AWS
+    provider takes for a change on every plan. Render it as SQS does."""
+    from moto.sqs.models import Queue
+
+    if getattr(Queue.attributes.fget, "_compact_redrive_policy", False):
+        return
+    spaced = Queue.attributes
+
+    def attributes(queue: Queue) -> dict[str, Any]:
+        result = spaced.fget(queue)
+        if queue.redrive_policy:
+            result["RedrivePolicy"] = json.dumps(queue.redrive_policy, separators=(",", ":"))
+        return result
+
+    attributes._compact_redrive_policy = True
+    Queue.attributes = property(attributes)
+
+
 class LocalAws:
     """moto's server on 127.0.0.1; stopped on exit, whatever happened."""
 
@@ -29,6 +45,7 @@ class LocalAws:
         from moto.server import ThreadedMotoServer
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per AWS call drowns the output
+        _redrive_policy_as_aws_returns_it()
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
@@ -77,36 +94,3 @@ class LocalAws:
         )
         if response["FailedEntryCount"]:
             raise RuntimeError(f"PutEvents in {region} failed: {response['Entries']}")
-
-    @contextlib.contextmanager
-    def observing_rule(self, region: str, rule_name: str) -> Iterator[Any]:
-        """Swap the rule's targets for an SQS queue and yield a function returning what arrived since.
-
-        moto fails PutEvents outright when a matching rule targets a Lambda function (it cannot run
-        one without Docker); with the queue in its place, whatever the rule matches, including
-        events forwarded from other regions, can be read back and handed to the deployed package.
-        The original targets (with their retry policy and dead-letter queue) are put back after.
-        """
-        events, sqs = self.client("events", region), self.client("sqs", region)
-        original = events.list_targets_by_rule(Rule=rule_name)["Targets"]
-        queue_url = sqs.create_queue(QueueName=f"{rule_name}-observer")["QueueUrl"]
-        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        events.remove_targets(Rule=rule_name, Ids=[target["Id"] for target in original])
-        events.put_targets(Rule=rule_name, Targets=[{"Id": "observer", "Arn": queue_arn}])
-
-        def arrived() -> list[dict[str, Any]]:
-            received = []
-            while True:
-                messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
-                if not messages:
-                    return received
-                for message in messages:
-                    received.append(json.loads(message["Body"]))
-                    sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-
-        try:
-            yield arrived
-        finally:
-            events.remove_targets(Rule=rule_name, Ids=["observer"])
-            events.put_targets(Rule=rule_name, Targets=original)
-            sqs.delete_queue(QueueUrl=queue_url)

@@ -1,0 +1,173 @@
+"""Render: one root session's events as a single Block Kit summary. Pure functions, no I/O."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .classify import Severity, is_read_only
+from .messages import WORDING
+from .mrkdwn import escape, escape_within, truncate_escaped, truncate_plain
+from .render import (
+    HEADER_LIMIT,
+    SEVERITY_EMOJI,
+    TOP_LEVEL_TEXT_LIMIT,
+    account_display,
+    cloudtrail_access_key_url,
+    field,
+    format_time,
+    mrkdwn,
+    section_text,
+    slack_date,
+)
+
+TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .render import RenderOptions
+    from .sessions import PlannedMessage
+
+# How much of each list a summary shows before "and N more".
+EVENT_NAMES_SHOWN = 12
+SOURCE_IPS_SHOWN = 5
+REGIONS_SHOWN = 8
+USER_AGENTS_SHOWN = 3
+NAMED_EVENTS_SHOWN = 10
+_SEVERITY_ORDER = list(Severity)  # most alarming first
+
+
+def render_summary(message: PlannedMessage, options: RenderOptions) -> dict[str, Any]:
+    """The webhook payload summarizing ``message.occurrences``: exact totals, most frequent names first."""
+    words = WORDING[options.language]
+    occurrences = message.occurrences
+    records = [each.record for each in occurrences]
+    worst = min((each.classification.severity for each in occurrences), key=_SEVERITY_ORDER.index)
+    read_only = sum(1 for record in records if is_read_only(record))
+    denied = sum(1 for each in occurrences if each.classification.denied)
+    account = account_display(records[0], options)
+    mention = options.mention if worst is Severity.CRITICAL else ""
+    headline = words.summary_headline.format(count=len(records))
+    times = sorted(record.event_time for record in records if record.event_time)
+    span = _time_span(times, options, words)
+
+    summary_line = " · ".join(
+        part
+        for part in (
+            f"*{escape(words.severities[worst])}*",
+            f"{escape(words.in_account)} *{account}*" if account else "",
+            _session_text(message.session, words),
+        )
+        if part
+    )
+    fields = [
+        (words.calls, str(len(records))),
+        (words.read_only_calls, str(read_only)),
+        (words.changes, str(len(records) - read_only)),
+        (words.denied_calls, str(denied)),
+        (words.time_span, span or words.unknown),
+        (words.source_ips, _listing([record.source_ip for record in records], SOURCE_IPS_SHOWN, words)),
+        (words.regions, _listing([record.region for record in records], REGIONS_SHOWN, words)),
+    ]
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": truncate_plain(f"{SEVERITY_EMOJI[worst]} {headline}", HEADER_LIMIT)},
+        },
+        section_text(f"{mention} {summary_line}" if mention else summary_line),
+        {
+            "type": "section",
+            "fields": [field(label, value) for label, value in fields],
+        },
+        section_text(f"*{escape(words.events_by_name)}*\n{_event_name_counts(records, words)}"),
+    ]
+    if message.named:
+        blocks.append(section_text(f"*{escape(words.not_announced_separately)}*\n{_named_events(message, options)}"))
+    agents = _listing([record.user_agent for record in records], USER_AGENTS_SHOWN, words, separator="\n", limit=300)
+    blocks.append(section_text(f"*{escape(words.user_agents)}*\n{agents}"))
+    blocks.append({"type": "context", "elements": _context(records, words)})
+
+    text = " | ".join(
+        part
+        for part in (
+            f"{SEVERITY_EMOJI[worst]} {escape(headline)}",
+            f"{escape(words.read_only_calls)} {read_only}, {escape(words.changes)} {len(records) - read_only}, "
+            f"{escape(words.denied_calls)} {denied}",
+            account,
+            escape(_plain_span(times, options)),
+        )
+        if part
+    )
+    return {
+        "text": truncate_escaped(f"{mention} {text}" if mention else text, TOP_LEVEL_TEXT_LIMIT),
+        "blocks": blocks,
+        "unfurl_links": False,
+        "unfurl_media": False,
+    }
+
+
+def _session_text(session: tuple[str, str], words: Any) -> str:
+    """``Access key `ASIA…``` or ``Source IP `192.0.2.1```: what names the session (sessions.py)."""
+    kind, _, value = session[1].partition(":")
+    label = words.access_key if kind == "key" else words.source_ip
+    return f"{escape(label)} `{escape_within(value, 200)}`"
+
+
+def _event_name_counts(records: list, words: Any) -> str:
+    counts = Counter(record.event_name or words.unknown for record in records)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    lines = [f"`{escape_within(name, 100)}` × {count}" for name, count in ranked[:EVENT_NAMES_SHOWN]]
+    if len(ranked) > EVENT_NAMES_SHOWN:
+        lines.append(escape(words.and_more.format(count=len(ranked) - EVENT_NAMES_SHOWN)))
+    return "\n".join(lines)
+
+
+def _named_events(message: PlannedMessage, options: RenderOptions) -> str:
+    words = WORDING[options.language]
+    lines = []
+    for each in message.named[:NAMED_EVENTS_SHOWN]:
+        record = each.record
+        when = format_time(record.event_time, options.time_zone) if record.event_time else words.unknown
+        lines.append(
+            f"{SEVERITY_EMOJI[each.classification.severity]} `{escape_within(record.event_name, 100)}` "
+            f"{escape(when)} · ID {escape_within(record.event_id, 128)}"
+        )
+    if len(message.named) > NAMED_EVENTS_SHOWN:
+        lines.append(escape(words.and_more.format(count=len(message.named) - NAMED_EVENTS_SHOWN)))
+    return "\n".join(lines)
+
+
+def _listing(values: list[str], shown: int, words: Any, *, separator: str = ", ", limit: int = 100) -> str:
+    """Distinct values, most frequent first, escaped; "and N more" past ``shown``."""
+    ranked = [value for value, _ in Counter(value for value in values if value).most_common()]
+    if not ranked:
+        return escape(words.unknown)
+    listed = separator.join(escape_within(value, limit) for value in ranked[:shown])
+    if len(ranked) > shown:
+        listed += separator + escape(words.and_more.format(count=len(ranked) - shown))
+    return listed
+
+
+def _time_span(times: list, options: RenderOptions, words: Any) -> str:
+    if not times:
+        return ""
+    first, last = times[0], times[-1]
+    start = slack_date(first, format_time(first, options.time_zone))
+    return start if first == last else f"{start} – {slack_date(last, format_time(last, options.time_zone))}"
+
+
+def _plain_span(times: list, options: RenderOptions) -> str:
+    if not times:
+        return ""
+    first, last = format_time(times[0], options.time_zone), format_time(times[-1], options.time_zone)
+    return first if first == last else f"{first} – {last}"
+
+
+def _context(records: list, words: Any) -> list[dict[str, Any]]:
+    notes = []
+    key = records[0].access_key_id
+    region = Counter(record.region for record in records).most_common(1)[0][0]
+    url = cloudtrail_access_key_url(region, key) if key else ""
+    if url:
+        notes.append(f"<{url}|{escape(words.open_session_in_cloudtrail)}>")
+    notes.append(escape(words.footer))
+    return [mrkdwn(note) for note in notes]

@@ -1,0 +1,100 @@
+"""A root user's console session as CloudTrail would record it: built from the documented samples.
+
+A sign-in (examples/events/root-console-sign-in-without-mfa.json), then calls signed with one
+temporary console access key (the root-read-only-call.json record, renamed): reads across several
+services, a few changes, one CreateAccessKey. Deterministic, so tests can count on exact totals.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from .samples import load_sample
+
+# (event source, event name, region) of what a console page calls; read-only.
+READS = [
+    ("ec2.amazonaws.com", "DescribeInstances", "ap-northeast-1"),
+    ("ec2.amazonaws.com", "DescribeSecurityGroups", "ap-northeast-1"),
+    ("ec2.amazonaws.com", "DescribeRegions", "us-east-1"),
+    ("s3.amazonaws.com", "ListBuckets", "us-east-1"),
+    ("s3.amazonaws.com", "GetBucketPolicy", "us-east-1"),
+    ("s3.amazonaws.com", "GetBucketEncryption", "us-east-1"),
+    ("iam.amazonaws.com", "ListUsers", "us-east-1"),
+    ("iam.amazonaws.com", "ListAccessKeys", "us-east-1"),
+    ("iam.amazonaws.com", "GetAccountSummary", "us-east-1"),
+    ("cloudtrail.amazonaws.com", "DescribeTrails", "ap-northeast-1"),
+    ("lambda.amazonaws.com", "ListFunctions20150331", "ap-northeast-1"),
+    ("rds.amazonaws.com", "DescribeDBInstances", "ap-northeast-1"),
+    ("organizations.amazonaws.com", "DescribeOrganization", "us-east-1"),
+]
+CHANGES = [
+    ("ec2.amazonaws.com", "StopInstances", "ap-northeast-1"),
+    ("ec2.amazonaws.com", "CreateTags", "ap-northeast-1"),
+    ("s3.amazonaws.com", "PutBucketPolicy", "us-east-1"),
+    ("iam.amazonaws.com", "UpdateAccountPasswordPolicy", "us-east-1"),
+]
+START = datetime(2026, 11, 20, 9, 0, 0, tzinfo=timezone.utc)
+
+
+def console_session(
+    reads: int = 100,
+    changes: int = 3,
+    *,
+    access_key_id: str = "ASIAIOSFODNN7EXAMPLE",
+    account_id: str = "111122223333",
+    source_ip: str = "203.0.113.64",
+    prefix: str = "session",
+) -> list[dict[str, Any]]:
+    """EventBridge events: the sign-in, ``reads`` reads, ``changes`` changes and one CreateAccessKey."""
+    sign_in = load_sample("root-console-sign-in-without-mfa.json")
+    _set(sign_in, account_id, START, f"{prefix}-sign-in")
+    sign_in["detail"]["sourceIPAddress"] = source_ip
+    events = [sign_in]
+    calls = [(READS[number % len(READS)], True) for number in range(reads)]
+    calls += [(CHANGES[number % len(CHANGES)], False) for number in range(changes)]
+    calls.append((("iam.amazonaws.com", "CreateAccessKey", "us-east-1"), False))
+    for number, ((source, name, region), read_only) in enumerate(calls, 1):
+        event = copy.deepcopy(load_sample("root-read-only-call.json"))
+        detail = event["detail"]
+        detail.update(eventSource=source, eventName=name, awsRegion=region, readOnly=read_only)
+        detail["sourceIPAddress"] = source_ip
+        detail["userIdentity"]["accessKeyId"] = access_key_id
+        event["source"], event["region"] = f"aws.{source.split('.')[0]}", region
+        _set(event, account_id, START + timedelta(seconds=5 * number), f"{prefix}-{number:04d}")
+        events.append(event)
+    return events
+
+
+def _set(event: dict[str, Any], account_id: str, moment: datetime, event_id: str) -> None:
+    text = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    detail = event["detail"]
+    event["id"], event["time"], event["account"] = f"{event_id}-envelope", text, account_id
+    detail["eventID"], detail["eventTime"], detail["recipientAccountId"] = event_id, text, account_id
+    detail["userIdentity"]["accountId"] = account_id
+    detail["userIdentity"]["arn"] = f"arn:aws:iam::{account_id}:root"
+
+
+def sqs_batch(events: list[dict[str, Any]], *, duplicate: int = 0) -> dict[str, Any]:
+    """The events as an event source mapping hands them over: one SQS record each (plus ``duplicate``
+    redeliveries of the first ones, as SQS's at-least-once delivery may give)."""
+    import json
+
+    bodies = [json.dumps(event) for event in events] + [json.dumps(event) for event in events[:duplicate]]
+    return {
+        "Records": [
+            {
+                "messageId": f"message-{number:04d}",
+                "receiptHandle": f"handle-{number:04d}",
+                "body": body,
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:ap-northeast-1:111122223333:root-activity-notifier-events",
+                "awsRegion": "ap-northeast-1",
+            }
+            for number, body in enumerate(bodies)
+        ]
+    }

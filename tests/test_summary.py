@@ -1,0 +1,101 @@
+"""A session summary: exact totals, the most frequent names first, both languages, Block Kit's limits."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from conftest import assert_valid_slack_message
+from harness.console_session import console_session
+from root_activity_notifier.config import load_render_options
+from root_activity_notifier.events import parse_input
+from root_activity_notifier.sessions import PlannedMessage, occurrences, plan_messages
+from root_activity_notifier.summary import EVENT_NAMES_SHOWN, render_summary
+
+
+def summary_of(events, language="en"):
+    batch = occurrences((f"m{number}", parse_input(event)[0]) for number, event in enumerate(events))
+    (summary,) = [message for message in plan_messages(batch) if message.kind == "summary"]
+    options = load_render_options({"NOTIFIER_LANGUAGE": language, "NOTIFIER_TIME_ZONE": "Asia/Tokyo"})
+    return summary, render_summary(summary, options)
+
+
+def fields(payload):
+    return {
+        field["text"].split("\n")[0].strip("*"): field["text"].split("\n", 1)[1]
+        for field in payload["blocks"][2]["fields"]
+    }
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_console_session_summary_states_exact_totals(language):
+    events = console_session(reads=150, changes=7)
+    events[5]["detail"]["errorCode"] = "AccessDenied"
+    _, payload = summary_of(events, language)
+    assert_valid_slack_message(payload)
+    labels = {"en": ("Calls", "Read-only", "Changes", "Denied"), "ja": ("操作", "読み取り", "変更", "拒否")}[language]
+    assert [fields(payload)[label] for label in labels] == ["157", "150", "7", "1"]
+    assert "157" in payload["blocks"][0]["text"]["text"] and "157" in payload["text"]
+
+
+def test_event_names_most_frequent_first_then_and_more():
+    _, payload = summary_of(console_session(reads=150, changes=7))
+    lines = payload["blocks"][3]["text"]["text"].split("\n")[1:]
+    counts = [int(line.rsplit("× ", 1)[1]) for line in lines[:EVENT_NAMES_SHOWN]]
+    assert counts == sorted(counts, reverse=True) and counts[0] == 12  # 150 reads over 13 names
+    assert lines[EVENT_NAMES_SHOWN] == "and 5 more"  # 13 read names + 4 change names, 12 shown
+
+
+def test_time_span_sources_regions_and_the_access_key_link():
+    _, payload = summary_of(console_session(reads=20, changes=0))
+    span = fields(payload)["From – to"]
+    assert span.startswith("<!date^") and span.count("<!date^") == 2
+    assert fields(payload)["Source IPs"] == "203.0.113.64"
+    assert set(fields(payload)["Regions"].split(", ")) == {"ap-northeast-1", "us-east-1"}
+    (link, _) = [element["text"] for element in payload["blocks"][-1]["elements"]]
+    assert "#/events?AccessKeyId=ASIAIOSFODNN7EXAMPLE|" in link
+
+
+def test_event_strings_are_escaped_in_a_summary():
+    events = console_session(reads=5, changes=0)[1:-1]
+    for event in events:
+        event["detail"]["userAgent"] = "<!channel> & <https://evil.example|click>"
+        event["detail"]["eventName"] = "<@U024BE7LH>"
+    _, payload = summary_of(events)
+    assert_valid_slack_message(payload)
+    everything = json.dumps(payload)
+    assert "<!channel>" not in everything and "<@U024BE7LH>" not in everything and "<https://evil" not in everything
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_summary_at_block_kit_limits(language):
+    events = console_session(reads=400, changes=0)[1:-1]
+    for number, event in enumerate(events):
+        detail = event["detail"]
+        detail["eventName"] = f"Describe{'X' * 300}{number}"
+        detail["userAgent"] = f"agent-{number}-" + "&" * 2000
+        detail["sourceIPAddress"] = f"198.51.100.{number % 250}"
+        detail["awsRegion"] = f"eu-west-{number % 40}"
+    summary, payload = summary_of(events, language)
+    assert_valid_slack_message(payload)
+    assert len(summary.occurrences) == 400
+
+
+def test_named_critical_events_appear_with_their_ids():
+    template = console_session(reads=0, changes=0)[-1]  # CreateAccessKey
+    criticals = []
+    for number in range(7):
+        event = copy.deepcopy(template)
+        event["detail"]["eventID"] = f"critical-{number}"
+        criticals.append(event)
+    summary, payload = summary_of(criticals)
+    assert isinstance(summary, PlannedMessage) and len(summary.named) == 2
+    named = payload["blocks"][4]["text"]["text"]
+    assert "critical-5" in named and "critical-6" in named
+
+
+def test_the_summary_names_the_session_by_its_access_key():
+    _, payload = summary_of(console_session(reads=5, changes=0))
+    assert "Access key `ASIAIOSFODNN7EXAMPLE`" in payload["blocks"][1]["text"]["text"]
