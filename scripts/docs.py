@@ -10,20 +10,10 @@ import json
 import sys
 from pathlib import Path
 
-import hcl2
+from terraform_blocks import blocks
 
 REPO = Path(__file__).resolve().parents[1]
 BEGIN, END = "<!-- BEGIN_TF_DOCS -->", "<!-- END_TF_DOCS -->"
-
-
-def _attribute(body: dict, key: str):
-    """This python-hcl2 wraps each attribute value in a one-element list."""
-    value = body[key]
-    return value[0] if isinstance(value, list) and len(value) == 1 else value
-
-
-def _text(value) -> str:
-    return str(value).replace('\\"', '"')
 
 
 def _cell(text: str) -> str:
@@ -35,22 +25,17 @@ def _type(expression: str) -> str:
 
 
 def tables() -> str:
-    variables = hcl2.loads((REPO / "variables.tf").read_text())["variable"]
-    outputs = hcl2.loads((REPO / "outputs.tf").read_text())["output"]
     lines = ["### Inputs", "", "| Name | Description | Type | Default |", "|---|---|---|---|"]
-    for block in variables:
-        ((name, body),) = block.items()
+    for name, body in blocks(REPO / "variables.tf", "variable").items():
         if "default" in body:
-            default = _attribute(body, "default")
+            default = body["default"]
             shown = "`null`" if default is None else f"`{json.dumps(default, ensure_ascii=False)}`"
         else:
             shown = "required"
-        description, type_expression = _text(_attribute(body, "description")), _attribute(body, "type")
-        lines.append(f"| `{name}` | {_cell(description)} | `{_cell(_type(type_expression))}` | {_cell(shown)} |")
+        lines.append(f"| `{name}` | {_cell(body['description'])} | `{_cell(_type(body['type']))}` | {_cell(shown)} |")
     lines += ["", "### Outputs", "", "| Name | Description |", "|---|---|"]
-    for block in outputs:
-        ((name, body),) = block.items()
-        lines.append(f"| `{name}` | {_cell(_text(_attribute(body, 'description')))} |")
+    for name, body in blocks(REPO / "outputs.tf", "output").items():
+        lines.append(f"| `{name}` | {_cell(body['description'])} |")
     return "\n".join(lines)
 
 

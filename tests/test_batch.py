@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -139,3 +140,19 @@ def test_posts_are_paced():
     now[0] += 3
     pacer.wait()
     assert slept == [0.75]
+
+
+def test_what_does_not_fit_in_the_time_left_is_reported_at_once(sink, capsys):
+    """Twelve sessions' sign-ins at one a second cannot fit in 4 s: the rest are failed, not waited for."""
+    events = [
+        event
+        for number in range(12)
+        for event in console_session(reads=0, changes=0, prefix=f"s{number}", source_ip=f"198.51.100.{number}")[:1]
+    ]
+    started = time.monotonic()
+    result = lambda_handler(sqs_batch(events), LambdaContext(4))
+    elapsed = time.monotonic() - started
+    failed = [item["itemIdentifier"] for item in result["batchItemFailures"]]
+    assert elapsed < 4, "the function must return before its timeout"
+    assert 1 <= len(sink.messages) <= 4 and len(sink.messages) + len(failed) == 12
+    assert "no time left" in capsys.readouterr().err

@@ -11,23 +11,18 @@ import json
 import re
 import subprocess
 
-import hcl2
-
 from conftest import REPO
+from terraform_blocks import blocks
 
 # Messages that deliberately do not quote the value: a secret, and a 101-character label.
 NOT_QUOTED = {"slack_webhook_url": None, "account_label": "got 101"}
 
 
 def bad_inputs() -> list[tuple[str, object]]:
-    runs = hcl2.loads((REPO / "tests" / "validations.tftest.hcl").read_text())["run"]
-    inputs = []
-    for run in runs:
-        ((_, body),) = run.items()
-        for variables in body["variables"]:
-            for name, value in variables.items():
-                inputs.append((name, value[0] if isinstance(value, list) and len(value) == 1 else value))
-    return inputs
+    runs = blocks(REPO / "tests" / "validations.tftest.hcl", "run")
+    return [
+        (name, value) for body in runs.values() for variables in body["variables"] for name, value in variables.items()
+    ]
 
 
 def batches(inputs):

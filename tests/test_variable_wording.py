@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import hcl2
-
 from conftest import REPO
+from terraform_blocks import blocks
 
 
 def variables(path):
-    """Each variable's description, type, default and validations (without python-hcl2's line numbers)."""
-    return {
-        name: {key: value for key, value in body.items() if not key.startswith("__")}
-        for block in hcl2.loads(path.read_text())["variable"]
-        for name, body in block.items()
-    }
+    """Each variable's description, type, default and validations."""
+    return blocks(path, "variable")
 
 
 def test_shared_variables_have_one_wording_and_one_validation():

@@ -13,7 +13,7 @@ from collections import namedtuple
 
 from .classify import classify
 from .config import ConfigurationError
-from .deliver import DeliveryError, post_message
+from .deliver import DEFAULT_RETRY_POLICY, DeliveryError, post_message
 from .log import log_line
 from .render import render_message
 from .sessions import occurrences, plan_messages
@@ -120,11 +120,14 @@ class Pacer:
         self.interval, self.clock, self.sleep = interval, clock, sleep
         self._last: float | None = None
 
+    def delay(self) -> float:
+        """Seconds until the next post may go."""
+        return 0.0 if self._last is None else max(0.0, self._last + self.interval - self.clock())
+
     def wait(self) -> None:
-        if self._last is not None:
-            delay = self._last + self.interval - self.clock()
-            if delay > 0:
-                self.sleep(delay)
+        delay = self.delay()
+        if delay > 0:
+            self.sleep(delay)
         self._last = self.clock()
 
 
@@ -189,14 +192,19 @@ def _send(
     else:
         (occurrence,) = planned.occurrences
         payload = render_message(occurrence.record, occurrence.classification, options)
-    pacer.wait()
     started = time.monotonic()
-    try:
-        result = post_message(url, payload, deadline)
-    except DeliveryError as error:
-        status, attempts, reason = Status.FAILED, error.attempts, error.reason
+    if pacer.delay() >= deadline.remaining() - DEFAULT_RETRY_POLICY.safety_margin:
+        # Waiting would outlast the function: report it now, so that SQS delivers it again, rather
+        # than be stopped mid-batch and have the whole batch (sent messages too) delivered again.
+        status, attempts, reason = Status.FAILED, 0, "no time left in the function's timeout to send it"
     else:
-        status, attempts, reason = Status.DELIVERED, result.attempts, ""
+        pacer.wait()
+        try:
+            result = post_message(url, payload, deadline)
+        except DeliveryError as error:
+            status, attempts, reason = Status.FAILED, error.attempts, error.reason
+        else:
+            status, attempts, reason = Status.DELIVERED, result.attempts, ""
     log_line(
         "INFO" if status is Status.DELIVERED else "ERROR",
         "Slack message sent" if status is Status.DELIVERED else "Slack message NOT sent",
