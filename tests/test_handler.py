@@ -143,3 +143,14 @@ def test_the_import_guard_of_annotations_never_imports_typing():
         check=True,
     )
     assert result.stdout.strip() == "False False"
+
+
+def test_an_unreadable_webhook_still_tries_and_logs_every_record(monkeypatch, capsys):
+    monkeypatch.setenv("SLACK_WEBHOOK_SSM_PARAMETER", "/root-activity-notifier/missing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws(), pytest.raises(NotificationFailed, match="2 of 2 root activity messages were not delivered"):
+        lambda_handler(load_sample("cloudtrail-log-file.json"), LambdaContext(10))  # 1 IAM user, 2 root
+    outcomes = [line["outcome"] for line in log_lines(capsys.readouterr()) if "event_id" in line]
+    assert outcomes == ["ignored", "failed", "failed"]
