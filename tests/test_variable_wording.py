@@ -19,9 +19,3 @@ def test_shared_variables_have_one_wording_and_one_validation():
     assert "event_target_maximum_retry_attempts" in shared and "event_target_maximum_event_age" in shared
     for name in shared:
         assert forwarder[name] == root[name], f"{name} is worded or validated differently in modules/region-forwarder"
-
-
-def test_the_comparison_sees_a_difference():
-    root = variables(REPO / "variables.tf")
-    changed = {**root["tags"], "description": "Tags."}
-    assert changed != root["tags"]
