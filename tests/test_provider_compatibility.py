@@ -26,16 +26,21 @@ TF_FILES = sorted(
 )
 
 
+def reference(prefix: str, attribute: str) -> re.Pattern[str]:
+    """``data.aws_region.<name>[<key>].<attribute>``, whatever the name and key."""
+    return re.compile(re.escape(prefix) + r"[a-z0-9_]+(\[[^\]]*\])?\." + attribute + r"\b")
+
+
 @pytest.mark.parametrize(("prefix", "attribute"), DEPRECATED_IN_6)
 def test_no_attribute_that_provider_6_deprecates(prefix, attribute):
-    pattern = re.compile(re.escape(prefix) + r"[a-z0-9_]+(\[[^\]]*\])?\." + attribute + r"\b")
+    pattern = reference(prefix, attribute)
     found = [f"{path.relative_to(REPO)}:{number}" for path in TF_FILES for number, line in
              enumerate(path.read_text().splitlines(), 1) if pattern.search(line)]  # fmt: skip
     assert TF_FILES and found == []
 
 
 def test_the_scanner_finds_what_it_looks_for():
-    pattern = re.compile(re.escape("data.aws_region.") + r"[a-z0-9_]+(\[[^\]]*\])?\.name\b")
+    pattern = reference("data.aws_region.", "name")
     assert pattern.search("  region = data.aws_region.current.name")
     assert pattern.search("x = data.aws_region.this[0].name")
     assert not pattern.search("x = data.aws_arn.default_bus.region")

@@ -43,9 +43,8 @@ class Status(enum.Enum):
 SECONDS_BETWEEN_POSTS = 1.0
 
 
-# record: ActivityRecord; classification: Classification, or None when ignored; status: Status;
-# attempts: POSTs made; error: why it failed
-Outcome = namedtuple("Outcome", ["record", "classification", "status", "attempts", "error"], defaults=[0, ""])
+# record: ActivityRecord; status: Status; attempts: POSTs made; error: why it failed
+Outcome = namedtuple("Outcome", ["record", "status", "attempts", "error"], defaults=[0, ""])
 
 
 class NotificationFailed(RuntimeError):
@@ -83,7 +82,7 @@ def _notify_one(
 ) -> Outcome:
     if not record.is_root:
         _log_ignored(record)
-        return Outcome(record=record, classification=None, status=Status.IGNORED)
+        return Outcome(record=record, status=Status.IGNORED)
 
     classification = classify(record)
     started = time.monotonic()
@@ -91,11 +90,11 @@ def _notify_one(
     try:
         result = post_message(webhook_url(), payload, deadline)
     except DeliveryError as error:
-        outcome = Outcome(record, classification, Status.FAILED, attempts=error.attempts, error=error.reason)
+        outcome = Outcome(record, Status.FAILED, attempts=error.attempts, error=error.reason)
     except (ConfigurationError, WebhookUnavailable) as error:  # the webhook could not be read
-        outcome = Outcome(record, classification, Status.FAILED, error=str(error))
+        outcome = Outcome(record, Status.FAILED, error=str(error))
     else:
-        outcome = Outcome(record, classification, Status.DELIVERED, attempts=result.attempts)
+        outcome = Outcome(record, Status.DELIVERED, attempts=result.attempts)
     delivered = outcome.status is Status.DELIVERED
     log_line(
         "INFO" if delivered else "ERROR",

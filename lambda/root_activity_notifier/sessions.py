@@ -71,8 +71,9 @@ def plan_messages(batch: Iterable[Occurrence]) -> list[PlannedMessage]:
 
     planned = []
     for session, session_occurrences in sessions.items():
-        own = [each for each in session_occurrences if deserves_own_message(each.record, each.classification)]
-        others = [each for each in session_occurrences if not deserves_own_message(each.record, each.classification)]
+        own, others = [], []
+        for each in session_occurrences:
+            (own if deserves_own_message(each.record, each.classification) else others).append(each)
         overflow = own[MAX_OWN_MESSAGES:]
         alone = own[:MAX_OWN_MESSAGES] + (others if len(others) <= MAX_OTHER_MESSAGES else [])
         summarized = overflow + (others if len(others) > MAX_OTHER_MESSAGES else [])
