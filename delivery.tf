@@ -15,7 +15,7 @@ locals {
       batch_size = 1000
     }
   }
-  delivery = { for path, pattern in local.home_event_patterns : path => local.delivery_paths[path] }
+  delivery = { for path in distinct(values(local.home_event_rule_paths)) : path => local.delivery_paths[path] }
 }
 
 module "queue" {
@@ -27,7 +27,7 @@ module "queue" {
   region     = local.region
   account_id = local.account_id
 
-  event_rule_arns = [aws_cloudwatch_event_rule.root_activity[each.key].arn]
+  event_rule_arns = [for rule, path in local.home_event_rule_paths : aws_cloudwatch_event_rule.root_activity[rule].arn if path == each.key]
   kms_key_arn     = var.queue_kms_key_arn
   # AWS's advice for a queue a function reads: six times the function's timeout, plus the window.
   visibility_timeout_seconds = 6 * var.lambda_timeout + each.value.batching_window

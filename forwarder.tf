@@ -16,15 +16,33 @@ locals {
   }
 }
 
+# This account's own activity reaches the home bus through forwarders, except in a delegated
+# administrator hub: a member account, which the organization's StackSet covers like any other.
+locals {
+  forwards_own_activity = !local.organization || local.hub_is_management_account
+}
+
 # Root console sign-ins, IAM and global STS calls are recorded in us-east-1 only: without this
 # forwarder, a notifier that lives anywhere else would never hear of them.
 module "us_east_1_forwarder" {
   source = "./modules/region-forwarder"
-  count  = local.region == "us-east-1" ? 0 : 1
+  count  = local.forwards_own_activity && local.region != "us-east-1" ? 1 : 0
 
   providers = {
     aws = aws.us_east_1
   }
+
+  home                                = local.forwarder_settings
+  event_target_maximum_retry_attempts = var.event_target_maximum_retry_attempts
+  event_target_maximum_event_age      = var.event_target_maximum_event_age
+  tags                                = var.tags
+}
+
+# With scope "organization", the hub's own activity in its home region: from its default bus to
+# the hub bus.
+module "home_region_forwarder" {
+  source = "./modules/region-forwarder"
+  count  = local.organization && local.forwards_own_activity ? 1 : 0
 
   home                                = local.forwarder_settings
   event_target_maximum_retry_attempts = var.event_target_maximum_retry_attempts
@@ -49,8 +67,7 @@ data "aws_iam_policy_document" "forwarder_assume_role" {
   }
 }
 
-# Used by the forwarders' rules in every other region to put root activity on this region's
-# default bus, and for nothing else.
+# Used by the forwarders' rules to put root activity on the home bus, and for nothing else.
 resource "aws_iam_role" "forwarder" {
   count = var.create_forwarder_role ? 1 : 0
 

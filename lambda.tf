@@ -3,6 +3,26 @@ locals {
   metric_namespace    = "RootActivityNotifier/${var.name_prefix}"
   # A zone the handler does not know would only show at run time; check at plan time instead.
   iana_time_zones = compact(split("\n", file("${path.module}/data/time-zones.txt")))
+
+  # With scope "organization", account_label names the hub account only; other accounts take theirs
+  # from account_labels.
+  account_labels = merge(
+    local.organization && var.account_label != "" ? { (local.account_id) = var.account_label } : {},
+    var.account_labels,
+  )
+  lambda_environment = merge(
+    {
+      SLACK_WEBHOOK_SSM_PARAMETER = local.webhook_parameter_name
+      NOTIFIER_LANGUAGE           = var.message_language
+      NOTIFIER_TIME_ZONE          = var.message_time_zone
+      NOTIFIER_ACCOUNT_LABEL      = local.organization ? "" : var.account_label
+      NOTIFIER_MENTION            = var.slack_mention
+    },
+    length(local.account_labels) > 0 ? { NOTIFIER_ACCOUNT_LABELS = jsonencode(local.account_labels) } : {},
+    local.includes_assume_root ? { NOTIFIER_ANNOUNCE_ASSUME_ROOT = "true" } : {},
+  )
+  # Lambda refuses an environment over 4 KB (names and values together).
+  lambda_environment_size = length(join("", [for name, value in local.lambda_environment : "${name}${value == null ? "" : value}"]))
 }
 
 resource "aws_lambda_function" "notifier" {
@@ -26,13 +46,7 @@ resource "aws_lambda_function" "notifier" {
   reserved_concurrent_executions = coalesce(var.lambda_reserved_concurrent_executions, -1)
 
   environment {
-    variables = {
-      SLACK_WEBHOOK_SSM_PARAMETER = local.webhook_parameter_name
-      NOTIFIER_LANGUAGE           = var.message_language
-      NOTIFIER_TIME_ZONE          = var.message_time_zone
-      NOTIFIER_ACCOUNT_LABEL      = var.account_label
-      NOTIFIER_MENTION            = var.slack_mention
-    }
+    variables = local.lambda_environment
   }
 
   dynamic "tracing_config" {
@@ -56,6 +70,10 @@ resource "aws_lambda_function" "notifier" {
     precondition {
       condition     = contains(local.iana_time_zones, var.message_time_zone)
       error_message = "message_time_zone must be an IANA time zone name such as \"UTC\", \"Asia/Tokyo\" or \"America/New_York\" (the list: data/time-zones.txt in this module); got \"${var.message_time_zone}\"."
+    }
+    precondition {
+      condition     = local.lambda_environment_size <= 4096
+      error_message = "The function's environment would hold ${local.lambda_environment_size} bytes, over Lambda's 4096: account_labels takes ${length(jsonencode(local.account_labels))}. Shorten the labels, or label only the accounts you need named."
     }
   }
 }

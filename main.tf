@@ -10,8 +10,13 @@ data "aws_arn" "default_bus" {
 }
 
 locals {
-  account_id         = data.aws_arn.default_bus.account
-  partition          = data.aws_arn.default_bus.partition
-  region             = data.aws_arn.default_bus.region
-  home_event_bus_arn = data.aws_cloudwatch_event_bus.default.arn
+  account_id = data.aws_arn.default_bus.account
+  partition  = data.aws_arn.default_bus.partition
+  region     = data.aws_arn.default_bus.region
+
+  organization = var.scope == "organization"
+  # Where the rules that feed the function listen: the default bus of this account, or the hub bus
+  # every account of the organization sends to (organization.tf).
+  home_event_bus_name = local.organization ? aws_cloudwatch_event_bus.hub[0].name : "default"
+  home_event_bus_arn  = local.organization ? aws_cloudwatch_event_bus.hub[0].arn : data.aws_cloudwatch_event_bus.default.arn
 }

@@ -74,7 +74,7 @@ output "alarm_sns_topic_arn" {
 }
 
 output "home_event_bus_arn" {
-  description = "ARN of the default event bus of the region the notifier lives in."
+  description = "ARN of the bus the notifier's rules listen on: the default bus of its region, or with scope \"organization\" the hub bus every account sends to."
   value       = local.home_event_bus_arn
 }
 
@@ -91,4 +91,14 @@ output "forwarder_settings" {
 output "us_east_1_forwarder_event_rule_arn" {
   description = "ARN of the rule that forwards root activity recorded in us-east-1 (console sign-ins, IAM) to this region (null when the notifier lives in us-east-1)."
   value       = try(module.us_east_1_forwarder[0].event_rule_arn, null)
+}
+
+output "stack_set_name" {
+  description = "Name of the StackSet that puts a spoke rule in every member account and region (null unless scope is \"organization\")."
+  value       = try(aws_cloudformation_stack_set.spokes[0].name, null)
+}
+
+output "spoke_template_body" {
+  description = "The CloudFormation template each member account and region gets (JSON; null unless scope is \"organization\"): a rule with the notifier's pattern and state, targeting the hub bus, and the role it uses."
+  value       = local.organization ? jsonencode(local.spoke_template) : null
 }

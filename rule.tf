@@ -21,8 +21,21 @@ locals {
       detail        = merge(local.root_identity, { eventName = ["ConsoleLogin"] })
     }
   }
-  # Every root activity the module announces: what the forwarders send here.
-  event_pattern = jsonencode(local.event_patterns[var.event_rule_mode])
+  # Centralized root access is taken with sts:AssumeRoot in the management or a delegated
+  # administrator account, by a role or user: not root activity, but announced with it.
+  assume_root_pattern = {
+    source        = ["aws.sts"]
+    "detail-type" = ["AWS API Call via CloudTrail"]
+    detail        = { eventSource = ["sts.amazonaws.com"], eventName = ["AssumeRoot"] }
+  }
+  includes_assume_root = local.organization && var.event_rule_include_assume_root
+
+  # Everything the module announces: what the forwarders and the organization's spokes send here.
+  event_pattern = (
+    local.includes_assume_root
+    ? jsonencode({ "$or" = [local.event_patterns[var.event_rule_mode], local.assume_root_pattern] })
+    : jsonencode(local.event_patterns[var.event_rule_mode])
+  )
   # A rule in the plain ENABLED state never receives read-only management events.
   event_rule_state = var.event_rule_include_read_only_events ? "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" : "ENABLED"
 
@@ -37,25 +50,33 @@ locals {
       detail = merge(local.event_patterns.all.detail, { readOnly = [true] })
     })
   }
-  home_event_patterns = local.split_read_only ? { for path, pattern in local.read_only_patterns : path => jsonencode(pattern) } : { sign-ins-and-changes = local.event_pattern }
+  home_event_patterns = merge(
+    local.split_read_only ? { for path, pattern in local.read_only_patterns : path => jsonencode(pattern) } : { sign-ins-and-changes = jsonencode(local.event_patterns[var.event_rule_mode]) },
+    # Taking root access is urgent, whatever CloudTrail's readOnly says of it.
+    local.includes_assume_root ? { assume-root = jsonencode(local.assume_root_pattern) } : {},
+  )
+  # The queue each rule feeds (delivery.tf).
+  home_event_rule_paths = { for rule in keys(local.home_event_patterns) : rule => rule == "read-only" ? "read-only" : "sign-ins-and-changes" }
 }
 
 resource "aws_cloudwatch_event_rule" "root_activity" {
   for_each = local.home_event_patterns
 
-  name          = each.key == "sign-ins-and-changes" ? var.name_prefix : "${var.name_prefix}-${each.key}"
-  description   = "Root user activity (${var.event_rule_mode}, ${each.key}) to the Slack notifier's queue"
-  event_pattern = each.value
-  state         = local.event_rule_state
-  tags          = var.tags
+  name           = each.key == "sign-ins-and-changes" ? var.name_prefix : "${var.name_prefix}-${each.key}"
+  description    = "Root user activity (${var.event_rule_mode}, ${each.key}) to the Slack notifier's queue"
+  event_bus_name = local.home_event_bus_name
+  event_pattern  = each.value
+  state          = local.event_rule_state
+  tags           = var.tags
 }
 
 resource "aws_cloudwatch_event_target" "queue" {
   for_each = local.home_event_patterns
 
-  rule      = aws_cloudwatch_event_rule.root_activity[each.key].name
-  target_id = "delivery-queue"
-  arn       = module.queue[each.key].arn
+  rule           = aws_cloudwatch_event_rule.root_activity[each.key].name
+  event_bus_name = local.home_event_bus_name
+  target_id      = "delivery-queue"
+  arn            = module.queue[local.home_event_rule_paths[each.key]].arn
 
   retry_policy {
     maximum_retry_attempts       = var.event_target_maximum_retry_attempts

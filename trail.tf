@@ -13,6 +13,7 @@ resource "aws_cloudtrail" "this" {
   name                          = local.trail_name
   s3_bucket_name                = aws_s3_bucket.trail[0].id
   is_multi_region_trail         = true
+  is_organization_trail         = local.organization
   include_global_service_events = true
   enable_log_file_validation    = true
   kms_key_id                    = var.trail_kms_key_arn
@@ -25,6 +26,13 @@ resource "aws_cloudtrail" "this" {
   tags = var.tags
 
   depends_on = [aws_s3_bucket_policy.trail]
+
+  lifecycle {
+    precondition {
+      condition     = !local.organization || local.hub_is_management_account
+      error_message = "With scope \"organization\", create_trail makes an organization trail, which only the management account can create here. In a delegated administrator hub, set create_trail = false and rely on the organization's existing trail."
+    }
+  }
 }
 
 resource "aws_s3_bucket" "trail" {
@@ -127,9 +135,13 @@ data "aws_iam_policy_document" "trail_bucket" {
   }
 
   statement {
-    sid       = "CloudTrailWrite"
-    actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.trail[0].arn}/AWSLogs/${local.account_id}/*"]
+    sid     = "CloudTrailWrite"
+    actions = ["s3:PutObject"]
+    # An organization trail writes each member account's logs under the organization's ID.
+    resources = concat(
+      ["${aws_s3_bucket.trail[0].arn}/AWSLogs/${local.account_id}/*"],
+      local.organization ? ["${aws_s3_bucket.trail[0].arn}/AWSLogs/${local.organization_id}/*"] : [],
+    )
     principals {
       type        = "Service"
       identifiers = ["cloudtrail.amazonaws.com"]

@@ -13,6 +13,17 @@ variable "name_prefix" {
   }
 }
 
+variable "scope" {
+  description = "What the notifier watches. \"account\": this account, in every region its forwarders cover. \"organization\": every account of the AWS Organization: a hub event bus in this account takes root activity from a StackSet-deployed rule in every member account and region (see the stack_set_* variables)."
+  type        = string
+  default     = "account"
+
+  validation {
+    condition     = contains(["account", "organization"], var.scope)
+    error_message = "scope must be \"account\" or \"organization\"; got \"${var.scope}\"."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource that takes tags."
   type        = map(string)
@@ -96,12 +107,24 @@ variable "account_label" {
   }
 }
 
+variable "account_labels" {
+  description = "Labels shown after account IDs in messages, by account ID, e.g. { \"111122223333\" = \"production\" }: the names of an organization's member accounts, without giving the function access to the Organizations API. An account in this map takes its label from here rather than from account_label."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for id, label in var.account_labels : can(regex("^[0-9]{12}$", id)) && length(label) >= 1 && length(label) <= 100])
+    error_message = "account_labels must map 12-digit account IDs to labels of 1 to 100 characters; got ${jsonencode(var.account_labels)}."
+  }
+}
+
 ################################################################################
 # CloudTrail
 ################################################################################
 
 variable "create_trail" {
-  description = "Create a multi-region CloudTrail trail and its S3 bucket. Set to false only if a logging trail already records management events (read and write) in every region: without one, EventBridge receives no CloudTrail events at all."
+  description = "Create a multi-region CloudTrail trail and its S3 bucket; with scope \"organization\", an organization trail (this must be the management account). Set to false only if a logging trail already records management events (read and write) in every region, of every account for an organization (a Control Tower trail does): without one, EventBridge receives no CloudTrail events at all."
   type        = bool
   default     = true
 }
@@ -175,6 +198,12 @@ variable "event_rule_excluded_event_names" {
     condition     = !contains(var.event_rule_excluded_event_names, "ConsoleLogin")
     error_message = "event_rule_excluded_event_names must not contain \"ConsoleLogin\": root console sign-ins are what this module exists to announce."
   }
+}
+
+variable "event_rule_include_assume_root" {
+  description = "With scope \"organization\": also announce sts:AssumeRoot calls (centralized root access, taken from the management or a delegated administrator account), naming who took root access to which member account."
+  type        = bool
+  default     = true
 }
 
 variable "event_target_maximum_retry_attempts" {
@@ -444,5 +473,53 @@ variable "forwarder_alarm_sns_topic_arns" {
   validation {
     condition     = alltrue([for region, arn in var.forwarder_alarm_sns_topic_arns : can(regex("^arn:aws[a-z-]*:sns:${region}:[0-9]{12}:.+$", arn))])
     error_message = "forwarder_alarm_sns_topic_arns must map each region to an SNS topic ARN in that region; got ${jsonencode(var.forwarder_alarm_sns_topic_arns)}."
+  }
+}
+
+################################################################################
+# Organization (scope = "organization")
+################################################################################
+
+variable "stack_set_organizational_unit_ids" {
+  description = "Organizational units whose accounts, present and future, get the spoke rules (StackSets automatic deployment). Empty means the organization root: every member account. StackSets never deploy to the management account; the module covers it when it is the hub, and modules/region-forwarder covers it otherwise."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for id in var.stack_set_organizational_unit_ids : can(regex("^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$", id))])
+    error_message = "stack_set_organizational_unit_ids must hold organization root or OU IDs such as \"r-ab12\" or \"ou-ab12-cd34ef56\"; got ${jsonencode(var.stack_set_organizational_unit_ids)}."
+  }
+}
+
+variable "stack_set_regions" {
+  description = "Regions of every member account that get a spoke rule. It must include us-east-1, where root console sign-ins and IAM calls are recorded. The default is the regions enabled by default in a new account; add the opt-in regions your organization enables."
+  type        = list(string)
+  default = [
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ap-south-1", "ap-northeast-1", "ap-northeast-2",
+    "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ca-central-1", "eu-central-1", "eu-west-1",
+    "eu-west-2", "eu-west-3", "eu-north-1", "sa-east-1",
+  ]
+  nullable = false
+
+  validation {
+    condition     = contains(var.stack_set_regions, "us-east-1")
+    error_message = "stack_set_regions must include us-east-1: root console sign-ins and IAM calls are recorded there only; got ${jsonencode(var.stack_set_regions)}."
+  }
+
+  validation {
+    condition     = alltrue([for region in var.stack_set_regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", region))]) && length(distinct(var.stack_set_regions)) == length(var.stack_set_regions)
+    error_message = "stack_set_regions must hold region names such as \"eu-west-1\", each once; got ${jsonencode(var.stack_set_regions)}."
+  }
+}
+
+variable "stack_set_call_as" {
+  description = "\"SELF\" when this is the organization's management account; \"DELEGATED_ADMIN\" when it is a delegated administrator for CloudFormation StackSets."
+  type        = string
+  default     = "SELF"
+
+  validation {
+    condition     = contains(["SELF", "DELEGATED_ADMIN"], var.stack_set_call_as)
+    error_message = "stack_set_call_as must be \"SELF\" or \"DELEGATED_ADMIN\"; got \"${var.stack_set_call_as}\"."
   }
 }

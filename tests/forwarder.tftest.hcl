@@ -118,11 +118,33 @@ run "refuses_to_run_in_the_home_region" {
   }
 
   override_data {
+    target = data.aws_cloudwatch_event_bus.default
+    values = { arn = "arn:aws:events:ap-northeast-1:123456789012:event-bus/default" }
+  }
+  override_data {
     target = data.aws_arn.default_bus
     values = { partition = "aws", region = "ap-northeast-1", account = "123456789012" }
   }
 
   expect_failures = [aws_cloudwatch_event_rule.forward]
+}
+
+# An organization hub's home region: its default bus forwards to the hub bus, in the same region.
+run "forwards_to_a_hub_bus_in_its_own_region" {
+  command = plan
+
+  module {
+    source = "./modules/region-forwarder"
+  }
+
+  variables {
+    home = merge(var.home, { region = "us-east-1", event_bus_arn = "arn:aws:events:us-east-1:123456789012:event-bus/root-activity-notifier-hub" })
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.home_bus.arn == "arn:aws:events:us-east-1:123456789012:event-bus/root-activity-notifier-hub"
+    error_message = "A forwarder in the hub's region must send to the hub bus."
+  }
 }
 
 run "refuses_home_settings_that_are_not_the_notifiers" {

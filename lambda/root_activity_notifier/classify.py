@@ -29,6 +29,7 @@ class Activity(enum.Enum):
     SIGN_IN_STEP = "sign_in_step"
     WRITE_CALL = "write_call"
     READ_ONLY_CALL = "read_only_call"
+    ROOT_ACCESS_TAKEN = "root_access_taken"  # sts:AssumeRoot, by a role or user of the organization
 
 
 # severity: Severity, activity: Activity, denied: bool, centralized_root_access: bool
@@ -52,17 +53,25 @@ _READ_ONLY_PREFIXES = ("Get", "List", "Describe", "Head", "Lookup", "BatchGet", 
 _DENIED_MARKERS = ("accessdenied", "unauthorized", "forbidden", "notauthorized")
 
 
+def is_announced(record: ActivityRecord, *, announce_assume_root: bool) -> bool:
+    """Root activity always; an sts:AssumeRoot call when the notifier announces centralized root access."""
+    return record.is_root or (announce_assume_root and record.is_assume_root)
+
+
 def classify(record: ActivityRecord) -> Classification:
     activity = _activity(record)
     return Classification(
         severity=_SEVERITY[activity],
         activity=activity,
         denied=is_denied(record.error_code),
-        centralized_root_access=record.assumed_root,
+        # The root session a member account sees; the AssumeRoot call itself is marked by its headline.
+        centralized_root_access=record.assumed_root and record.is_root,
     )
 
 
 def _activity(record: ActivityRecord) -> Activity:
+    if record.is_assume_root:
+        return Activity.ROOT_ACCESS_TAKEN
     if record.is_console_sign_in:
         if record.console_login_result.lower() == "failure" or (
             not record.console_login_result and record.error_message
@@ -101,6 +110,7 @@ _SEVERITY = {
     Activity.MFA_REMOVED: Severity.CRITICAL,
     Activity.LOGGING_DISABLED: Severity.CRITICAL,
     Activity.SIGN_IN: Severity.HIGH,
+    Activity.ROOT_ACCESS_TAKEN: Severity.HIGH,
     Activity.WRITE_CALL: Severity.HIGH,
     Activity.SIGN_IN_FAILED: Severity.WARNING,
     Activity.SIGN_IN_STEP: Severity.WARNING,

@@ -14,7 +14,7 @@ import os
 import sys
 
 from . import __version__
-from .classify import classify
+from .classify import classify, is_announced
 from .config import (
     ACCOUNT_LABEL_VARIABLE,
     LANGUAGE_VARIABLE,
@@ -74,7 +74,8 @@ def main(
             file=stderr,
         )
 
-    root_records = [record for record in records if record.is_root]
+    announce_assume_root = options.announce_assume_root
+    root_records = [record for record in records if is_announced(record, announce_assume_root=announce_assume_root)]
     if not root_records:
         print(
             f"root-activity-notifier: no root activity in the input ({len(records)} record(s), none with "

@@ -8,7 +8,12 @@ SLACK_WEBHOOK_URL              The webhook URL itself (local use and tests). Set
 SLACK_WEBHOOK_CACHE_SECONDS    How long a warm function reuses the URL read from SSM (300).
 NOTIFIER_LANGUAGE              ``en`` (default) or ``ja``.
 NOTIFIER_TIME_ZONE             IANA zone of the readable time, e.g. ``Asia/Tokyo`` (``UTC``).
-NOTIFIER_ACCOUNT_LABEL         Shown after the account ID, e.g. ``production``.
+NOTIFIER_ACCOUNT_LABEL         Shown after the account ID, e.g. ``production``, for accounts
+                               without a label in NOTIFIER_ACCOUNT_LABELS.
+NOTIFIER_ACCOUNT_LABELS        JSON object of account ID to label, e.g.
+                               ``{"111122223333": "production"}`` (an organization's accounts).
+NOTIFIER_ANNOUNCE_ASSUME_ROOT  ``true``: also announce sts:AssumeRoot calls (centralized root
+                               access taken); anything else: only root activity.
 NOTIFIER_MENTION               Mention for critical alerts: ``here``, ``channel``,
                                ``<!subteam^S0123ABCD>`` (a user group) or ``<@U0123ABCD>``.
 =============================  =================================================================
@@ -34,6 +39,8 @@ WEBHOOK_CACHE_VARIABLE = "SLACK_WEBHOOK_CACHE_SECONDS"
 LANGUAGE_VARIABLE = "NOTIFIER_LANGUAGE"
 TIME_ZONE_VARIABLE = "NOTIFIER_TIME_ZONE"
 ACCOUNT_LABEL_VARIABLE = "NOTIFIER_ACCOUNT_LABEL"
+ACCOUNT_LABELS_VARIABLE = "NOTIFIER_ACCOUNT_LABELS"
+ANNOUNCE_ASSUME_ROOT_VARIABLE = "NOTIFIER_ANNOUNCE_ASSUME_ROOT"
 MENTION_VARIABLE = "NOTIFIER_MENTION"
 
 DEFAULT_WEBHOOK_CACHE_SECONDS = 300.0
@@ -42,6 +49,7 @@ _SSM_PARAMETER_NAME = re.compile(
 )
 # The same mentions as the module's slack_mention variable accepts (variables.tf).
 _MENTION_ALIASES = {"here": "<!here>", "channel": "<!channel>"}
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
 _MENTION_SYNTAX = re.compile(r"^(<!here>|<!channel>|<!subteam\^[A-Z0-9]{2,30}>|<@[UW][A-Z0-9]{2,30}>)$")
 
 
@@ -77,7 +85,30 @@ def load_render_options(environ: Mapping[str, str]) -> RenderOptions:
         time_zone=resolve_time_zone(environ.get(TIME_ZONE_VARIABLE, "") or "UTC"),
         account_label=environ.get(ACCOUNT_LABEL_VARIABLE, "").strip(),
         mention=normalize_mention(environ.get(MENTION_VARIABLE, "")),
+        account_labels=parse_account_labels(environ.get(ACCOUNT_LABELS_VARIABLE, "")),
+        announce_assume_root=environ.get(ANNOUNCE_ASSUME_ROOT_VARIABLE, "").strip().lower() == "true",
     )
+
+
+def parse_account_labels(value: str) -> dict[str, str]:
+    """``{"111122223333": "production"}`` → that dict; empty for an empty value."""
+    if not value.strip():
+        return {}
+    import json  # only when labels are set
+
+    try:
+        labels = json.loads(value)
+    except ValueError:
+        labels = None
+    if not isinstance(labels, dict) or not all(
+        isinstance(account, str) and _ACCOUNT_ID.match(account) and isinstance(label, str)
+        for account, label in labels.items()
+    ):
+        raise ConfigurationError(
+            f"{ACCOUNT_LABELS_VARIABLE} must be a JSON object of 12-digit account IDs to labels, such as "
+            f'{{"111122223333": "production"}}; it holds {value[:200]!r}'
+        )
+    return {account: label.strip() for account, label in labels.items() if label.strip()}
 
 
 def normalize_mention(value: str) -> str:

@@ -17,6 +17,7 @@ strange record is still announced (if it is root activity) rather than crashing 
 from __future__ import annotations
 
 import json
+import re
 from collections import namedtuple
 from datetime import datetime, timezone
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 ROOT_IDENTITY_TYPE = "Root"
+ASSUME_ROOT_SOURCE = "sts.amazonaws.com"
+_ACCOUNT_ID = re.compile(r"\b(\d{12})\b")
 _MAX_NESTING = 4
 
 
@@ -54,7 +57,9 @@ class ActivityRecord(
             "error_message",  # str
             "console_login_result",  # str
             "mfa_used",  # bool | None
-            "assumed_root",  # bool
+            "assumed_root",  # bool: a session of centralized root access (sts:AssumeRoot)
+            "target_account_id",  # str: for an sts:AssumeRoot call, the member account it opens
+            "task_policy_arn",  # str: for an sts:AssumeRoot call, what the session may do
         ],
     )
 ):
@@ -69,6 +74,12 @@ class ActivityRecord(
     @property
     def is_console_sign_in(self) -> bool:
         return self.event_name == "ConsoleLogin"
+
+    @property
+    def is_assume_root(self) -> bool:
+        """Centralized root access taken: recorded in the management or delegated administrator
+        account, by the role or user that called it (never by root)."""
+        return self.event_name == "AssumeRoot" and self.event_source == ASSUME_ROOT_SOURCE and not self.is_root
 
 
 def parse_json_text(text: str) -> list[ActivityRecord]:
@@ -167,6 +178,7 @@ def _activity_record(detail: Mapping[str, Any], envelope: Mapping[str, Any]) -> 
     session = _mapping(identity.get("sessionContext"))
     additional = _mapping(detail.get("additionalEventData"))
     response = _mapping(detail.get("responseElements"))
+    request = _mapping(detail.get("requestParameters"))
     return ActivityRecord(
         event_id=_text(detail.get("eventID")) or _text(envelope.get("id")),
         event_name=_text(detail.get("eventName")),
@@ -191,7 +203,15 @@ def _activity_record(detail: Mapping[str, Any], envelope: Mapping[str, Any]) -> 
         console_login_result=_text(response.get("ConsoleLogin")),
         mfa_used=_boolean(additional.get("MFAUsed")),
         assumed_root=_boolean(session.get("assumedRoot")) is True,
+        # targetPrincipal is the member's account ID or a principal ARN in it.
+        target_account_id=_account_in(_text(request.get("targetPrincipal"))),
+        task_policy_arn=_text(_mapping(request.get("taskPolicyArn")).get("arn")),
     )
+
+
+def _account_in(text: str) -> str:
+    found = _ACCOUNT_ID.search(text)
+    return found.group(1) if found else ""
 
 
 def parse_timestamp(text: str) -> datetime | None:

@@ -11,7 +11,7 @@ import enum
 import time
 from collections import namedtuple
 
-from .classify import classify
+from .classify import classify, is_announced
 from .config import ConfigurationError
 from .deliver import DEFAULT_RETRY_POLICY, DeliveryError, post_message
 from .log import log_line
@@ -80,7 +80,7 @@ def _notify_one(
     webhook_url: Callable[[], str],
     deadline: Deadline,
 ) -> Outcome:
-    if not record.is_root:
+    if not is_announced(record, announce_assume_root=options.announce_assume_root):
         _log_ignored(record)
         return Outcome(record=record, status=Status.IGNORED)
 
@@ -155,7 +155,7 @@ def notify_batch(
             )
             failed_ids[message.message_id] = None
         for record in message.records:
-            if record.is_root:
+            if is_announced(record, announce_assume_root=options.announce_assume_root):
                 root.append((message.message_id, record))
             else:
                 _log_ignored(record, message_id=message.message_id)

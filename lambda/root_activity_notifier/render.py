@@ -41,10 +41,14 @@ _EVENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9-]{1,128}$")
 _ACCESS_KEY_PATTERN = re.compile(r"^[A-Z0-9]{16,128}$")
 
 
-# language: "en" or "ja"; time_zone: ResolvedTimeZone; account_label: str; mention: a validated Slack
-# mention (``<!here>``, ``<!channel>``, ``<!subteam^ID>``, ``<@U…>``) prepended to critical alerts only.
+# language: "en" or "ja"; time_zone: ResolvedTimeZone; account_label: str, for accounts without a
+# label in account_labels (a mapping of account ID to label, or None); mention: a validated Slack
+# mention (``<!here>``, ``<!channel>``, ``<!subteam^ID>``, ``<@U…>``) prepended to critical alerts
+# only; announce_assume_root: also announce sts:AssumeRoot calls (classify.is_announced).
 RenderOptions = namedtuple(
-    "RenderOptions", ["language", "time_zone", "account_label", "mention"], defaults=["en", UTC, "", ""]
+    "RenderOptions",
+    ["language", "time_zone", "account_label", "mention", "account_labels", "announce_assume_root"],
+    defaults=["en", UTC, "", "", None, False],
 )
 
 
@@ -67,7 +71,7 @@ def render_message(record: ActivityRecord, classification: Classification, optio
             },
         },
         section_text(_summary_line(record, classification, words, account, mention)),
-        {"type": "section", "fields": _fields(record, classification, words, account, local_time)},
+        {"type": "section", "fields": _fields(record, classification, options, account=account, local_time=local_time)},
     ]
     details = _details(record, words)
     if details:
@@ -131,15 +135,23 @@ def _event_history(region: str, path: str) -> str:
 
 def account_display(record: ActivityRecord, options: RenderOptions) -> str:
     """Escaped ``123456789012 (production)``."""
-    account = escape_within(record.account_id, VALUE_LIMIT) if record.account_id else ""
-    label = escape_within(options.account_label, 200) if options.account_label else ""
+    return labelled_account(record.account_id, options)
+
+
+def labelled_account(account_id: str, options: RenderOptions) -> str:
+    """Escaped ``123456789012 (production)``: the label from account_labels, else account_label."""
+    account = escape_within(account_id, VALUE_LIMIT) if account_id else ""
+    label = (options.account_labels or {}).get(account_id) or options.account_label
+    label = escape_within(label, 200) if label else ""
     if account and label:
         return f"{account} ({label})"
     return account or label
 
 
 def _headline(record: ActivityRecord, classification: Classification, words: Wording) -> str:
-    headline = words.headlines[classification.activity].format(event=record.event_name or words.unknown)
+    headline = words.headlines[classification.activity].format(
+        event=record.event_name or words.unknown, target=record.target_account_id or words.unknown
+    )
     return headline + (words.denied_suffix if classification.denied else "")
 
 
@@ -156,8 +168,14 @@ def _summary_line(
 
 
 def _fields(
-    record: ActivityRecord, classification: Classification, words: Wording, account: str, local_time: str
+    record: ActivityRecord,
+    classification: Classification,
+    options: RenderOptions,
+    *,
+    account: str,
+    local_time: str,
 ) -> list[dict[str, Any]]:
+    words = WORDING[options.language]
     when = slack_date(record.event_time, local_time) if record.event_time else words.unknown
 
     pairs: list[tuple[str, str]] = [
@@ -167,6 +185,10 @@ def _fields(
         (words.source_ip, escape_within(record.source_ip, VALUE_LIMIT) or words.unknown),
         (words.region, escape_within(record.region, VALUE_LIMIT) or words.unknown),
     ]
+    if classification.activity is Activity.ROOT_ACCESS_TAKEN:
+        pairs.append((words.member_account, labelled_account(record.target_account_id, options) or words.unknown))
+        task = record.task_policy_arn.rsplit("/", 1)[-1]
+        pairs.append((words.task_policy, f"`{escape_within(task, VALUE_LIMIT)}`" if task else words.unknown))
     if record.is_console_sign_in:
         pairs.append((words.mfa, _mfa_text(record.mfa_used, words)))
         pairs.append((words.sign_in_result, _sign_in_result(record, classification, words)))

@@ -3,7 +3,7 @@
 A session is the account plus the access key the calls were signed with, or the account plus the
 source IP when there is no key (console sign-ins). Within one batch, for each session:
 
-* every console sign-in and every critical event gets a message of its own, at most
+* every console sign-in, sts:AssumeRoot call and critical event gets a message of its own, at most
   ``MAX_OWN_MESSAGES`` of them; any beyond go into the session's summary, named there;
 * the session's other events get a message each when there are at most ``MAX_OTHER_MESSAGES``, so
   a lone root call looks exactly as it always did; more become one summary with exact totals;
@@ -44,7 +44,7 @@ def session_key(record: ActivityRecord) -> tuple[str, str]:
 
 
 def deserves_own_message(record: ActivityRecord, classification: Classification) -> bool:
-    return record.is_console_sign_in or classification.severity is Severity.CRITICAL
+    return record.is_console_sign_in or record.is_assume_root or classification.severity is Severity.CRITICAL
 
 
 def occurrences(records: Iterable[tuple[str, ActivityRecord]]) -> list[Occurrence]:

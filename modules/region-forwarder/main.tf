@@ -23,8 +23,8 @@ resource "aws_cloudwatch_event_rule" "forward" {
 
   lifecycle {
     precondition {
-      condition     = local.region != var.home.region
-      error_message = "This forwarder is configured in ${local.region}, the notifier's home region: the home rule already sees events there, and forwarding would loop. Remove this forwarder (or pass it another region's provider)."
+      condition     = var.home.event_bus_arn != data.aws_cloudwatch_event_bus.default.arn
+      error_message = "This forwarder is configured in ${local.region}, the notifier's home region: the home rule already sees events on this bus, and forwarding would loop. Remove this forwarder (or pass it another region's provider)."
     }
   }
 }

@@ -15,7 +15,10 @@ from typing import Any
 from .network import free_port
 
 ACCOUNT_ID = "123456789012"  # moto's default account
-SERVICES = ("cloudtrail", "cloudwatch", "events", "iam", "lambda", "logs", "s3", "sns", "sqs", "ssm", "sts")
+SERVICES = (
+    *("cloudformation", "cloudtrail", "cloudwatch", "events", "iam", "lambda", "logs"),
+    *("organizations", "s3", "sns", "sqs", "ssm", "sts"),
+)
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
 
 
@@ -38,6 +41,68 @@ def _redrive_policy_as_aws_returns_it() -> None:
     Queue.attributes = property(attributes)
 
 
+def _stack_sets_as_aws_runs_them() -> None:
+    """Three gaps of moto's (5.2) service-managed StackSets, each of which would make an applied
+    organization example look different from AWS's answer:
+
+    * DescribeStackSet leaves out Capabilities and AutoDeployment and reports ManagedExecution as
+      off, so every plan would replace the StackSet: keep what was asked for, and return it;
+    * DeleteStackInstances ignores DeploymentTargets, so instances deployed to OUs are never deleted
+      and the StackSet can never be: delete the instances of the given regions in every account;
+    * instances deployed to OUs include the management account, which StackSets never deploy to.
+    """
+    from moto.cloudformation.models import StackInstances, StackSet
+    from moto.cloudformation.responses import CloudFormationResponse
+
+    if getattr(StackSet, "_as_aws_runs_them", False):
+        return
+    StackSet._as_aws_runs_them = True
+
+    def remembering(action):
+        def handle(response):
+            result = action(response)
+            stack_set = response.cloudformation_backend.describe_stack_set(response._get_param("StackSetName"))
+            for attribute, parameter in (
+                ("capabilities", "Capabilities"),
+                ("auto_deployment", "AutoDeployment"),
+                ("_managed_execution", "ManagedExecution"),
+            ):
+                value = response._get_param(parameter)
+                if value is not None:
+                    setattr(stack_set, attribute, value)
+            return result
+
+        return handle
+
+    CloudFormationResponse.create_stack_set = remembering(CloudFormationResponse.create_stack_set)
+    CloudFormationResponse.update_stack_set = remembering(CloudFormationResponse.update_stack_set)
+    StackSet.managed_execution = property(lambda stack_set: getattr(stack_set, "_managed_execution", {"Active": False}))
+
+    delete = StackInstances.delete
+
+    def delete_from_every_account(instances, accounts, regions):
+        delete(instances, accounts or [instance.account_id for instance in instances.stack_instances], regions)
+
+    StackInstances.delete = delete_from_every_account
+
+    create = StackInstances.create_instances
+
+    def create_except_in_management_account(instances, accounts, regions, parameters, deployment_targets, **keywords):
+        created = create(instances, accounts, regions, parameters, deployment_targets, **keywords)
+        management = instances.org_backend.org.master_account_id if instances.org_backend.org else None
+        in_management = [
+            instance
+            for instance in instances.stack_instances
+            if instance.account_id == management and instance.account_id not in accounts
+        ]
+        for instance in in_management:
+            instance.delete()
+            instances.stack_instances.remove(instance)
+        return [each for each in created if each.get("Account") != management]
+
+    StackInstances.create_instances = create_except_in_management_account
+
+
 class LocalAws:
     """moto's server on 127.0.0.1; stopped on exit, whatever happened."""
 
@@ -46,6 +111,7 @@ class LocalAws:
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per AWS call drowns the output
         _redrive_policy_as_aws_returns_it()
+        _stack_sets_as_aws_runs_them()
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)

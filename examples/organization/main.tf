@@ -1,0 +1,56 @@
+# The hub: the account that receives every member account's root activity and posts it to Slack.
+# By default the management account you run this with; set hub_account_role_arn to put the hub in
+# another account (a security account that is a delegated administrator for CloudFormation StackSets).
+provider "aws" {
+  region = var.region
+
+  dynamic "assume_role" {
+    for_each = var.hub_account_role_arn == null ? [] : [var.hub_account_role_arn]
+    content {
+      role_arn = assume_role.value
+    }
+  }
+}
+
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+
+  dynamic "assume_role" {
+    for_each = var.hub_account_role_arn == null ? [] : [var.hub_account_role_arn]
+    content {
+      role_arn = assume_role.value
+    }
+  }
+}
+
+module "root_activity_notifier" {
+  source = "../../"
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  scope             = "organization"
+  slack_webhook_url = var.slack_webhook_url
+
+  # Every member account, present and future, in every region listed (us-east-1 always).
+  stack_set_organizational_unit_ids = var.organizational_unit_ids
+  stack_set_regions                 = var.regions
+  stack_set_call_as                 = var.hub_account_role_arn == null ? "SELF" : "DELEGATED_ADMIN"
+
+  # An organization trail, unless one already records every account (Control Tower's does).
+  create_trail = var.create_organization_trail && var.hub_account_role_arn == null
+
+  account_label  = "management"
+  account_labels = var.account_labels
+
+  message_language  = "ja"
+  message_time_zone = "Asia/Tokyo"
+
+  alarm_email_addresses = var.alarm_email_addresses
+
+  tags = {
+    Purpose = "root-activity-notification"
+  }
+}

@@ -1,0 +1,76 @@
+# Only when the hub is not the management account (hub_account_role_arn set): StackSets never deploy
+# to the management account, so its own root activity is forwarded here, with the credentials you
+# run Terraform with (the management account's), to the hub bus. Sign-ins and IAM are recorded in
+# us-east-1; add a modules/region-forwarder block (as in ../single-account/forwarders.tf) for each
+# other region the management account uses.
+locals {
+  separate_hub = var.hub_account_role_arn != null
+}
+
+provider "aws" {
+  alias  = "management"
+  region = var.region
+}
+
+provider "aws" {
+  alias  = "management_us_east_1"
+  region = "us-east-1"
+}
+
+data "aws_caller_identity" "management" {
+  provider = aws.management
+}
+
+data "aws_iam_policy_document" "management_forwarder_trust" {
+  count    = local.separate_hub ? 1 : 0
+  provider = aws.management
+
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.management.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "management_forwarder" {
+  count    = local.separate_hub ? 1 : 0
+  provider = aws.management
+
+  name               = "root-activity-notifier-management-forwarder"
+  assume_role_policy = data.aws_iam_policy_document.management_forwarder_trust[0].json
+}
+
+resource "aws_iam_role_policy" "management_forwarder" {
+  count    = local.separate_hub ? 1 : 0
+  provider = aws.management
+
+  name = "put-events-on-hub-bus"
+  role = aws_iam_role.management_forwarder[0].id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "events:PutEvents", Resource = module.root_activity_notifier.home_event_bus_arn }]
+  })
+}
+
+module "management_home_region" {
+  source    = "../../modules/region-forwarder"
+  count     = local.separate_hub ? 1 : 0
+  providers = { aws = aws.management }
+
+  home = merge(module.root_activity_notifier.forwarder_settings, { role_arn = aws_iam_role.management_forwarder[0].arn })
+}
+
+module "management_us_east_1" {
+  source    = "../../modules/region-forwarder"
+  count     = local.separate_hub && var.region != "us-east-1" ? 1 : 0
+  providers = { aws = aws.management_us_east_1 }
+
+  home = merge(module.root_activity_notifier.forwarder_settings, { role_arn = aws_iam_role.management_forwarder[0].arn })
+}

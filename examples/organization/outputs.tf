@@ -1,0 +1,34 @@
+output "hub_event_bus_arn" {
+  description = "The bus every member account sends root activity to."
+  value       = module.root_activity_notifier.home_event_bus_arn
+}
+
+output "stack_set_name" {
+  description = "The StackSet that puts a spoke rule in every member account and region."
+  value       = module.root_activity_notifier.stack_set_name
+}
+
+output "event_rule_arns" {
+  description = "ARNs of the rules on the hub bus, by delivery path."
+  value       = module.root_activity_notifier.event_rule_arns
+}
+
+output "queue_urls" {
+  description = "Where root activity waits for the function, by delivery path."
+  value       = module.root_activity_notifier.queue_urls
+}
+
+output "lambda_function_name" {
+  description = "Name of the notifier function."
+  value       = module.root_activity_notifier.lambda_function_name
+}
+
+output "cloudtrail_arn" {
+  description = "ARN of the organization trail (null when create_organization_trail is false)."
+  value       = module.root_activity_notifier.cloudtrail_arn
+}
+
+output "dead_letter_queue_url" {
+  description = "Where events that never reached Slack wait."
+  value       = module.root_activity_notifier.dead_letter_queue_url
+}

@@ -1,0 +1,47 @@
+variable "region" {
+  description = "Region of the hub: where the notifier runs and every member account sends to."
+  type        = string
+  default     = "ap-northeast-1"
+}
+
+variable "slack_webhook_url" {
+  description = "Slack incoming webhook URL (https://hooks.slack.com/services/...)."
+  type        = string
+  sensitive   = true
+}
+
+variable "hub_account_role_arn" {
+  description = "Role to assume in a separate hub account (a delegated administrator for CloudFormation StackSets). Null: the management account you run Terraform with is the hub."
+  type        = string
+  default     = null
+}
+
+variable "organizational_unit_ids" {
+  description = "Root or OU IDs whose accounts get the spoke rules. Empty: the organization root (every member account)."
+  type        = list(string)
+  default     = []
+}
+
+variable "regions" {
+  description = "Regions of every member account that get a spoke rule (us-east-1 always). Null: the regions enabled by default in a new account."
+  type        = list(string)
+  default     = null
+}
+
+variable "account_labels" {
+  description = "Names shown after member account IDs in Slack, e.g. { \"111122223333\" = \"production\" }."
+  type        = map(string)
+  default     = {}
+}
+
+variable "create_organization_trail" {
+  description = "Create an organization trail (management account hub only). Set to false when one already records every account, as Control Tower's does."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_email_addresses" {
+  description = "Addresses told when an alert could not be delivered."
+  type        = list(string)
+  default     = []
+}

@@ -1,0 +1,170 @@
+# scope = "organization": a hub bus in this account takes root activity from every member account,
+# where a StackSet puts one rule per region on the default bus, with the same pattern and state as
+# the rules here. CloudTrail puts a member's events on that member's own buses only, and EventBridge
+# never forwards an event that came from another account again, so each spoke sends straight here.
+
+data "aws_organizations_organization" "this" {
+  count = local.organization ? 1 : 0
+}
+
+locals {
+  organization_id = try(data.aws_organizations_organization.this[0].id, null)
+  # StackSets never deploy to the management account: when it is the hub, the module forwards its
+  # own activity as in scope "account" (forwarder.tf); a delegated administrator hub is a member
+  # account and gets the spoke rules like any other.
+  hub_is_management_account = local.organization && try(data.aws_organizations_organization.this[0].master_account_id, "") == local.account_id
+  stack_set_organizational_unit_ids = (
+    length(var.stack_set_organizational_unit_ids) > 0 ? var.stack_set_organizational_unit_ids
+    : compact([try(data.aws_organizations_organization.this[0].roots[0].id, "")])
+  )
+
+  spoke_name = "${var.name_prefix}-spoke"
+  # IAM is global: the role is created by the us-east-1 stack only (us-east-1 is always deployed),
+  # and the rules of every other region name it.
+  spoke_role_region = "us-east-1"
+  spoke_template = {
+    AWSTemplateFormatVersion = "2010-09-09"
+    Description              = "Root user activity in this account and region, sent to the root activity notifier's hub bus ${local.home_event_bus_arn}. Managed by Terraform through the StackSet ${var.name_prefix}-spokes."
+    Conditions = {
+      CreatesRole = { "Fn::Equals" = [{ Ref = "AWS::Region" }, local.spoke_role_region] }
+    }
+    Resources = {
+      HubForwardingRole = {
+        Type      = "AWS::IAM::Role"
+        Condition = "CreatesRole"
+        Properties = {
+          RoleName = local.spoke_name
+          Path     = var.iam_role_path
+          AssumeRolePolicyDocument = {
+            Version = "2012-10-17"
+            Statement = [{
+              Effect    = "Allow"
+              Principal = { Service = "events.amazonaws.com" }
+              Action    = "sts:AssumeRole"
+              Condition = { StringEquals = { "aws:SourceAccount" = { Ref = "AWS::AccountId" } } }
+            }]
+          }
+          Policies = [{
+            PolicyName = "put-events-on-hub-bus"
+            PolicyDocument = {
+              Version   = "2012-10-17"
+              Statement = [{ Sid = "PutOnHubBusOnly", Effect = "Allow", Action = "events:PutEvents", Resource = local.home_event_bus_arn }]
+            }
+          }]
+        }
+      }
+      RootActivityRule = {
+        Type = "AWS::Events::Rule"
+        Properties = {
+          Name         = local.spoke_name
+          Description  = "Root user activity, sent to the root activity notifier's hub bus"
+          EventBusName = "default"
+          EventPattern = jsondecode(local.event_pattern)
+          State        = local.event_rule_state
+          Targets = [{
+            Id      = "hub-event-bus"
+            Arn     = local.home_event_bus_arn
+            RoleArn = { "Fn::Sub" = "arn:$${AWS::Partition}:iam::$${AWS::AccountId}:role${var.iam_role_path}${local.spoke_name}" }
+            RetryPolicy = {
+              MaximumRetryAttempts     = var.event_target_maximum_retry_attempts
+              MaximumEventAgeInSeconds = var.event_target_maximum_event_age
+            }
+          }]
+        }
+      }
+    }
+  }
+}
+
+resource "aws_cloudwatch_event_bus" "hub" {
+  count = local.organization ? 1 : 0
+
+  name = "${var.name_prefix}-hub"
+  tags = var.tags
+}
+
+# Only principals of this organization may put events here; the default bus's policy is left to
+# whatever else manages it.
+data "aws_iam_policy_document" "hub" {
+  count = local.organization ? 1 : 0
+
+  statement {
+    sid       = "OrganizationPutsRootActivity"
+    actions   = ["events:PutEvents"]
+    resources = [aws_cloudwatch_event_bus.hub[0].arn]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalOrgID"
+      values   = [local.organization_id]
+    }
+  }
+}
+
+resource "aws_cloudwatch_event_bus_policy" "hub" {
+  count = local.organization ? 1 : 0
+
+  event_bus_name = aws_cloudwatch_event_bus.hub[0].name
+  policy         = data.aws_iam_policy_document.hub[0].json
+}
+
+resource "aws_cloudformation_stack_set" "spokes" {
+  count = local.organization ? 1 : 0
+
+  name             = "${var.name_prefix}-spokes"
+  description      = "Root user activity of every member account and region, sent to the notifier's hub bus ${local.home_event_bus_arn}"
+  permission_model = "SERVICE_MANAGED"
+  call_as          = var.stack_set_call_as
+  capabilities     = ["CAPABILITY_NAMED_IAM"]
+  template_body    = jsonencode(local.spoke_template)
+
+  auto_deployment {
+    enabled                          = true
+    retain_stacks_on_account_removal = false
+  }
+
+  # StackSets runs one operation at a time per stack set; with managed execution it queues a
+  # conflicting one (an account joining while Terraform updates the template) instead of failing it.
+  managed_execution {
+    active = true
+  }
+
+  tags = var.tags
+
+  lifecycle {
+    # AWS reports an administration role for service-managed stack sets that was never set, so
+    # every plan would show it changing (hashicorp/terraform-provider-aws#23464).
+    ignore_changes = [administration_role_arn]
+
+    precondition {
+      condition     = length(local.stack_set_organizational_unit_ids) > 0
+      error_message = "The organization's root ID is unknown from this account (only the management account reads it): set stack_set_organizational_unit_ids to the root or OU IDs whose accounts get the spoke rules."
+    }
+  }
+
+  depends_on = [aws_cloudwatch_event_bus_policy.hub]
+}
+
+# Every target region in one operation, us-east-1 first so the role exists before the other rules need it.
+resource "aws_cloudformation_stack_instances" "spokes" {
+  count = local.organization ? 1 : 0
+
+  stack_set_name = aws_cloudformation_stack_set.spokes[0].name
+  call_as        = var.stack_set_call_as
+  regions        = var.stack_set_regions
+
+  deployment_targets {
+    organizational_unit_ids = local.stack_set_organizational_unit_ids
+  }
+
+  operation_preferences {
+    region_concurrency_type = "SEQUENTIAL"
+    region_order            = concat([local.spoke_role_region], [for region in var.stack_set_regions : region if region != local.spoke_role_region])
+    # Every account of a region at once; one failure stops the operation, and Terraform says so.
+    max_concurrent_percentage    = 100
+    failure_tolerance_percentage = 0
+  }
+}
