@@ -27,6 +27,10 @@ test: lint package-check docs-check unit cli-compat terraform-checks terraform-t
 demo: $(STAMP) $(TF_CLI_CONFIG_FILE)
 	$(BIN)/python scripts/demo.py
 
+## demo-organization: examples/organization on an emulated AWS Organization, member accounts' root activity to a local Slack
+demo-organization: $(STAMP) $(TF_CLI_CONFIG_FILE)
+	$(BIN)/python scripts/demo_organization.py
+
 $(STAMP): requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
