@@ -535,3 +535,16 @@ run "accepts_every_kind_of_zone_name" {
     error_message = "A three-part IANA zone must be accepted and reach the handler."
   }
 }
+
+run "single_account_scope_has_no_organization_parts" {
+  command = plan
+
+  assert {
+    condition     = length(aws_cloudwatch_event_bus.hub) + length(aws_cloudformation_stack_set.spokes) + length(aws_cloudformation_stack_instances.spokes) + length(module.home_region_forwarder) == 0
+    error_message = "The default scope must create nothing for an organization."
+  }
+  assert {
+    condition     = alltrue([for rule in aws_cloudwatch_event_rule.root_activity : rule.event_bus_name == "default"]) && !contains(keys(aws_cloudwatch_event_rule.root_activity), "assume-root")
+    error_message = "The default scope's rules must stay on the default bus, without the AssumeRoot rule."
+  }
+}

@@ -35,3 +35,6 @@ mock_resource "aws_sns_topic" {
 mock_resource "aws_s3_bucket" {
   defaults = { arn = "arn:aws:s3:::mock-bucket" }
 }
+mock_resource "aws_cloudwatch_event_bus" {
+  defaults = { arn = "arn:aws:events:ap-northeast-1:123456789012:event-bus/mock-bus" }
+}

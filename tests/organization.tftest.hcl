@@ -1,0 +1,294 @@
+# scope = "organization": the hub bus, its policy, the StackSet and the template it deploys, the
+# hub's own activity, and labels, against a mocked AWS provider and organization.
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+  mock_data "aws_organizations_organization" {
+    defaults = {
+      id                = "o-a1b2c3d4e5"
+      master_account_id = "123456789012"
+      roots             = [{ id = "r-ab12", arn = "arn:aws:organizations::123456789012:root/o-a1b2c3d4e5/r-ab12", name = "Root", policy_types = [] }]
+    }
+  }
+}
+
+mock_provider "aws" {
+  alias  = "us_east_1"
+  source = "./tests/mocks"
+  mock_data "aws_cloudwatch_event_bus" {
+    defaults = { arn = "arn:aws:events:us-east-1:123456789012:event-bus/default" }
+  }
+  mock_data "aws_arn" {
+    defaults = { partition = "aws", region = "us-east-1", account = "123456789012" }
+  }
+}
+
+variables {
+  scope                 = "organization"
+  slack_webhook_url     = "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX"
+  alarm_email_addresses = ["secops@example.com"]
+}
+
+run "hub_bus_takes_events_from_the_organization_only" {
+  command = apply
+
+  assert {
+    condition     = output.home_event_bus_arn == aws_cloudwatch_event_bus.hub[0].arn && aws_cloudwatch_event_bus.hub[0].name == "root-activity-notifier-hub"
+    error_message = "The notifier's rules must listen on a hub bus of their own."
+  }
+  assert {
+    condition     = alltrue([for rule in aws_cloudwatch_event_rule.root_activity : rule.event_bus_name == aws_cloudwatch_event_bus.hub[0].name]) && alltrue([for target in aws_cloudwatch_event_target.queue : target.event_bus_name == aws_cloudwatch_event_bus.hub[0].name])
+    error_message = "Every rule and target must be on the hub bus."
+  }
+  assert {
+    condition = jsonencode([for statement in data.aws_iam_policy_document.hub[0].statement : {
+      actions    = sort(tolist(statement.actions))
+      resources  = sort(tolist(statement.resources))
+      principals = [for principal in statement.principals : { type = principal.type, identifiers = sort(tolist(principal.identifiers)) }]
+      conditions = [for condition in statement.condition : { test = condition.test, variable = condition.variable, values = sort(tolist(condition.values)) }]
+      }]) == jsonencode([{
+      actions    = ["events:PutEvents"]
+      resources  = [aws_cloudwatch_event_bus.hub[0].arn]
+      principals = [{ type = "AWS", identifiers = ["*"] }]
+      conditions = [{ test = "StringEquals", variable = "aws:PrincipalOrgID", values = ["o-a1b2c3d4e5"] }]
+    }])
+    error_message = "Only principals of the organization may put events on the hub bus."
+  }
+  assert {
+    condition     = aws_cloudwatch_event_bus_policy.hub[0].event_bus_name == aws_cloudwatch_event_bus.hub[0].name
+    error_message = "The policy must be the hub bus's, never the default bus's."
+  }
+}
+
+run "stack_set_reaches_every_member_account_and_region" {
+  command = apply
+
+  assert {
+    condition = (
+      aws_cloudformation_stack_set.spokes[0].permission_model == "SERVICE_MANAGED"
+      && aws_cloudformation_stack_set.spokes[0].call_as == "SELF"
+      && one(aws_cloudformation_stack_set.spokes[0].auto_deployment).enabled
+      && !one(aws_cloudformation_stack_set.spokes[0].auto_deployment).retain_stacks_on_account_removal
+      && one(aws_cloudformation_stack_set.spokes[0].managed_execution).active
+      && aws_cloudformation_stack_set.spokes[0].capabilities == toset(["CAPABILITY_NAMED_IAM"])
+    )
+    error_message = "The StackSet must be service-managed, deploy automatically to new accounts and queue its operations."
+  }
+  assert {
+    condition     = aws_cloudformation_stack_instances.spokes[0].deployment_targets[0].organizational_unit_ids == toset(["r-ab12"])
+    error_message = "By default the spokes must reach the organization root, every member account."
+  }
+  assert {
+    condition     = length(aws_cloudformation_stack_instances.spokes[0].regions) == 17 && aws_cloudformation_stack_instances.spokes[0].operation_preferences[0].region_order[0] == "us-east-1"
+    error_message = "The spokes must cover the 17 default regions, us-east-1 (where the role is made) first."
+  }
+}
+
+run "template_has_the_hub_rules_pattern_and_state_and_targets_the_hub" {
+  command = apply
+
+  variables {
+    event_rule_excluded_event_names = ["GetCallerIdentity"]
+  }
+
+  assert {
+    condition     = jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.RootActivityRule.Properties.EventPattern == jsondecode(output.event_pattern)
+    error_message = "The spoke rule must use the same pattern as the forwarders (one definition of root activity)."
+  }
+  assert {
+    condition     = jsondecode(output.event_pattern)["$or"][0].detail.eventName == [{ "anything-but" = ["GetCallerIdentity"] }] && jsondecode(output.event_pattern)["$or"][1].detail.eventName == ["AssumeRoot"]
+    error_message = "The pattern must be root activity (with its exclusions) or an sts:AssumeRoot call."
+  }
+  assert {
+    condition     = jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.RootActivityRule.Properties.State == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+    error_message = "The spoke rule must receive read-only calls, as the hub's rules do."
+  }
+  assert {
+    condition     = jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.RootActivityRule.Properties.EventBusName == "default"
+    error_message = "The spoke rule must listen where CloudTrail puts the member's events: its default bus."
+  }
+  assert {
+    condition = jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.RootActivityRule.Properties.Targets == [{
+      Id          = "hub-event-bus"
+      Arn         = aws_cloudwatch_event_bus.hub[0].arn
+      RoleArn     = { "Fn::Sub" = "arn:$${AWS::Partition}:iam::$${AWS::AccountId}:role/root-activity-notifier-spoke" }
+      RetryPolicy = { MaximumRetryAttempts = 185, MaximumEventAgeInSeconds = 86400 }
+    }]
+    error_message = "The spoke rule must send straight to the hub bus through the spoke role, with retries."
+  }
+  assert {
+    condition = (
+      jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.HubForwardingRole.Condition == "CreatesRole"
+      && jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Conditions.CreatesRole == { "Fn::Equals" = [{ Ref = "AWS::Region" }, "us-east-1"] }
+      && jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.HubForwardingRole.Properties.RoleName == "root-activity-notifier-spoke"
+    )
+    error_message = "The spoke role must be created once per account (IAM is global): in us-east-1 only."
+  }
+  assert {
+    condition     = jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.HubForwardingRole.Properties.Policies[0].PolicyDocument.Statement == [{ Sid = "PutOnHubBusOnly", Effect = "Allow", Action = "events:PutEvents", Resource = aws_cloudwatch_event_bus.hub[0].arn }]
+    error_message = "The spoke role may only put events on the hub bus."
+  }
+  assert {
+    condition     = jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.HubForwardingRole.Properties.AssumeRolePolicyDocument.Statement[0].Principal == { Service = "events.amazonaws.com" }
+    error_message = "Only EventBridge may assume the spoke role."
+  }
+}
+
+run "assume_root_calls_take_the_fast_path" {
+  command = apply
+
+  assert {
+    condition     = jsondecode(aws_cloudwatch_event_rule.root_activity["assume-root"].event_pattern) == { source = ["aws.sts"], "detail-type" = ["AWS API Call via CloudTrail"], detail = { eventSource = ["sts.amazonaws.com"], eventName = ["AssumeRoot"] } }
+    error_message = "sts:AssumeRoot calls must have a rule on the hub bus."
+  }
+  assert {
+    condition     = aws_cloudwatch_event_target.queue["assume-root"].arn == module.queue["sign-ins-and-changes"].arn && length(module.queue) == 2
+    error_message = "sts:AssumeRoot calls must take the sign-ins-and-changes queue, and add no queue."
+  }
+  assert {
+    condition     = aws_lambda_function.notifier.environment[0].variables.NOTIFIER_ANNOUNCE_ASSUME_ROOT == "true"
+    error_message = "The function must be told to announce sts:AssumeRoot calls."
+  }
+}
+
+run "assume_root_announcement_switched_off" {
+  command = apply
+
+  variables {
+    event_rule_include_assume_root = false
+  }
+
+  assert {
+    condition     = !contains(keys(aws_cloudwatch_event_rule.root_activity), "assume-root") && !can(jsondecode(output.event_pattern)["$or"]) && !contains(keys(aws_lambda_function.notifier.environment[0].variables), "NOTIFIER_ANNOUNCE_ASSUME_ROOT")
+    error_message = "With the switch off, nothing may announce sts:AssumeRoot calls."
+  }
+}
+
+run "management_account_hub_forwards_its_own_activity" {
+  command = apply
+
+  assert {
+    condition     = length(module.home_region_forwarder) == 1 && length(module.us_east_1_forwarder) == 1
+    error_message = "A management account hub (which StackSets skip) must forward its own home region and us-east-1."
+  }
+  assert {
+    condition     = output.forwarder_settings.event_bus_arn == aws_cloudwatch_event_bus.hub[0].arn
+    error_message = "The hub's own forwarders must send to the hub bus."
+  }
+  assert {
+    condition     = aws_cloudtrail.this[0].is_organization_trail && contains(one([for statement in data.aws_iam_policy_document.trail_bucket[0].statement : statement if statement.sid == "CloudTrailWrite"]).resources, "${aws_s3_bucket.trail[0].arn}/AWSLogs/o-a1b2c3d4e5/*")
+    error_message = "The trail must be an organization trail, allowed to write every member account's logs."
+  }
+}
+
+run "delegated_administrator_hub_is_a_member_like_any_other" {
+  command = plan
+
+  override_data {
+    target = data.aws_organizations_organization.this[0]
+    values = { id = "o-a1b2c3d4e5", master_account_id = "999988887777", roots = [] }
+  }
+
+  variables {
+    create_trail                      = false
+    stack_set_call_as                 = "DELEGATED_ADMIN"
+    stack_set_organizational_unit_ids = ["ou-ab12-cd34ef56"]
+  }
+
+  assert {
+    condition     = length(module.home_region_forwarder) + length(module.us_east_1_forwarder) == 0
+    error_message = "A delegated administrator hub is a member account: the StackSet covers it, its own forwarders would deliver twice."
+  }
+  assert {
+    condition     = aws_cloudformation_stack_set.spokes[0].call_as == "DELEGATED_ADMIN" && aws_cloudformation_stack_instances.spokes[0].call_as == "DELEGATED_ADMIN"
+    error_message = "A delegated administrator must call StackSets as one."
+  }
+}
+
+run "delegated_administrator_hub_needs_the_ous_named" {
+  command = plan
+
+  override_data {
+    target = data.aws_organizations_organization.this[0]
+    values = { id = "o-a1b2c3d4e5", master_account_id = "999988887777", roots = [] }
+  }
+
+  variables {
+    create_trail = false
+  }
+
+  expect_failures = [aws_cloudformation_stack_set.spokes]
+}
+
+run "organization_trail_only_from_the_management_account" {
+  command = plan
+
+  override_data {
+    target = data.aws_organizations_organization.this[0]
+    values = { id = "o-a1b2c3d4e5", master_account_id = "999988887777", roots = [] }
+  }
+
+  variables {
+    stack_set_organizational_unit_ids = ["ou-ab12-cd34ef56"]
+  }
+
+  expect_failures = [aws_cloudtrail.this]
+}
+
+run "member_accounts_are_labelled" {
+  command = apply
+
+  variables {
+    account_label  = "security-hub"
+    account_labels = { "111122223333" = "production" }
+  }
+
+  assert {
+    condition     = jsondecode(aws_lambda_function.notifier.environment[0].variables.NOTIFIER_ACCOUNT_LABELS) == { "123456789012" = "security-hub", "111122223333" = "production" }
+    error_message = "account_label must name the hub account only, next to the member accounts' labels."
+  }
+  assert {
+    condition     = aws_lambda_function.notifier.environment[0].variables.NOTIFIER_ACCOUNT_LABEL == ""
+    error_message = "In an organization, account_label must not name every account."
+  }
+}
+
+run "too_many_labels_for_the_function_environment" {
+  command = plan
+
+  variables {
+    account_labels = { for index in range(200) : format("1111%08d", index) => "a-rather-long-account-label-${index}" }
+  }
+
+  expect_failures = [aws_lambda_function.notifier]
+}
+
+run "stack_set_regions_must_include_us_east_1" {
+  command = plan
+
+  variables {
+    stack_set_regions = ["eu-west-1"]
+  }
+
+  expect_failures = [var.stack_set_regions]
+}
+
+run "stack_set_targets_must_be_root_or_ou_ids" {
+  command = plan
+
+  variables {
+    stack_set_organizational_unit_ids = ["123456789012"]
+  }
+
+  expect_failures = [var.stack_set_organizational_unit_ids]
+}
+
+run "account_labels_keyed_by_account_id" {
+  command = plan
+
+  variables {
+    account_labels = { "production" = "111122223333" }
+  }
+
+  expect_failures = [var.account_labels]
+}
