@@ -1,0 +1,151 @@
+"""examples/organization applied to an emulated AWS Organization (moto: the management account as the
+hub, two member accounts), checked as deployed in every account, driven with member accounts' root
+activity, planned again, destroyed. Part of `make test` through `make integration`.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from harness.deployed import DeployedFunction, DeployedQueues
+from harness.deployment import ExampleDeployment
+from harness.emulator import LocalAws
+from harness.organization import Organization
+from harness.samples import load_sample
+from slack_sink import SlackSink
+
+pytestmark = pytest.mark.integration
+
+HUB_REGION = "ap-northeast-1"
+SPOKE_REGIONS = ["us-east-1", "us-east-2"]
+PARAMETER = "/root-activity-notifier-test/slack-webhook-url"
+SPOKE = "root-activity-notifier-spoke"
+
+
+@pytest.fixture(scope="module")
+def aws():
+    with LocalAws() as local_aws:
+        yield local_aws
+
+
+@pytest.fixture(scope="module")
+def sink():
+    with SlackSink() as local_sink:
+        yield local_sink
+
+
+@pytest.fixture(scope="module")
+def organization(aws):
+    return Organization(aws)
+
+
+@pytest.fixture(scope="module")
+def deployed(aws, sink, organization):
+    aws.client("ssm", HUB_REGION).put_parameter(Name=PARAMETER, Value=sink.url, Type="SecureString")
+    deployment = ExampleDeployment(
+        aws,
+        "organization",
+        variables={
+            "slack_webhook_url": "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX",
+            "regions": SPOKE_REGIONS,
+            "account_labels": organization.labels(),
+            "alarm_email_addresses": ["secops@example.com"],
+        },
+        module_arguments={"slack_webhook_url": None, "slack_webhook_ssm_parameter_name": PARAMETER},
+    )
+    try:
+        yield deployment, deployment.apply()
+    finally:
+        deployment.destroy()
+    assert_nothing_left(aws, organization)
+
+
+def assert_nothing_left(aws: LocalAws, organization: Organization) -> None:
+    for account in organization.members.values():
+        for region in SPOKE_REGIONS:
+            assert organization.spoke_rules(account, region) == []
+        roles = organization.client(account, "iam", "us-east-1").list_roles()["Roles"]
+        assert [role["RoleName"] for role in roles] == ["OrganizationAccountAccessRole"]
+    cloudformation = aws.client("cloudformation", HUB_REGION)
+    assert [summary["Status"] for summary in cloudformation.list_stack_sets()["Summaries"]] in ([], ["DELETED"])
+    events = aws.client("events", HUB_REGION)
+    assert [bus["Name"] for bus in events.list_event_buses()["EventBuses"]] == ["default"]
+    assert aws.client("lambda", HUB_REGION).list_functions()["Functions"] == []
+
+
+def test_every_member_account_and_region_has_a_spoke_to_the_hub_bus(deployed, organization):
+    _, outputs = deployed
+    hub = outputs["hub_event_bus_arn"]
+    assert hub == f"arn:aws:events:{HUB_REGION}:{organization.management_account}:event-bus/root-activity-notifier-hub"
+    # The management account's own us-east-1 forwarder, made by the module: the pattern to compare with.
+    (forwarder,) = organization.spoke_rules(organization.management_account, "us-east-1")
+    for account in organization.members.values():
+        for region in SPOKE_REGIONS:
+            (rule,) = organization.spoke_rules(account, region)
+            assert rule["Name"] == SPOKE
+            assert json.loads(rule["EventPattern"]) == json.loads(forwarder["EventPattern"])
+            assert rule["State"] == forwarder["State"] == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+            (target,) = rule["Targets"]
+            assert target["Arn"] == hub
+            assert target["RoleArn"] == f"arn:aws:iam::{account}:role/{SPOKE}"
+        role = organization.client(account, "iam", "us-east-1").get_role(RoleName=SPOKE)["Role"]
+        trust = role["AssumeRolePolicyDocument"]
+        trust = json.loads(trust) if isinstance(trust, str) else trust
+        assert trust["Statement"][0]["Principal"] == {"Service": "events.amazonaws.com"}
+
+
+def test_stack_sets_skip_the_management_account(deployed, aws, organization):
+    _, outputs = deployed
+    instances = aws.client("cloudformation", HUB_REGION).list_stack_instances(StackSetName=outputs["stack_set_name"])
+    accounts = {summary["Account"] for summary in instances["Summaries"]}
+    assert accounts == set(organization.members.values())
+    assert all(rule["Name"] != SPOKE for rule in organization.spoke_rules(organization.management_account, "us-east-1"))
+
+
+def test_the_deployed_template_passes_cfn_lint(deployed, aws, tmp_path: Path):
+    _, outputs = deployed
+    stack_set = aws.client("cloudformation", HUB_REGION).describe_stack_set(StackSetName=outputs["stack_set_name"])
+    template = tmp_path / "spoke.json"
+    template.write_text(stack_set["StackSet"]["TemplateBody"])
+    result = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "cfn-lint"), "--regions", *SPOKE_REGIONS, "--", str(template)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_member_root_activity_reaches_slack_naming_its_account(deployed, aws, sink, organization):
+    _, outputs = deployed
+    dev, prod = organization.members["workloads-dev"], organization.members["workloads-prod"]
+    assume_root = load_sample("assumed-role-assume-root-call.json")
+    assume_root["detail"]["awsRegion"] = "us-east-1"  # the management account's us-east-1 forwarder
+    assume_root["detail"]["requestParameters"]["targetPrincipal"] = dev
+    before = len(sink.messages)
+    with DeployedFunction(aws, HUB_REGION, outputs["lambda_function_name"]) as function:
+        with DeployedQueues(aws, HUB_REGION, function.name) as queues:
+            sign_in = organization.put_event(load_sample("root-console-sign-in-without-mfa.json"), dev)
+            call = organization.put_event(load_sample("root-api-call-from-console.json"), prod)
+            organization.put_event(assume_root, organization.management_account)
+            organization.put_event(load_sample("iam-user-console-sign-in.json"), prod)
+            organization.put_event(load_sample("iam-user-named-root-api-call.json"), dev)
+            batches = queues.batches()
+        answers = [function.invoke(batch) for _, batch in batches]
+    assert answers and all(answer == {"batchItemFailures": []} for answer in answers)
+    texts = [json.dumps(payload, ensure_ascii=False) for payload in sink.messages[before:]]
+    assert len(texts) == 3, texts
+    assert any(sign_in["detail"]["eventID"] in text and f"{dev} (workloads-dev)" in text for text in texts)
+    assert any(call["detail"]["eventID"] in text and f"{prod} (workloads-prod)" in text for text in texts)
+    assert any("AssumeRoot" in text and f"{dev} (workloads-dev)" in text for text in texts)
+
+
+def test_second_plan_is_empty(deployed):
+    deployment, _ = deployed
+    empty, plan = deployment.plan_is_empty()
+    assert empty, plan[-4000:]
