@@ -4,6 +4,40 @@
 
 mock_provider "aws" {
   source = "./tests/mocks"
+  mock_data "aws_organizations_organization" {
+    defaults = {
+      id                = "o-a1b2c3d4e5"
+      master_account_id = "123456789012"
+      roots             = [{ id = "r-ab12", arn = "arn:aws:organizations::123456789012:root/o-a1b2c3d4e5/r-ab12", name = "Root", policy_types = [] }]
+    }
+  }
+}
+
+# examples/organization's management account, when the hub is another account.
+mock_provider "aws" {
+  alias  = "management"
+  source = "./tests/mocks"
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "999988887777" }
+  }
+  mock_data "aws_organizations_organization" {
+    defaults = {
+      id                = "o-a1b2c3d4e5"
+      master_account_id = "999988887777"
+      roots             = [{ id = "r-ab12", arn = "arn:aws:organizations::999988887777:root/o-a1b2c3d4e5/r-ab12", name = "Root", policy_types = [] }]
+    }
+  }
+}
+
+mock_provider "aws" {
+  alias  = "management_us_east_1"
+  source = "./tests/mocks"
+  mock_data "aws_cloudwatch_event_bus" {
+    defaults = { arn = "arn:aws:events:us-east-1:999988887777:event-bus/default" }
+  }
+  mock_data "aws_arn" {
+    defaults = { partition = "aws", region = "us-east-1", account = "999988887777" }
+  }
 }
 
 mock_provider "aws" {
@@ -79,5 +113,52 @@ run "single_account_at_home_in_us_east_1_needs_no_us_east_1_forwarder" {
   assert {
     condition     = module.root_activity_notifier.us_east_1_forwarder_event_rule_arn == null
     error_message = "With the notifier in us-east-1 there is nothing to forward from there."
+  }
+}
+
+run "organization_hub_in_the_management_account" {
+  command = apply
+
+  module {
+    source = "./examples/organization"
+  }
+
+  assert {
+    condition     = module.root_activity_notifier.stack_set_name == "root-activity-notifier-spokes" && module.root_activity_notifier.cloudtrail_arn != null
+    error_message = "The organization example must deploy the spokes and an organization trail from the management account."
+  }
+  assert {
+    condition     = module.root_activity_notifier.us_east_1_forwarder_event_rule_arn != null && length(module.management_home_region) + length(module.management_us_east_1) == 0
+    error_message = "A management account hub forwards its own activity through the module, not management.tf."
+  }
+}
+
+run "organization_with_a_separate_hub_forwards_the_management_account" {
+  command = apply
+
+  module {
+    source = "./examples/organization"
+  }
+
+  variables {
+    hub_account_role_arn = "arn:aws:iam::111122223333:role/OrganizationAccountAccessRole"
+  }
+
+  override_data {
+    target = module.root_activity_notifier.data.aws_organizations_organization.this[0]
+    values = { id = "o-a1b2c3d4e5", master_account_id = "999988887777", roots = [] }
+  }
+
+  assert {
+    condition     = length(module.management_home_region) == 1 && length(module.management_us_east_1) == 1 && module.management_us_east_1[0].event_rule_arn != null
+    error_message = "With a separate hub, the management account's home region and us-east-1 must be forwarded to the hub bus."
+  }
+  assert {
+    condition     = module.root_activity_notifier.cloudtrail_arn == null
+    error_message = "Only the management account can create the organization trail."
+  }
+  assert {
+    condition     = module.root_activity_notifier.stack_set_name != null
+    error_message = "With a separate hub, the StackSet must still target the organization root, read in the management account."
   }
 }

@@ -35,7 +35,7 @@ module "root_activity_notifier" {
   slack_webhook_url = var.slack_webhook_url
 
   # Every member account, present and future, in every region listed (us-east-1 always).
-  stack_set_organizational_unit_ids = var.organizational_unit_ids
+  stack_set_organizational_unit_ids = length(var.organizational_unit_ids) > 0 ? var.organizational_unit_ids : try([data.aws_organizations_organization.management[0].roots[0].id], [])
   stack_set_regions                 = var.regions
   stack_set_call_as                 = var.hub_account_role_arn == null ? "SELF" : "DELEGATED_ADMIN"
 

@@ -21,6 +21,13 @@ data "aws_caller_identity" "management" {
   provider = aws.management
 }
 
+# Only the management account reads the organization root's ID: the hub's StackSet targets it
+# unless organizational_unit_ids names OUs.
+data "aws_organizations_organization" "management" {
+  count    = local.separate_hub ? 1 : 0
+  provider = aws.management
+}
+
 data "aws_iam_policy_document" "management_forwarder_trust" {
   count    = local.separate_hub ? 1 : 0
   provider = aws.management
