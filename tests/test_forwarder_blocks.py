@@ -1,4 +1,4 @@
-"""Every ready (commented) forwarder block of examples/single-account is valid Terraform once uncommented."""
+"""Every ready (commented) forwarder block of the examples is valid Terraform once uncommented."""
 
 from __future__ import annotations
 
@@ -40,6 +40,20 @@ def test_every_ready_block_validates_when_uncommented(tmp_path, terraform_module
     _, environment = terraform_module
     example = copy_repository(tmp_path / "repo", "single-account")
     (example / "forwarders.tf").write_text(uncomment_forwarders(FORWARDERS.read_text(), ready_regions()))
+    for command in (
+        ["terraform", "init", "-backend=false", "-input=false", "-no-color"],
+        ["terraform", "validate", "-no-color"],
+    ):
+        result = subprocess.run(command, cwd=example, env=environment, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_organization_examples_ready_block_validates_when_uncommented(tmp_path, terraform_module):
+    _, environment = terraform_module
+    example = copy_repository(tmp_path / "repo", "organization")
+    forwarders = example / "forwarders.tf"
+    forwarders.write_text(uncomment_forwarders(forwarders.read_text(), ["us-east-2"]))
+    assert 'module "management_us_east_2"' in forwarders.read_text()
     for command in (
         ["terraform", "init", "-backend=false", "-input=false", "-no-color"],
         ["terraform", "validate", "-no-color"],

@@ -57,6 +57,8 @@ def deployed(aws, sink, organization):
             "alarm_email_addresses": ["secops@example.com"],
         },
         module_arguments={"slack_webhook_url": None, "slack_webhook_ssm_parameter_name": PARAMETER},
+        # the management account's own us-east-2, from the example's ready block
+        forward_regions=["us-east-2"],
     )
     try:
         yield deployment, deployment.apply()
@@ -84,6 +86,7 @@ def test_every_member_account_and_region_has_a_spoke_to_the_hub_bus(deployed, or
     assert hub == f"arn:aws:events:{HUB_REGION}:{organization.management_account}:event-bus/root-activity-notifier-hub"
     # The management account's own us-east-1 forwarder, made by the module: the pattern to compare with.
     (forwarder,) = organization.spoke_rules(organization.management_account, "us-east-1")
+    assert forwarder["Name"] == "root-activity-notifier-forwarder"
     for account in organization.members.values():
         for region in SPOKE_REGIONS:
             (rule,) = organization.spoke_rules(account, region)
@@ -133,16 +136,21 @@ def test_member_root_activity_reaches_slack_naming_its_account(deployed, aws, si
             sign_in = organization.put_event(load_sample("root-console-sign-in-without-mfa.json"), dev)
             call = organization.put_event(load_sample("root-api-call-from-console.json"), prod)
             organization.put_event(assume_root, organization.management_account)
+            management_call = organization.put_event(
+                load_sample("root-api-call-from-console.json"), organization.management_account
+            )
             organization.put_event(load_sample("iam-user-console-sign-in.json"), prod)
             organization.put_event(load_sample("iam-user-named-root-api-call.json"), dev)
             batches = queues.batches()
         answers = [function.invoke(batch) for _, batch in batches]
     assert answers and all(answer == {"batchItemFailures": []} for answer in answers)
     texts = [json.dumps(payload, ensure_ascii=False) for payload in sink.messages[before:]]
-    assert len(texts) == 3, texts
+    assert len(texts) == 4, texts
     assert any(sign_in["detail"]["eventID"] in text and f"{dev} (workloads-dev)" in text for text in texts)
     assert any(call["detail"]["eventID"] in text and f"{prod} (workloads-prod)" in text for text in texts)
     assert any("AssumeRoot" in text and f"{dev} (workloads-dev)" in text for text in texts)
+    management = f"{organization.management_account} (management)"
+    assert any(management_call["detail"]["eventID"] in text and management in text for text in texts)
 
 
 def test_second_plan_is_empty(deployed):

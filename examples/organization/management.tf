@@ -1,10 +1,16 @@
 # Only when the hub is not the management account (hub_account_role_arn set): StackSets never deploy
 # to the management account, so its own root activity is forwarded here, with the credentials you
-# run Terraform with (the management account's), to the hub bus. Sign-ins and IAM are recorded in
-# us-east-1; add a modules/region-forwarder block (as in ../single-account/forwarders.tf) for each
-# other region the management account uses.
+# run Terraform with (the management account's), to the hub bus: its home region and us-east-1
+# (sign-ins and IAM) here, its other regions in forwarders.tf.
 locals {
   separate_hub = var.hub_account_role_arn != null
+  # What a forwarder in the management account needs (here and in forwarders.tf): the hub's
+  # settings, with the management account's own role when the hub is another account.
+  management_forwarding = (
+    local.separate_hub
+    ? merge(module.root_activity_notifier.forwarder_settings, { role_arn = aws_iam_role.management_forwarder[0].arn })
+    : module.root_activity_notifier.forwarder_settings
+  )
 }
 
 provider "aws" {
@@ -71,7 +77,7 @@ module "management_home_region" {
   count     = local.separate_hub ? 1 : 0
   providers = { aws = aws.management }
 
-  home = merge(module.root_activity_notifier.forwarder_settings, { role_arn = aws_iam_role.management_forwarder[0].arn })
+  home = local.management_forwarding
 }
 
 module "management_us_east_1" {
@@ -79,5 +85,5 @@ module "management_us_east_1" {
   count     = local.separate_hub && var.region != "us-east-1" ? 1 : 0
   providers = { aws = aws.management_us_east_1 }
 
-  home = merge(module.root_activity_notifier.forwarder_settings, { role_arn = aws_iam_role.management_forwarder[0].arn })
+  home = local.management_forwarding
 }
