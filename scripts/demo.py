@@ -13,12 +13,12 @@ chain did not do what it should.
 from __future__ import annotations
 
 import sys
-import time
 
 from harness.console_session import console_session
 from harness.deployed import DeployedFunction, DeployedQueues
 from harness.deployment import REPO, ExampleDeployment
 from harness.emulator import LocalAws
+from harness.narration import run, step, write_preview
 from harness.samples import eventbridge_samples, load_sample
 from slack_preview import to_html, to_terminal
 from slack_sink import SlackSink
@@ -30,12 +30,6 @@ REGION = "ap-northeast-1"
 FORWARD_REGIONS = ["us-east-2"]
 PARAMETER = "/root-activity-notifier-demo/slack-webhook-url"
 PREVIEW = REPO / "build" / "demo" / "slack-preview.html"
-
-started = time.monotonic()
-
-
-def step(message: str) -> None:
-    print(f"[{time.monotonic() - started:5.1f}s] {message}", flush=True)
 
 
 def deliver(aws: LocalAws, function: DeployedFunction, events: list[dict], sink: SlackSink) -> tuple[list, list[str]]:
@@ -96,52 +90,45 @@ def run_console_session(aws: LocalAws, function: DeployedFunction, sink: SlackSi
 
 
 def main() -> int:
-    problems: list[str] = []
-    try:
-        with LocalAws() as aws, SlackSink(messages_per_second=1) as sink:
-            step(f"AWS emulator (moto) on {aws.endpoint}; Slack webhook stand-in on {sink.url}")
-            aws.client("ssm", REGION).put_parameter(Name=PARAMETER, Value=sink.url, Type="SecureString")
-            step(f"webhook stored as an existing SecureString parameter {PARAMETER}")
-            deployment = ExampleDeployment(
-                aws,
-                EXAMPLE,
-                variables={"region": REGION, "slack_webhook_url": "https://hooks.slack.com/services/DEMO/UNUSED/x"},
-                module_arguments={"slack_webhook_url": None, "slack_webhook_ssm_parameter_name": PARAMETER},
-                forward_regions=FORWARD_REGIONS,
-            )
-            # destroy runs while the emulator is still up, whatever happens in between
-            try:
-                step(f"terraform apply examples/{EXAMPLE} (region {REGION}); this takes about a minute")
-                outputs = deployment.apply()
-                step(f"applied: function {outputs['lambda_function_name']}, trail {outputs['cloudtrail_arn']}")
-                print(
-                    f"\nEach event goes on the bus of the region that recorded it. The notifier lives in {REGION}; "
-                    f"forwarders run in us-east-1 (root sign-ins, IAM) and {', '.join(FORWARD_REGIONS)}."
-                )
-                with DeployedFunction(aws, REGION, outputs["lambda_function_name"]) as function:
-                    digest = function.configuration["CodeSha256"]
-                    step(f"deployed package: {len(function.code)} bytes, CodeSha256 {digest}")
-                    problems += run_samples(aws, function, sink)
-                    problems += run_console_session(aws, function, sink)
-                PREVIEW.parent.mkdir(parents=True, exist_ok=True)
-                PREVIEW.write_text(to_html(sink.messages), encoding="utf-8")
-                print()
-                step(f"{len(sink.messages)} Slack message(s); HTML preview: {PREVIEW}")
-            finally:
-                step("terraform destroy")
-                deployment.destroy()
-    except KeyboardInterrupt:
-        problems.append("interrupted")
-    except Exception as error:  # noqa: BLE001 - say what failed and exit non-zero
-        problems.append(f"{type(error).__name__}: {error}")
-    if problems:
-        print("\nDEMO FAILED:", *problems, sep="\n- ", file=sys.stderr)
-        return 1
-    step(
+    return run(
+        demonstrate,
         "demo complete: every root sample reached Slack from where it was recorded, no look-alike did, "
-        "and a console session became a handful of messages"
+        "and a console session became a handful of messages",
     )
-    return 0
+
+
+def demonstrate(problems: list[str]) -> None:
+    with LocalAws() as aws, SlackSink(messages_per_second=1) as sink:
+        step(f"AWS emulator (moto) on {aws.endpoint}; Slack webhook stand-in on {sink.url}")
+        aws.client("ssm", REGION).put_parameter(Name=PARAMETER, Value=sink.url, Type="SecureString")
+        step(f"webhook stored as an existing SecureString parameter {PARAMETER}")
+        deployment = ExampleDeployment(
+            aws,
+            EXAMPLE,
+            variables={"region": REGION, "slack_webhook_url": "https://hooks.slack.com/services/DEMO/UNUSED/x"},
+            module_arguments={"slack_webhook_url": None, "slack_webhook_ssm_parameter_name": PARAMETER},
+            forward_regions=FORWARD_REGIONS,
+        )
+        # destroy runs while the emulator is still up, whatever happens in between
+        try:
+            step(f"terraform apply examples/{EXAMPLE} (region {REGION}); this takes about a minute")
+            outputs = deployment.apply()
+            step(f"applied: function {outputs['lambda_function_name']}, trail {outputs['cloudtrail_arn']}")
+            print(
+                f"\nEach event goes on the bus of the region that recorded it. The notifier lives in {REGION}; "
+                f"forwarders run in us-east-1 (root sign-ins, IAM) and {', '.join(FORWARD_REGIONS)}."
+            )
+            with DeployedFunction(aws, REGION, outputs["lambda_function_name"]) as function:
+                digest = function.configuration["CodeSha256"]
+                step(f"deployed package: {len(function.code)} bytes, CodeSha256 {digest}")
+                problems += run_samples(aws, function, sink)
+                problems += run_console_session(aws, function, sink)
+            write_preview(PREVIEW, to_html(sink.messages))
+            print()
+            step(f"{len(sink.messages)} Slack message(s); HTML preview: {PREVIEW}")
+        finally:
+            step("terraform destroy")
+            deployment.destroy()
 
 
 if __name__ == "__main__":

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 
 from harness.deployed import DeployedFunction, DeployedQueues
 from harness.deployment import REPO, ExampleDeployment
 from harness.emulator import LocalAws
+from harness.narration import run, step, write_preview
 from harness.organization import Organization
 from harness.samples import load_sample
 from slack_preview import to_html, to_terminal
@@ -32,12 +32,6 @@ REGION = "ap-northeast-1"  # the hub
 SPOKE_REGIONS = ["us-east-1", "us-east-2"]
 PARAMETER = "/root-activity-notifier-demo/slack-webhook-url"
 PREVIEW = REPO / "build" / "demo" / "organization-preview.html"
-
-started = time.monotonic()
-
-
-def step(message: str) -> None:
-    print(f"[{time.monotonic() - started:5.1f}s] {message}", flush=True)
 
 
 def show_spokes(organization: Organization) -> list[str]:
@@ -83,52 +77,45 @@ def root_activity(organization: Organization) -> list[tuple[str, str, dict]]:
 
 
 def main() -> int:
-    problems: list[str] = []
-    try:
-        with LocalAws() as aws, SlackSink(messages_per_second=1) as sink:
-            step(f"AWS emulator (moto) on {aws.endpoint}; Slack webhook stand-in on {sink.url}")
-            organization = Organization(aws)
-            members = ", ".join(f"{account} ({name})" for name, account in organization.members.items())
-            step(f"organization {organization.id}: management account (the hub) {organization.management_account}")
-            step(f"member accounts: {members}")
-            aws.client("ssm", REGION).put_parameter(Name=PARAMETER, Value=sink.url, Type="SecureString")
-            deployment = ExampleDeployment(
-                aws,
-                EXAMPLE,
-                variables={
-                    "region": REGION,
-                    "slack_webhook_url": "https://hooks.slack.com/services/DEMO/UNUSED/x",
-                    "regions": SPOKE_REGIONS,
-                    "account_labels": organization.labels(),
-                },
-                module_arguments={"slack_webhook_url": None, "slack_webhook_ssm_parameter_name": PARAMETER},
+    return run(demonstrate, "demo complete: root activity from each member account reached Slack, naming its account")
+
+
+def demonstrate(problems: list[str]) -> None:
+    with LocalAws() as aws, SlackSink(messages_per_second=1) as sink:
+        step(f"AWS emulator (moto) on {aws.endpoint}; Slack webhook stand-in on {sink.url}")
+        organization = Organization(aws)
+        members = ", ".join(f"{account} ({name})" for name, account in organization.members.items())
+        step(f"organization {organization.id}: management account (the hub) {organization.management_account}")
+        step(f"member accounts: {members}")
+        aws.client("ssm", REGION).put_parameter(Name=PARAMETER, Value=sink.url, Type="SecureString")
+        deployment = ExampleDeployment(
+            aws,
+            EXAMPLE,
+            variables={
+                "region": REGION,
+                "slack_webhook_url": "https://hooks.slack.com/services/DEMO/UNUSED/x",
+                "regions": SPOKE_REGIONS,
+                "account_labels": organization.labels(),
+            },
+            module_arguments={"slack_webhook_url": None, "slack_webhook_ssm_parameter_name": PARAMETER},
+        )
+        # destroy runs while the emulator is still up, whatever happens in between
+        try:
+            step(f"terraform apply examples/{EXAMPLE} (hub in {REGION}); this takes about a minute and a half")
+            outputs = deployment.apply()
+            step(f"applied: hub bus {outputs['hub_event_bus_arn']}, StackSet {outputs['stack_set_name']}")
+            step(
+                "moto ran the StackSet's template in the member accounts itself; the harness fills three gaps of "
+                "its StackSets (scripts/harness/emulator.py), so the deployment reads back as AWS reports it"
             )
-            try:
-                step(f"terraform apply examples/{EXAMPLE} (hub in {REGION}); this takes about a minute and a half")
-                outputs = deployment.apply()
-                step(f"applied: hub bus {outputs['hub_event_bus_arn']}, StackSet {outputs['stack_set_name']}")
-                step(
-                    "moto ran the StackSet's template in the member accounts itself; the harness fills three gaps of "
-                    "its StackSets (scripts/harness/emulator.py), so the deployment reads back as AWS reports it"
-                )
-                problems += show_spokes(organization)
-                with DeployedFunction(aws, REGION, outputs["lambda_function_name"]) as function:
-                    problems += deliver(aws, organization, function, sink)
-                PREVIEW.parent.mkdir(parents=True, exist_ok=True)
-                PREVIEW.write_text(to_html(sink.messages), encoding="utf-8")
-                step(f"{len(sink.messages)} Slack message(s); HTML preview: {PREVIEW}")
-            finally:
-                step("terraform destroy")
-                deployment.destroy()
-    except KeyboardInterrupt:
-        problems.append("interrupted")
-    except Exception as error:  # noqa: BLE001 - say what failed and exit non-zero
-        problems.append(f"{type(error).__name__}: {error}")
-    if problems:
-        print("\nDEMO FAILED:", *problems, sep="\n- ", file=sys.stderr)
-        return 1
-    step("demo complete: root activity from each member account reached Slack, naming its account")
-    return 0
+            problems += show_spokes(organization)
+            with DeployedFunction(aws, REGION, outputs["lambda_function_name"]) as function:
+                problems += deliver(aws, organization, function, sink)
+            write_preview(PREVIEW, to_html(sink.messages))
+            step(f"{len(sink.messages)} Slack message(s); HTML preview: {PREVIEW}")
+        finally:
+            step("terraform destroy")
+            deployment.destroy()
 
 
 def deliver(aws: LocalAws, organization: Organization, function: DeployedFunction, sink: SlackSink) -> list[str]:

@@ -1,7 +1,8 @@
-"""Write the README's inputs and outputs tables from variables.tf and outputs.tf.
+"""Write the generated reference (requirements, providers, modules, resources, inputs, outputs) of the
+root module into README.md, and of each submodule into its own README.md, between the markers.
 
-python scripts/docs.py           rewrite the tables between the markers in README.md
-python scripts/docs.py --check   fail if README.md is not what the .tf files say
+python scripts/docs.py           rewrite the reference between the markers
+python scripts/docs.py --check   fail if a README is not what the .tf files say
 """
 
 from __future__ import annotations
@@ -9,51 +10,126 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
-from terraform_blocks import blocks
+import hcl2
+from hcl2.utils import SerializationOptions
 
 REPO = Path(__file__).resolve().parents[1]
 BEGIN, END = "<!-- BEGIN_TF_DOCS -->", "<!-- END_TF_DOCS -->"
+MODULES = [REPO, *sorted(path.parent for path in (REPO / "modules").glob("*/main.tf"))]
+# Strings without their HCL quotes, blocks without python-hcl2's markers.
+_OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False)
+
+
+def _parsed(directory: Path) -> dict[str, list[Any]]:
+    """Every block of the module's .tf files, by kind, in file order (files by name, as Terraform reads them)."""
+    merged: dict[str, list[Any]] = {}
+    for path in sorted(directory.glob("*.tf")):
+        for kind, found in hcl2.loads(path.read_text(), serialization_options=_OPTIONS).items():
+            if not kind.startswith("__"):
+                merged.setdefault(kind, []).extend(found)
+    return merged
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _type(expression: str) -> str:
-    return expression.removeprefix("${").removesuffix("}")
+def _expression(text: str) -> str:
+    return text.removeprefix("${").removesuffix("}")
 
 
-def tables() -> str:
-    lines = ["### Inputs", "", "| Name | Description | Type | Default |", "|---|---|---|---|"]
-    for name, body in blocks(REPO / "variables.tf", "variable").items():
-        if "default" in body:
-            default = body["default"]
-            shown = "`null`" if default is None else f"`{json.dumps(default, ensure_ascii=False)}`"
-        else:
-            shown = "required"
-        lines.append(f"| `{name}` | {_cell(body['description'])} | `{_cell(_type(body['type']))}` | {_cell(shown)} |")
-    lines += ["", "### Outputs", "", "| Name | Description |", "|---|---|"]
-    for name, body in blocks(REPO / "outputs.tf", "output").items():
-        lines.append(f"| `{name}` | {_cell(body['description'])} |")
+def _named(found: list[dict[str, Any]]) -> list[tuple[str, Any]]:
+    return [(name, body) for block in found for name, body in block.items() if not name.startswith("__")]
+
+
+def reference(directory: Path, heading: str = "###") -> str:
+    parsed = _parsed(directory)
+    lines: list[str] = []
+
+    terraform = [block for block in parsed.get("terraform", [])]
+    providers = [
+        (name, body)
+        for block in terraform
+        for requirements in block.get("required_providers", [])
+        for name, body in requirements.items()
+        if not name.startswith("__")
+    ]
+    lines += [f"{heading} Requirements", "", "| Name | Version |", "|---|---|"]
+    for block in terraform:
+        if "required_version" in block:
+            lines.append(f"| terraform | `{block['required_version']}` |")
+    for name, body in providers:
+        lines.append(f"| {name} ({body['source']}) | `{body['version']}` |")
+
+    lines += ["", f"{heading} Providers", "", "| Name | Version | Configurations |", "|---|---|---|"]
+    for name, body in providers:
+        aliases = ", ".join(f"`{_expression(alias)}`" for alias in body.get("configuration_aliases", []))
+        lines.append(f"| {name} | `{body['version']}` | default{', ' + aliases if aliases else ''} |")
+
+    modules = _named(parsed.get("module", []))
+    lines += ["", f"{heading} Modules", ""]
+    if modules:
+        lines += ["| Name | Source |", "|---|---|"]
+        lines += [f"| `{name}` | `{body['source']}` |" for name, body in modules]
+    else:
+        lines.append("No modules.")
+
+    lines += ["", f"{heading} Resources", "", "| Name | Type |", "|---|---|"]
+    found = sorted(
+        (resource_type, name, kind)
+        for kind in ("resource", "data")
+        for block in parsed.get(kind, [])
+        for resource_type, named in block.items()
+        for name in named
+    )
+    for resource_type, name, kind in found:
+        address = f"data.{resource_type}.{name}" if kind == "data" else f"{resource_type}.{name}"
+        lines.append(f"| `{address}` | {'data source' if kind == 'data' else 'resource'} |")
+
+    lines += [
+        "",
+        f"{heading} Inputs",
+        "",
+        "| Name | Description | Type | Default | Required |",
+        "|---|---|---|---|:---:|",
+    ]
+    for name, body in _named(parsed.get("variable", [])):
+        required = "default" not in body
+        default = "n/a" if required else f"`{json.dumps(body['default'], ensure_ascii=False)}`"
+        lines.append(
+            f"| `{name}` | {_cell(body.get('description', ''))} | `{_cell(_expression(body['type']))}` | "
+            f"{_cell(default)} | {'yes' if required else 'no'} |"
+        )
+
+    lines += ["", f"{heading} Outputs", "", "| Name | Description |", "|---|---|"]
+    for name, body in _named(parsed.get("output", [])):
+        lines.append(f"| `{name}` | {_cell(body.get('description', ''))} |")
     return "\n".join(lines)
 
 
-def main() -> int:
-    readme = REPO / "README.md"
+def rewritten(readme: Path, directory: Path) -> str:
     text = readme.read_text()
     if BEGIN not in text or END not in text:
-        print(f"README.md has no {BEGIN} ... {END} markers", file=sys.stderr)
-        return 1
+        raise SystemExit(f"{readme.relative_to(REPO)} has no {BEGIN} ... {END} markers")
     head, rest = text.split(BEGIN, 1)
     _, tail = rest.split(END, 1)
-    updated = f"{head}{BEGIN}\n{tables()}\n{END}{tail}"
-    if "--check" in sys.argv:
-        if updated != text:
-            print("README.md inputs/outputs tables are out of date: run 'make docs' and commit", file=sys.stderr)
-            return 1
-        return 0
-    readme.write_text(updated)
+    return f"{head}{BEGIN}\n{reference(directory)}\n{END}{tail}"
+
+
+def main() -> int:
+    stale = []
+    for directory in MODULES:
+        readme = directory / "README.md"
+        updated = rewritten(readme, directory)
+        if updated != readme.read_text():
+            stale.append(str(readme.relative_to(REPO)))
+            if "--check" not in sys.argv:
+                readme.write_text(updated)
+    if stale and "--check" in sys.argv:
+        print(f"generated reference out of date in {', '.join(stale)}: run 'make docs' and commit", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -82,3 +82,21 @@ def terraform_module(tmp_path_factory):
         capture_output=True,
     )
     return workdir, environment
+
+
+@pytest.fixture(scope="module")
+def aws():
+    """moto's server on a free loopback port, for the integration tests of one module."""
+    from harness.emulator import LocalAws
+
+    with LocalAws() as local_aws:
+        yield local_aws
+
+
+@pytest.fixture(scope="module")
+def sink():
+    """A Slack incoming webhook stand-in on loopback, for the integration tests of one module."""
+    from slack_sink import SlackSink
+
+    with SlackSink() as local_sink:
+        yield local_sink

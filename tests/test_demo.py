@@ -1,10 +1,12 @@
-"""`make demo` cleans up and exits non-zero when anything fails, Ctrl-C included (no Terraform here)."""
+"""`make demo` and `make demo-organization` clean up and exit non-zero when anything fails, Ctrl-C
+included (no Terraform here)."""
 
 from __future__ import annotations
 
 import socket
 
 import demo
+import demo_organization
 import pytest
 
 
@@ -24,12 +26,13 @@ class FailingDeployment:
             self.destroyed = True
 
 
+@pytest.mark.parametrize("script", [demo, demo_organization])
 @pytest.mark.parametrize("failure", [RuntimeError("terraform apply failed"), KeyboardInterrupt()])
-def test_failure_or_ctrl_c_destroys_stops_everything_and_exits_non_zero(monkeypatch, capsys, failure):
+def test_failure_or_ctrl_c_destroys_stops_everything_and_exits_non_zero(monkeypatch, capsys, failure, script):
     FailingDeployment.instances.clear()
     FailingDeployment.failure = failure
-    monkeypatch.setattr(demo, "ExampleDeployment", FailingDeployment)
-    assert demo.main() == 1
+    monkeypatch.setattr(script, "ExampleDeployment", FailingDeployment)
+    assert script.main() == 1
     (deployment,) = FailingDeployment.instances
     assert deployment.destroyed
     with pytest.raises(OSError):  # moto was stopped afterwards

@@ -18,7 +18,6 @@ from harness.deployed import DeployedFunction, DeployedQueues, FunctionError, de
 from harness.deployment import ExampleDeployment
 from harness.emulator import LocalAws
 from harness.samples import NON_ROOT_SAMPLES, ROOT_SAMPLES, SIGN_IN_SAMPLES, load_sample
-from slack_sink import SlackSink
 
 pytestmark = pytest.mark.integration
 
@@ -50,18 +49,6 @@ class Deployed:
         """The home rules (not the forwarders')."""
         rules = self.client("events").list_rules(NamePrefix="root-activity-notifier")["Rules"]
         return [rule["Name"] for rule in rules if not rule["Name"].endswith("-forwarder")]
-
-
-@pytest.fixture(scope="module")
-def aws():
-    with LocalAws() as local_aws:
-        yield local_aws
-
-
-@pytest.fixture(scope="module")
-def sink():
-    with SlackSink() as local_sink:
-        yield local_sink
 
 
 @pytest.fixture(scope="module", params=["single-account", "login-only"])

@@ -17,7 +17,6 @@ from harness.deployment import ExampleDeployment
 from harness.emulator import LocalAws
 from harness.organization import Organization
 from harness.samples import load_sample
-from slack_sink import SlackSink
 
 pytestmark = pytest.mark.integration
 
@@ -25,18 +24,6 @@ HUB_REGION = "ap-northeast-1"
 SPOKE_REGIONS = ["us-east-1", "us-east-2"]
 PARAMETER = "/root-activity-notifier-test/slack-webhook-url"
 SPOKE = "root-activity-notifier-spoke"
-
-
-@pytest.fixture(scope="module")
-def aws():
-    with LocalAws() as local_aws:
-        yield local_aws
-
-
-@pytest.fixture(scope="module")
-def sink():
-    with SlackSink() as local_sink:
-        yield local_sink
 
 
 @pytest.fixture(scope="module")

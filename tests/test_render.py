@@ -58,7 +58,6 @@ def test_english_sign_in_without_mfa():
     )
     assert field_texts(payload) == [
         "*Event*\n`ConsoleLogin`",
-        "*Account*\n111122223333 (production)",
         "*When*\n<!date^1535559874^{date_num} {time_secs}|2018-08-29 16:24:34 UTC>",
         "*Source IP*\n192.0.2.0",
         "*Region*\nus-east-1",
@@ -66,6 +65,7 @@ def test_english_sign_in_without_mfa():
         "*Sign-in result*\nSuccess",
         "*Service*\nsignin.amazonaws.com",
     ]
+    # The account once, in the summary line: not again as a field.
     assert payload["blocks"][1]["text"]["text"] == "<!here> *Critical* · in account *111122223333 (production)*"
     context = " ".join(element["text"] for element in payload["blocks"][-1]["elements"])
     assert (
@@ -84,7 +84,8 @@ def test_japanese_wording_and_jst():
     assert "*ログイン結果*\n失敗" in texts
     assert "*MFA*\n:x: 未使用" in texts
     assert "*発生時刻*\n<!date^1535220629^{date_num} {time_secs}|2018-08-26 03:10:29 JST>" in texts
-    assert "*AWSアカウントID*\n111122223333" in texts
+    assert payload["blocks"][1]["text"]["text"] == "*警告* · アカウント *111122223333*"
+    assert not any("111122223333" in text for text in texts)
     assert "2018-08-26 03:10:29 JST" in payload["text"]
 
 

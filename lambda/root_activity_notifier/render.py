@@ -71,7 +71,7 @@ def render_message(record: ActivityRecord, classification: Classification, optio
             },
         },
         section_text(_summary_line(record, classification, words, account, mention)),
-        {"type": "section", "fields": _fields(record, classification, options, account=account, local_time=local_time)},
+        {"type": "section", "fields": _fields(record, classification, options, local_time)},
     ]
     details = _details(record, words)
     if details:
@@ -158,9 +158,11 @@ def _headline(record: ActivityRecord, classification: Classification, words: Wor
 def _summary_line(
     record: ActivityRecord, classification: Classification, words: Wording, account: str, mention: str
 ) -> str:
-    parts = [f"*{escape(words.severities[classification.severity])}*"]
-    if account:
-        parts.append(f"{escape(words.in_account)} *{account}*")
+    # The one place the blocks name the account (the top-level text names it too, for notifications).
+    parts = [
+        f"*{escape(words.severities[classification.severity])}*",
+        f"{escape(words.in_account)} *{account or escape(words.unknown)}*",
+    ]
     if record.invoked_by == CONSOLE_ACTION_INVOKER and not record.is_console_sign_in:
         parts.append(escape(words.via_console))
     line = " · ".join(parts)
@@ -171,8 +173,6 @@ def _fields(
     record: ActivityRecord,
     classification: Classification,
     options: RenderOptions,
-    *,
-    account: str,
     local_time: str,
 ) -> list[dict[str, Any]]:
     words = WORDING[options.language]
@@ -180,7 +180,6 @@ def _fields(
 
     pairs: list[tuple[str, str]] = [
         (words.event, f"`{escape_within(record.event_name, VALUE_LIMIT)}`" if record.event_name else words.unknown),
-        (words.account, account or words.unknown),
         (words.when, when),
         (words.source_ip, escape_within(record.source_ip, VALUE_LIMIT) or words.unknown),
         (words.region, escape_within(record.region, VALUE_LIMIT) or words.unknown),

@@ -1,0 +1,39 @@
+"""What the demos print, and how they end: every problem collected, an exception or Ctrl-C
+included, and a non-zero exit status when there was any."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+_started = time.monotonic()
+
+
+def step(message: str) -> None:
+    print(f"[{time.monotonic() - _started:5.1f}s] {message}", flush=True)
+
+
+def write_preview(path: Path, html: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+
+
+def run(body: Callable[[list[str]], None], success: str) -> int:
+    """Run ``body`` (which appends what went wrong to the list it is given); 0 when nothing did."""
+    problems: list[str] = []
+    try:
+        body(problems)
+    except KeyboardInterrupt:
+        problems.append("interrupted")
+    except Exception as error:  # noqa: BLE001 - say what failed and exit non-zero
+        problems.append(f"{type(error).__name__}: {error}")
+    if problems:
+        print("\nDEMO FAILED:", *problems, sep="\n- ", file=sys.stderr)
+        return 1
+    step(success)
+    return 0
