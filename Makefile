@@ -14,7 +14,7 @@ export TF_IN_AUTOMATION := 1
 export CHECKPOINT_DISABLE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: test demo integration lint docs docs-check unit cli-compat bench package package-check terraform-checks terraform-test checkov time-zones clean
+.PHONY: test demo demo-organization screenshots integration lint docs docs-check unit cli-compat bench package package-check terraform-checks terraform-test checkov time-zones clean
 
 # The root module is validated through the examples (and `terraform test`): it takes an aws.us_east_1
 # provider (configuration_aliases), which `terraform validate` cannot supply to a module on its own.
@@ -101,6 +101,12 @@ terraform-test: $(TF_CLI_CONFIG_FILE)
 ## terraform test files, not configuration, and checkov cannot parse every one of them)
 checkov: $(CHECKOV_STAMP)
 	$(CHECKOV_VENV)/bin/checkov --skip-download --quiet --compact --framework terraform -d . --skip-path '\.venv' --skip-path build --skip-path tests
+
+## screenshots: the messages as Slack shows them, into docs/images/ (installs Debian's chromium and fonts when missing; not part of test)
+screenshots: $(STAMP)
+	@command -v chromium >/dev/null && fc-list | grep -qi 'Noto Sans CJK' && fc-list | grep -qi 'Noto Color Emoji' || \
+	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk fonts-noto-color-emoji; }
+	PYTHONPATH=lambda $(BIN)/python scripts/screenshots.py
 
 ## time-zones: regenerate data/time-zones.txt (the zones message_time_zone accepts) from the pinned tzdata
 time-zones: $(STAMP)

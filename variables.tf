@@ -124,7 +124,7 @@ variable "account_labels" {
 ################################################################################
 
 variable "create_trail" {
-  description = "Create a multi-region CloudTrail trail and its S3 bucket; with scope \"organization\", an organization trail (this must be the management account). Set to false only if a logging trail already records management events (read and write) in every region, of every account for an organization (a Control Tower trail does): without one, EventBridge receives no CloudTrail events at all."
+  description = "Create a multi-region CloudTrail trail and its S3 bucket; with scope \"organization\", an organization trail (this must be the management account). Set to false where a logging trail already records management events (read and write) in every region, of every account for an organization (an organization or Control Tower trail does): a second copy of management events costs about $2 per 100,000 events. Without any such trail, EventBridge receives no CloudTrail events at all."
   type        = bool
   default     = true
 }

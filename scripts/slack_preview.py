@@ -2,7 +2,8 @@
 
 Only what the notifier sends is covered (header, section text and fields, context); mrkdwn is read
 the way Slack reads it for these messages: *bold*, `code`, <url|label> links, <!date^…|fallback>
-tokens (shown with their fallback), mentions, and the &amp; &lt; &gt; escapes.
+tokens (shown as the local time they stand for: the fallback), mentions, the &amp; &lt; &gt;
+escapes, and in HTML the emoji shortcodes the notifier uses, as the emoji Slack shows.
 """
 
 from __future__ import annotations
@@ -13,6 +14,21 @@ from typing import Any
 
 _TOKEN = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 _MENTIONS = {"!here": "@here", "!channel": "@channel", "!everyone": "@everyone"}
+# Every shortcode the notifier sends, as the emoji Slack draws for it.
+EMOJI = {
+    ":rotating_light:": "\U0001f6a8",
+    ":red_circle:": "\U0001f534",
+    ":warning:": "\u26a0\ufe0f",
+    ":large_blue_circle:": "\U0001f535",
+    ":no_entry:": "\u26d4",
+    ":white_check_mark:": "\u2705",
+    ":x:": "\u274c",
+}
+_SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
+
+
+def with_emoji(text: str) -> str:
+    return _SHORTCODE.sub(lambda match: EMOJI.get(match.group(0), match.group(0)), text)
 
 
 def _token_text(match: re.Match[str]) -> tuple[str, str | None]:
@@ -50,15 +66,17 @@ def mrkdwn_to_html(text: str) -> str:
         shown, target = _token_text(match)
         if target:
             parts.append(f'<a href="{html.escape(target)}">{html.escape(_unescape(shown))}</a>')
+        elif match.group(1).startswith("!date^"):
+            parts.append(html.escape(_unescape(shown)))  # Slack shows a date token as plain local time
         else:
-            parts.append(f'<span class="token">{html.escape(_unescape(shown))}</span>')
+            parts.append(f'<span class="mention">{html.escape(_unescape(shown))}</span>')
         position = match.end()
     parts.append(_inline_html(text[position:]))
     return "".join(parts).replace("\n", "<br>")
 
 
 def _inline_html(text: str) -> str:
-    escaped = html.escape(_unescape(text))
+    escaped = html.escape(with_emoji(_unescape(text)))
     escaped = re.sub(r"\*([^*\n]+)\*", r"<b>\1</b>", escaped)
     return re.sub(r"`([^`\n]+)`", r"<code>\1</code>", escaped)
 
@@ -82,39 +100,70 @@ def to_terminal(payload: dict[str, Any], width: int = 100) -> str:
     return "\n".join(lines)
 
 
+def message_html(payload: dict[str, Any], sender: str = "Root activity notifier") -> str:
+    """One message as Slack lays out an app's message: avatar, sender, then the blocks."""
+    parts = []
+    for block in payload.get("blocks", []):
+        kind = block.get("type")
+        if kind == "header":
+            parts.append(f'<div class="header">{html.escape(with_emoji(block["text"]["text"]))}</div>')
+        elif kind == "section":
+            if "text" in block:
+                parts.append(f'<div class="section">{mrkdwn_to_html(block["text"]["text"])}</div>')
+            if block.get("fields"):
+                fields = "".join(f"<div>{mrkdwn_to_html(field['text'])}</div>" for field in block["fields"])
+                parts.append(f'<div class="fields">{fields}</div>')
+        elif kind == "context":
+            items = "".join(f"<span>{mrkdwn_to_html(element['text'])}</span>" for element in block["elements"])
+            parts.append(f'<div class="context">{items}</div>')
+    return (
+        '<article class="message"><div class="avatar">\U0001f6e1\ufe0f</div><div class="body">'
+        f'<div class="sender"><b>{html.escape(sender)}</b> <span class="badge">APP</span></div>'
+        f"{''.join(parts)}</div></article>"
+    )
+
+
+STYLE = """
+body { font-family: Lato, "Noto Sans", "Noto Sans CJK JP", "Noto Color Emoji", sans-serif; color: #1d1c1d;
+  background: #fff; margin: 0; font-size: 15px; line-height: 1.47; }
+main { padding: 8px 20px; max-width: 760px; }
+.message { display: flex; gap: 8px; padding: 8px 0; }
+.avatar { flex: 0 0 36px; height: 36px; border-radius: 6px; background: #4a154b; color: #fff; font-size: 20px;
+  display: flex; align-items: center; justify-content: center; }
+.body { flex: 1; min-width: 0; }
+.sender b { font-weight: 900; }
+.badge { background: rgba(29,28,29,.13); color: rgba(29,28,29,.7); font-size: 10px; font-weight: 700;
+  border-radius: 2px; padding: 1px 3px; vertical-align: 2px; }
+.header { font-size: 18px; font-weight: 900; margin: 6px 0 4px; }
+.section { margin: 4px 0; overflow-wrap: anywhere; }
+.fields { display: grid; grid-template-columns: 1fr 1fr; gap: 8px 16px; margin: 8px 0; overflow-wrap: anywhere; }
+.context { color: #616061; font-size: 12px; margin: 6px 0; }
+.context span + span::before { content: "  "; white-space: pre; }
+a { color: #1264a3; text-decoration: none; }
+.mention { background: rgba(232,171,2,.2); color: #1d1c1d; border-radius: 3px; padding: 0 2px; }
+code { color: #e01e5a; background: rgba(29,28,29,.04); border: 1px solid rgba(29,28,29,.13);
+  border-radius: 3px; padding: 1px 3px; font-size: 12px; font-family: Monaco, Menlo, monospace; }
+.notification { color: #616061; font-size: 12px; border-top: 1px solid #eee; padding-top: 4px; }
+"""
+
+
 def to_html(payloads: list[dict[str, Any]], title: str = "Root activity notifier: Slack preview") -> str:
     cards = []
     for payload in payloads:
-        parts = []
-        for block in payload.get("blocks", []):
-            kind = block.get("type")
-            if kind == "header":
-                parts.append(f"<h2>{html.escape(block['text']['text'])}</h2>")
-            elif kind == "section":
-                if "text" in block:
-                    parts.append(f"<p>{mrkdwn_to_html(block['text']['text'])}</p>")
-                if block.get("fields"):
-                    fields = "".join(f"<div>{mrkdwn_to_html(field['text'])}</div>" for field in block["fields"])
-                    parts.append(f'<div class="fields">{fields}</div>')
-            elif kind == "context":
-                items = " · ".join(mrkdwn_to_html(element["text"]) for element in block["elements"])
-                parts.append(f'<p class="context">{items}</p>')
-        notification = html.escape(mrkdwn_to_plain(payload.get("text", "")))
-        cards.append(f'<article>{"".join(parts)}<p class="notification">🔔 {notification}</p></article>')
+        notification = html.escape(with_emoji(mrkdwn_to_plain(payload.get("text", ""))))
+        cards.append(f'{message_html(payload)}<p class="notification">\U0001f514 {notification}</p>')
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>
-body {{ font-family: -apple-system, "Segoe UI", "Hiragino Sans", sans-serif; background: #f4f4f6; margin: 2em; }}
-article {{ background: #fff; border-left: 4px solid #e01e5a; border-radius: 6px; padding: 1em 1.5em;
-  margin: 0 0 1.5em; max-width: 760px; box-shadow: 0 1px 3px rgba(0,0,0,.15); }}
-h2 {{ font-size: 1.15em; margin: .2em 0 .6em; }}
-.fields {{ display: grid; grid-template-columns: 1fr 1fr; gap: .6em 2em; margin: .6em 0; }}
-.context, .notification {{ color: #616061; font-size: .85em; }}
-.token {{ background: #e8f5fa; color: #1264a3; border-radius: 3px; padding: 0 .2em; }}
-code {{ background: #f2f2f2; border: 1px solid #ddd; border-radius: 3px; padding: 0 .2em; }}
-</style></head>
-<body><h1>{html.escape(title)}</h1>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title><style>{STYLE}</style></head>
+<body><main><h1>{html.escape(title)}</h1>
 <p>{len(payloads)} message(s) received by the local Slack webhook.</p>
 {"".join(cards)}
-</body></html>
+</main></body></html>
+"""
+
+
+def message_page(payload: dict[str, Any]) -> str:
+    """One message alone on a page, as a screenshot shows it."""
+    return f"""<!doctype html>
+<html><head><meta charset="utf-8"><style>{STYLE}</style></head>
+<body><main id="message">{message_html(payload)}</main></body></html>
 """

@@ -1,0 +1,160 @@
+"""`make screenshots`: the messages the notifier sends, rendered as Slack lays them out, as PNGs under
+docs/images/ for the README. Needs Chromium (headless) and a CJK font; `make screenshots` installs
+Debian's `chromium`, `fonts-noto-cjk` and `fonts-noto-color-emoji` when they are missing. Not part of
+`make test`: CI needs no browser, and only checks that the images the README shows exist.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from harness.console_session import console_session
+from harness.samples import load_sample
+from root_activity_notifier.classify import classify
+from root_activity_notifier.config import load_render_options
+from root_activity_notifier.events import parse_input
+from root_activity_notifier.render import render_message
+from root_activity_notifier.sessions import occurrences, plan_messages
+from root_activity_notifier.summary import render_summary
+from slack_preview import message_page
+
+REPO = Path(__file__).resolve().parents[1]
+IMAGES = REPO / "docs" / "images"
+WIDTH = 800
+MEMBER, MEMBER_LABEL = "444455556666", "workloads-prod"
+
+
+def options(language: str = "en", time_zone: str = "UTC", **more: str):
+    return load_render_options(
+        {"NOTIFIER_LANGUAGE": language, "NOTIFIER_TIME_ZONE": time_zone, "NOTIFIER_MENTION": "here", **more}
+    )
+
+
+def message(name: str, render_options, **detail_changes) -> dict:
+    event = load_sample(name)
+    event["detail"].update(detail_changes)
+    (record,) = parse_input(event)
+    return render_message(record, classify(record), render_options)
+
+
+def session_summary() -> dict:
+    events = console_session(reads=100, changes=3)
+    batch = occurrences((f"m{index}", parse_input(event)[0]) for index, event in enumerate(events))
+    (summary,) = [planned for planned in plan_messages(batch) if planned.kind == "summary"]
+    return render_summary(summary, options(NOTIFIER_ACCOUNT_LABEL="production"))
+
+
+def payloads() -> dict[str, dict]:
+    """File name (without .png) → the payload it shows."""
+    labels = json.dumps({MEMBER: MEMBER_LABEL})
+    member = {
+        "recipientAccountId": MEMBER,
+        "userIdentity": {
+            "type": "Root",
+            "accountId": MEMBER,
+            "arn": f"arn:aws:iam::{MEMBER}:root",
+            "principalId": MEMBER,
+        },
+    }
+    return {
+        "sign-in-without-mfa-en": message(
+            "root-console-sign-in-without-mfa.json", options(NOTIFIER_ACCOUNT_LABEL="production")
+        ),
+        "sign-in-without-mfa-ja": message(
+            "root-console-sign-in-without-mfa.json", options("ja", "Asia/Tokyo", NOTIFIER_ACCOUNT_LABEL="本番")
+        ),
+        "create-access-key": message("root-create-access-key.json", options(NOTIFIER_ACCOUNT_LABEL="production")),
+        "session-summary": session_summary(),
+        "member-account-call": message(
+            "root-api-call-from-console.json", options(NOTIFIER_ACCOUNT_LABELS=labels), **member
+        ),
+        "assume-root": message(
+            "assumed-role-assume-root-call.json",
+            options(NOTIFIER_ACCOUNT_LABELS=labels, NOTIFIER_ANNOUNCE_ASSUME_ROOT="true"),
+            requestParameters={
+                "targetPrincipal": MEMBER,
+                "taskPolicyArn": {"arn": "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials"},
+            },
+        ),
+    }
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        raise SystemExit("chromium is not installed: run `make screenshots` (it installs Debian's chromium)")
+    return found
+
+
+def height_of(browser: str, page: Path) -> int:
+    """The rendered message's height, read back from the DOM after layout."""
+    measuring = page.with_suffix(".measure.html")
+    measuring.write_text(
+        page.read_text().replace(
+            "</body>",
+            "<script>document.title = String(Math.ceil("
+            "document.getElementById('message').getBoundingClientRect().bottom));</script></body>",
+        )
+    )
+    dom = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--window-size={WIDTH},2000",
+            "--dump-dom",
+            measuring.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    found = re.search(r"<title>(\d+)</title>", dom)
+    if not found:
+        raise RuntimeError(f"could not measure {page.name}")
+    return int(found.group(1)) + 8
+
+
+def screenshot(browser: str, page: Path, target: Path) -> None:
+    height = height_of(browser, page)
+    subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--force-device-scale-factor=2",
+            f"--window-size={WIDTH},{height}",
+            f"--screenshot={target}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+
+
+def main() -> int:
+    browser = chromium()
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as workdir:
+        for name, payload in payloads().items():
+            page = Path(workdir) / f"{name}.html"
+            page.write_text(message_page(payload), encoding="utf-8")
+            target = IMAGES / f"{name}.png"
+            screenshot(browser, page, target)
+            print(f"{target.relative_to(REPO)}: {target.stat().st_size} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Every image the READMEs show exists and is a PNG, and every committed screenshot is shown."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import REPO
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+READMES = [
+    REPO / "README.md",
+    REPO / "CONTRIBUTING.md",
+    *sorted(REPO.glob("examples/*/README.md")),
+    *sorted(REPO.glob("modules/*/README.md")),
+]
+
+
+def shown_images() -> dict:
+    images = {}
+    for readme in READMES:
+        for target in re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", readme.read_text(encoding="utf-8")):
+            images[(readme.parent / target).resolve()] = readme
+    return images
+
+
+def test_every_image_shown_exists_and_is_a_png():
+    images = shown_images()
+    assert len(images) >= 6
+    for path, readme in images.items():
+        assert path.is_file(), f"{readme.relative_to(REPO)} shows {path}, which does not exist"
+        with path.open("rb") as image:
+            assert image.read(8) == PNG_SIGNATURE, f"{path.relative_to(REPO)} is not a PNG"
+
+
+def test_the_readme_opens_with_an_alert_and_a_pinned_module_block():
+    first_screen = (REPO / "README.md").read_text(encoding="utf-8")[:2500]
+    assert "![" in first_screen and "docs/images/" in first_screen
+    assert re.search(r'source\s*=\s*"[^"]+\?ref=v\d+\.\d+\.\d+"', first_screen)
+
+
+def test_every_screenshot_is_shown():
+    shown = set(shown_images())
+    for path in sorted((REPO / "docs" / "images").glob("*.png")):
+        assert path.resolve() in shown, f"{path.relative_to(REPO)} is not shown in any README"
+
+
+def test_the_pinned_version_is_the_latest_release():
+    released = re.findall(r"^## \[(\d+\.\d+\.\d+)\]", (REPO / "CHANGELOG.md").read_text(encoding="utf-8"), re.MULTILINE)
+    pinned = set(re.findall(r"\?ref=v(\d+\.\d+\.\d+)", "".join(path.read_text(encoding="utf-8") for path in READMES)))
+    assert released and pinned == {released[0]}
