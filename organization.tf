@@ -160,11 +160,25 @@ resource "aws_cloudformation_stack_instances" "spokes" {
     organizational_unit_ids = local.stack_set_organizational_unit_ids
   }
 
+  # One region after the other: seventeen take a while, longer than the provider's default wait.
+  timeouts {
+    create = "2h"
+    update = "2h"
+    delete = "2h"
+  }
+
   operation_preferences {
     region_concurrency_type = "SEQUENTIAL"
     region_order            = concat([local.spoke_role_region], [for region in var.stack_set_regions : region if region != local.spoke_role_region])
     # Every account of a region at once; one failure stops the operation, and Terraform says so.
     max_concurrent_percentage    = 100
     failure_tolerance_percentage = 0
+  }
+}
+
+check "assume_root_calls_reach_the_hub" {
+  assert {
+    condition     = !local.includes_assume_root || var.event_rule_include_read_only_events
+    error_message = "event_rule_include_assume_root announces sts:AssumeRoot calls, but with event_rule_include_read_only_events = false the rules are in the plain ENABLED state: if CloudTrail records AssumeRoot as a read-only call, as it records AssumeRole, they never see it. Include read-only events, or set event_rule_include_assume_root = false."
   }
 }

@@ -292,3 +292,13 @@ run "account_labels_keyed_by_account_id" {
 
   expect_failures = [var.account_labels]
 }
+
+run "warns_when_assume_root_calls_may_never_arrive" {
+  command = plan
+
+  variables {
+    event_rule_include_read_only_events = false
+  }
+
+  expect_failures = [check.assume_root_calls_reach_the_hub]
+}
