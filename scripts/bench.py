@@ -1,7 +1,7 @@
 """Benchmark the handler: warm cost per event, cold start against a minimal handler, source size,
 and bursts of root activity against a Slack that allows one message a second.
 
-Prints Markdown tables (README, "Speed" and "Noise and bursts"). The cold start is import plus a
+Prints Markdown tables (CONTRIBUTING.md, "Speed" and "Bursts"). The cold start is import plus a
 first event in a fresh interpreter, the way every invocation of a root notifier runs (root activity
 is rare), measured with harness/invoke.py for the handler and for the minimal standard-library
 handler this script carries (bench_baseline/), alternately, so both see the same machine.
