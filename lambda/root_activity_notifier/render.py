@@ -58,7 +58,7 @@ def render_message(record: ActivityRecord, classification: Classification, optio
     headline = _headline(record, classification, words)
     # Computed once: the fields, the summary and the notification text all show them.
     local_time = format_time(record.event_time, options.time_zone) if record.event_time else ""
-    account = account_display(record, options)
+    account = labelled_account(record.account_id, options)
     mention = options.mention if classification.severity is Severity.CRITICAL else ""
 
     blocks: list[dict[str, Any]] = [
@@ -131,11 +131,6 @@ def _event_history(region: str, path: str) -> str:
     else:
         host = f"{region}.console.aws.amazon.com"
     return f"https://{host}/cloudtrailv2/home?region={region}#/events{path}"
-
-
-def account_display(record: ActivityRecord, options: RenderOptions) -> str:
-    """Escaped ``123456789012 (production)``."""
-    return labelled_account(record.account_id, options)
 
 
 def labelled_account(account_id: str, options: RenderOptions) -> str:

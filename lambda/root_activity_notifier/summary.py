@@ -11,10 +11,10 @@ from .render import (
     HEADER_LIMIT,
     SEVERITY_EMOJI,
     TOP_LEVEL_TEXT_LIMIT,
-    account_display,
     cloudtrail_access_key_url,
     field,
     format_time,
+    labelled_account,
     mrkdwn,
     section_text,
     slack_date,
@@ -44,7 +44,7 @@ def render_summary(message: PlannedMessage, options: RenderOptions) -> dict[str,
     worst = min((each.classification.severity for each in occurrences), key=_SEVERITY_ORDER.index)
     read_only = sum(1 for record in records if is_read_only(record))
     denied = sum(1 for each in occurrences if each.classification.denied)
-    account = account_display(records[0], options)
+    account = labelled_account(records[0].account_id, options)
     mention = options.mention if worst is Severity.CRITICAL else ""
     headline = words.summary_headline.format(count=len(records))
     times = sorted(record.event_time for record in records if record.event_time)
