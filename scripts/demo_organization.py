@@ -45,13 +45,14 @@ def show_spokes(organization: Organization) -> list[str]:
         if not spoke_roles:
             problems.append(f"no spoke role in {name}")
         for region in SPOKE_REGIONS:
-            rules = [rule for rule in organization.spoke_rules(account, region) if rule["Name"].endswith("-spoke")]
+            rules = organization.default_bus_rules(account, region)
+            rules = [rule for rule in rules if rule["Name"].endswith("-spoke")]
             for rule in rules:
                 targets = ", ".join(target["Arn"] for target in rule["Targets"])
                 print(f"    {region}: rule {rule['Name']} ({rule['State']}) -> {targets}")
             if not rules:
                 problems.append(f"no spoke rule in {name} {region}")
-    management = organization.spoke_rules(organization.management_account, "us-east-1")
+    management = organization.default_bus_rules(organization.management_account, "us-east-1")
     print(
         f"  {organization.management_account} (management, the hub): no stack instance (StackSets never deploy "
         f"there); the module's own forwarders: {', '.join(rule['Name'] for rule in management) or 'none'}"

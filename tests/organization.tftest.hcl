@@ -253,6 +253,20 @@ run "member_accounts_are_labelled" {
   }
 }
 
+# README: "Lambda's 4 KB environment limit holds about 130 labels of ten characters".
+run "one_hundred_thirty_labels_of_ten_characters_fit" {
+  command = plan
+
+  variables {
+    account_labels = { for index in range(130) : format("1111%08d", index) => format("label-%04d", index) }
+  }
+
+  assert {
+    condition     = length(jsondecode(aws_lambda_function.notifier.environment[0].variables.NOTIFIER_ACCOUNT_LABELS)) == 130
+    error_message = "130 labels of ten characters must fit in the function's environment."
+  }
+}
+
 run "too_many_labels_for_the_function_environment" {
   command = plan
 

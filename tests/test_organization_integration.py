@@ -57,7 +57,7 @@ def deployed(aws, sink, organization):
 def assert_nothing_left(aws: LocalAws, organization: Organization) -> None:
     for account in organization.members.values():
         for region in SPOKE_REGIONS:
-            assert organization.spoke_rules(account, region) == []
+            assert organization.default_bus_rules(account, region) == []
         roles = organization.client(account, "iam", "us-east-1").list_roles()["Roles"]
         assert [role["RoleName"] for role in roles] == ["OrganizationAccountAccessRole"]
     cloudformation = aws.client("cloudformation", HUB_REGION)
@@ -72,11 +72,11 @@ def test_every_member_account_and_region_has_a_spoke_to_the_hub_bus(deployed, or
     hub = outputs["hub_event_bus_arn"]
     assert hub == f"arn:aws:events:{HUB_REGION}:{organization.management_account}:event-bus/root-activity-notifier-hub"
     # The management account's own us-east-1 forwarder, made by the module: the pattern to compare with.
-    (forwarder,) = organization.spoke_rules(organization.management_account, "us-east-1")
+    (forwarder,) = organization.default_bus_rules(organization.management_account, "us-east-1")
     assert forwarder["Name"] == "root-activity-notifier-forwarder"
     for account in organization.members.values():
         for region in SPOKE_REGIONS:
-            (rule,) = organization.spoke_rules(account, region)
+            (rule,) = organization.default_bus_rules(account, region)
             assert rule["Name"] == SPOKE
             assert json.loads(rule["EventPattern"]) == json.loads(forwarder["EventPattern"])
             assert rule["State"] == forwarder["State"] == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
@@ -94,7 +94,8 @@ def test_stack_sets_skip_the_management_account(deployed, aws, organization):
     instances = aws.client("cloudformation", HUB_REGION).list_stack_instances(StackSetName=outputs["stack_set_name"])
     accounts = {summary["Account"] for summary in instances["Summaries"]}
     assert accounts == set(organization.members.values())
-    assert all(rule["Name"] != SPOKE for rule in organization.spoke_rules(organization.management_account, "us-east-1"))
+    management_rules = organization.default_bus_rules(organization.management_account, "us-east-1")
+    assert all(rule["Name"] != SPOKE for rule in management_rules)
 
 
 def test_the_deployed_template_passes_cfn_lint(deployed, aws, tmp_path: Path):

@@ -134,15 +134,21 @@ class LocalAws:
         with urllib.request.urlopen(request, timeout=10):  # noqa: S310 - loopback only
             pass
 
-    def client(self, service: str, region: str) -> Any:
+    def client(self, service: str, region: str, credentials: dict[str, str] | None = None) -> Any:
+        """A client of moto's default account, or of whoever ``credentials`` (an STS answer's) are."""
         import boto3
 
+        credentials = credentials or {
+            "AccessKeyId": CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            "SecretAccessKey": CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        }
         return boto3.client(
             service,
             region_name=region,
             endpoint_url=self.endpoint,
-            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials.get("SessionToken"),
         )
 
     def put_event(self, event: dict[str, Any]) -> None:

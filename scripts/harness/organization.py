@@ -38,18 +38,9 @@ class Organization:
         OrganizationAccountAccessRole."""
         if account == self.management_account:
             return self.aws.client(service, region)
-        import boto3
-
         role = f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
         credentials = self.aws.client("sts", region).assume_role(RoleArn=role, RoleSessionName="demo")["Credentials"]
-        return boto3.client(
-            service,
-            region_name=region,
-            endpoint_url=self.aws.endpoint,
-            aws_access_key_id=credentials["AccessKeyId"],
-            aws_secret_access_key=credentials["SecretAccessKey"],
-            aws_session_token=credentials["SessionToken"],
-        )
+        return self.aws.client(service, region, credentials)
 
     def put_event(self, event: dict[str, Any], account: str) -> dict[str, Any]:
         """Put ``event`` on the default bus of ``account`` in the region that recorded it, as CloudTrail
@@ -69,8 +60,9 @@ class Organization:
             raise RuntimeError(f"PutEvents in {account}/{region} failed: {response['Entries']}")
         return recorded
 
-    def spoke_rules(self, account: str, region: str) -> list[dict[str, Any]]:
-        """The rules in a member's default bus, with their targets."""
+    def default_bus_rules(self, account: str, region: str) -> list[dict[str, Any]]:
+        """The rules on an account's default bus in ``region`` (a member's spoke, the management account's
+        forwarders), with their targets."""
         events = self.client(account, "events", region)
         rules = events.list_rules(EventBusName="default")["Rules"]
         for rule in rules:
