@@ -6,28 +6,31 @@ locals {
     "AWS Console Action via CloudTrail",
   ]
   root_identity = { userIdentity = { type = ["Root"] } }
+  # Only AWS raises an alert. EventBridge reserves the source prefix "aws." for AWS services
+  # (PutEvents refuses it) and a rule that forwards an event keeps its source, so a pattern that
+  # demands it matches what CloudTrail delivered and never what a principal with events:PutEvents
+  # made up. Every pattern of the module, its forwarders and spokes takes this condition.
+  from_aws = { source = [{ prefix = "aws." }] }
 
   event_patterns = {
-    all = {
+    all = merge(local.from_aws, {
       "detail-type" = local.cloudtrail_detail_types
       detail = merge(
         local.root_identity,
         length(var.event_rule_excluded_event_names) > 0 ? { eventName = [{ "anything-but" = var.event_rule_excluded_event_names }] } : {},
       )
-    }
-    login-only = {
-      source        = ["aws.signin"]
+    })
+    login-only = merge(local.from_aws, {
       "detail-type" = ["AWS Console Sign In via CloudTrail"]
       detail        = merge(local.root_identity, { eventName = ["ConsoleLogin"] })
-    }
+    })
   }
   # Centralized root access is taken with sts:AssumeRoot in the management or a delegated
   # administrator account, by a role or user: not root activity, but announced with it.
-  assume_root_pattern = {
-    source        = ["aws.sts"]
+  assume_root_pattern = merge(local.from_aws, {
     "detail-type" = ["AWS API Call via CloudTrail"]
     detail        = { eventSource = ["sts.amazonaws.com"], eventName = ["AssumeRoot"] }
-  }
+  })
   includes_assume_root = local.organization && var.event_rule_include_assume_root
 
   # Everything the module announces: what the forwarders and the organization's spokes send here.
@@ -36,6 +39,8 @@ locals {
     ? jsonencode({ "$or" = [local.event_patterns[var.event_rule_mode], local.assume_root_pattern] })
     : jsonencode(local.event_patterns[var.event_rule_mode])
   )
+  # EventBridge's default quota for the length of an event pattern.
+  event_pattern_quota = 2048
   # A rule in the plain ENABLED state never receives read-only management events.
   event_rule_state = var.event_rule_include_read_only_events ? "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" : "ENABLED"
 
@@ -68,6 +73,13 @@ resource "aws_cloudwatch_event_rule" "root_activity" {
   event_pattern  = each.value
   state          = local.event_rule_state
   tags           = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = max(length(each.value), length(local.event_pattern)) <= local.event_pattern_quota
+      error_message = "The rules' event pattern would be ${max(length(each.value), length(local.event_pattern))} characters, over EventBridge's default quota of ${local.event_pattern_quota}; event_rule_excluded_event_names takes ${length(jsonencode(var.event_rule_excluded_event_names))} of them. Exclude fewer event names."
+    }
+  }
 }
 
 resource "aws_cloudwatch_event_target" "queue" {

@@ -25,10 +25,15 @@ run "defaults_watch_every_root_call_including_read_only" {
 
   assert {
     condition = jsondecode(output.event_pattern) == {
+      source        = [{ prefix = "aws." }]
       "detail-type" = ["AWS API Call via CloudTrail", "AWS Console Sign In via CloudTrail", "AWS Service Event via CloudTrail", "AWS Console Action via CloudTrail"]
       detail        = { userIdentity = { type = ["Root"] } }
     }
     error_message = "Unexpected default event pattern: ${output.event_pattern}"
+  }
+  assert {
+    condition     = alltrue([for pattern in concat([output.event_pattern], [for rule in aws_cloudwatch_event_rule.root_activity : rule.event_pattern], [for forwarder in module.us_east_1_forwarder : forwarder.event_pattern]) : alltrue([for branch in try(jsondecode(pattern)["$or"], [jsondecode(pattern)]) : branch.source == [{ prefix = "aws." }]])])
+    error_message = "Every pattern (home rules, forwarders) must take only events whose source AWS reserves (prefix \"aws.\")."
   }
   assert {
     condition = jsondecode(aws_cloudwatch_event_rule.root_activity["read-only"].event_pattern).detail == {
@@ -138,12 +143,12 @@ run "defaults_watch_every_root_call_including_read_only" {
     error_message = "The trail bucket must block public access and enforce bucket ownership."
   }
   assert {
-    condition     = jsonencode(sort(module.failure_handling.alarm_names)) == jsonencode(["root-activity-notifier-dead-letter-queue", "root-activity-notifier-delivery-failures", "root-activity-notifier-lambda-errors", "root-activity-notifier-read-only-rule-failed-invocations", "root-activity-notifier-rule-failed-invocations"]) && output.alarm_sns_topic_arn != null
+    condition     = jsonencode(sort(module.failure_handling.alarm_names)) == jsonencode(["root-activity-notifier-dead-letter-queue", "root-activity-notifier-delivery-failures", "root-activity-notifier-forged-events", "root-activity-notifier-lambda-errors", "root-activity-notifier-read-only-rule-failed-invocations", "root-activity-notifier-rule-failed-invocations"]) && output.alarm_sns_topic_arn != null
     error_message = "Failure alarms on the function, its deliveries, each rule and the dead-letter queue must notify a topic."
   }
   assert {
-    condition     = aws_cloudwatch_log_metric_filter.delivery_failures.pattern == "{ $.outcome = \"failed\" }" && aws_cloudwatch_log_metric_filter.delivery_failures.log_group_name == aws_cloudwatch_log_group.notifier.name
-    error_message = "Delivery failures are counted from the function's log lines (outcome failed)."
+    condition     = aws_cloudwatch_log_metric_filter.notifier["delivery-failures"].pattern == "{ $.outcome = \"failed\" }" && aws_cloudwatch_log_metric_filter.notifier["forged-events"].pattern == "{ $.outcome = \"refused\" }" && alltrue([for filter in aws_cloudwatch_log_metric_filter.notifier : filter.log_group_name == aws_cloudwatch_log_group.notifier.name])
+    error_message = "Delivery failures (outcome failed) and forged events (outcome refused) are counted from the function's log lines."
   }
   assert {
     condition     = output.slack_webhook_ssm_parameter_name == "/root-activity-notifier/slack-webhook-url" && output.event_rule_arns == { for path, rule in aws_cloudwatch_event_rule.root_activity : path => rule.arn }
@@ -240,11 +245,15 @@ run "login_only_mode" {
 
   assert {
     condition = jsondecode(aws_cloudwatch_event_rule.root_activity["sign-ins-and-changes"].event_pattern) == {
-      source        = ["aws.signin"]
+      source        = [{ prefix = "aws." }]
       "detail-type" = ["AWS Console Sign In via CloudTrail"]
       detail        = { userIdentity = { type = ["Root"] }, eventName = ["ConsoleLogin"] }
     }
     error_message = "Unexpected login-only pattern: ${aws_cloudwatch_event_rule.root_activity["sign-ins-and-changes"].event_pattern}"
+  }
+  assert {
+    condition     = alltrue([for pattern in concat([output.event_pattern], [for rule in aws_cloudwatch_event_rule.root_activity : rule.event_pattern], [for forwarder in module.us_east_1_forwarder : forwarder.event_pattern]) : alltrue([for branch in try(jsondecode(pattern)["$or"], [jsondecode(pattern)]) : branch.source == [{ prefix = "aws." }]])])
+    error_message = "Every pattern (home rules, forwarders) must take only events whose source AWS reserves (prefix \"aws.\")."
   }
   assert {
     condition     = keys(aws_cloudwatch_event_rule.root_activity) == ["sign-ins-and-changes"] && keys(module.queue) == ["sign-ins-and-changes"]
@@ -272,6 +281,20 @@ run "read_only_calls_left_out_and_names_excluded" {
     condition     = !strcontains(output.event_pattern, "invokedBy")
     error_message = "The pattern must never filter on invokedBy."
   }
+  assert {
+    condition     = alltrue([for pattern in concat([output.event_pattern], [for rule in aws_cloudwatch_event_rule.root_activity : rule.event_pattern], [for forwarder in module.us_east_1_forwarder : forwarder.event_pattern]) : alltrue([for branch in try(jsondecode(pattern)["$or"], [jsondecode(pattern)]) : branch.source == [{ prefix = "aws." }]])])
+    error_message = "Every pattern (home rules, forwarders) must take only events whose source AWS reserves (prefix \"aws.\")."
+  }
+}
+
+run "patterns_stay_within_eventbridge_quota" {
+  command = plan
+
+  variables {
+    event_rule_excluded_event_names = [for number in range(120) : "GetSomethingRatherLong${number}"]
+  }
+
+  expect_failures = [aws_cloudwatch_event_rule.root_activity]
 }
 
 run "existing_trail_and_existing_parameter" {

@@ -100,6 +100,10 @@ run "template_has_the_hub_rules_pattern_and_state_and_targets_the_hub" {
     error_message = "The pattern must be root activity (with its exclusions) or an sts:AssumeRoot call."
   }
   assert {
+    condition     = alltrue([for pattern in concat([output.event_pattern, jsonencode(jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.RootActivityRule.Properties.EventPattern)], [for rule in aws_cloudwatch_event_rule.root_activity : rule.event_pattern], [for forwarder in concat(module.us_east_1_forwarder, module.home_region_forwarder) : forwarder.event_pattern]) : alltrue([for branch in try(jsondecode(pattern)["$or"], [jsondecode(pattern)]) : branch.source == [{ prefix = "aws." }]])])
+    error_message = "Every pattern (hub rules, AssumeRoot, spokes, the hub's own forwarders) must take only events whose source AWS reserves (prefix \"aws.\")."
+  }
+  assert {
     condition     = jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.RootActivityRule.Properties.State == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
     error_message = "The spoke rule must receive read-only calls, as the hub's rules do."
   }
@@ -138,7 +142,7 @@ run "assume_root_calls_take_the_fast_path" {
   command = apply
 
   assert {
-    condition     = jsondecode(aws_cloudwatch_event_rule.root_activity["assume-root"].event_pattern) == { source = ["aws.sts"], "detail-type" = ["AWS API Call via CloudTrail"], detail = { eventSource = ["sts.amazonaws.com"], eventName = ["AssumeRoot"] } }
+    condition     = jsondecode(aws_cloudwatch_event_rule.root_activity["assume-root"].event_pattern) == { source = [{ prefix = "aws." }], "detail-type" = ["AWS API Call via CloudTrail"], detail = { eventSource = ["sts.amazonaws.com"], eventName = ["AssumeRoot"] } }
     error_message = "sts:AssumeRoot calls must have a rule on the hub bus."
   }
   assert {

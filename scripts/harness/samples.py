@@ -18,6 +18,11 @@ NON_ROOT_SAMPLES = [
 ]
 
 
+# Sources a principal may give PutEvents (EventBridge refuses only the "aws." prefix), each close to
+# a real one: none may raise a root alert.
+FORGED_SOURCES = ["my.app", "awss3", "Aws.signin", "signin.amazonaws.com"]
+
+
 def load_sample(name: str) -> dict[str, Any]:
     return json.loads((EVENTS / name).read_text(encoding="utf-8"))
 
