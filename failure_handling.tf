@@ -21,10 +21,12 @@ module "failure_handling" {
         statistic   = "Sum"
         period      = 60
       }
-      delivery-failures = {
-        description = "Slack did not accept a root activity message (log lines with outcome \"failed\" in ${aws_cloudwatch_log_group.notifier.name} say why); SQS delivers the events again, then keeps them in ${var.name_prefix}-dlq."
+    },
+    {
+      for name, filter in aws_cloudwatch_log_metric_filter.notifier : name => {
+        description = local.log_metric_alarms[name].description
         namespace   = local.metric_namespace
-        metric_name = aws_cloudwatch_log_metric_filter.delivery_failures.metric_transformation[0].name
+        metric_name = filter.metric_transformation[0].name
         dimensions  = {}
         statistic   = "Sum"
         period      = 60

@@ -78,18 +78,41 @@ resource "aws_lambda_function" "notifier" {
   }
 }
 
-# One count per failed event or Slack message, from the function's JSON log lines: an SQS batch
-# reports partial failures without an error, so Lambda's Errors metric never sees them.
-resource "aws_cloudwatch_log_metric_filter" "delivery_failures" {
-  name           = "${var.name_prefix}-delivery-failures"
+# Counts from the function's JSON log lines, each with an alarm (failure_handling.tf): an SQS batch
+# reports partial failures without an error, so Lambda's Errors metric never sees them, and a
+# refused event is no error at all.
+locals {
+  log_metric_alarms = {
+    delivery-failures = {
+      pattern     = "{ $.outcome = \"failed\" }"
+      metric_name = "DeliveryFailures"
+      description = "Slack did not accept a root activity message (log lines with outcome \"failed\" in ${aws_cloudwatch_log_group.notifier.name} say why); SQS delivers the events again, then keeps them in ${var.name_prefix}-dlq."
+    }
+    forged-events = {
+      pattern     = "{ $.outcome = \"refused\" }"
+      metric_name = "ForgedEvents"
+      description = "Someone is putting forged root events on the notifier's bus: events shaped as root activity whose source is not an AWS service's, so AWS did not deliver them. They were refused and never posted to Slack. The log lines with outcome \"refused\" in ${aws_cloudwatch_log_group.notifier.name} name the source, the account that put them and the event ID: find who may call events:PutEvents on ${local.home_event_bus_arn}."
+    }
+  }
+}
+
+resource "aws_cloudwatch_log_metric_filter" "notifier" {
+  for_each = local.log_metric_alarms
+
+  name           = "${var.name_prefix}-${each.key}"
   log_group_name = aws_cloudwatch_log_group.notifier.name
-  pattern        = "{ $.outcome = \"failed\" }"
+  pattern        = each.value.pattern
 
   metric_transformation {
-    name      = "DeliveryFailures"
+    name      = each.value.metric_name
     namespace = local.metric_namespace
     value     = "1"
   }
+}
+
+moved {
+  from = aws_cloudwatch_log_metric_filter.delivery_failures
+  to   = aws_cloudwatch_log_metric_filter.notifier["delivery-failures"]
 }
 
 resource "aws_cloudwatch_log_group" "notifier" {

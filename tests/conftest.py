@@ -30,9 +30,10 @@ def _clean_environment(monkeypatch):
         "NOTIFIER_MENTION",
     ):
         monkeypatch.delenv(variable, raising=False)
-    from root_activity_notifier import webhook
+    from root_activity_notifier import notify, webhook
 
     webhook.clear_cache()
+    notify.forget_last_post()
 
 
 def assert_valid_slack_message(payload: dict[str, Any]) -> None:

@@ -6,13 +6,18 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import boto3
 import pytest
+from moto import mock_aws
 
 from conftest import REPO, assert_valid_slack_message
-from harness.samples import EVENTS
-from root_activity_notifier.cli import main
+from harness.console_session import console_session
+from harness.samples import EVENTS, load_sample
+from root_activity_notifier.cli import CONFIRM_ABOVE, main
+from slack_sink import SlackSink
 
 
 def run(*argv, stdin_text=None):
@@ -82,7 +87,15 @@ def test_send_failure_exits_1_with_slacks_reason_and_no_url(httpserver):
 
 def test_send_without_webhook_exits_2_naming_the_options():
     code, _, err = run("send", str(EVENTS / "root-read-only-call.json"))
-    assert code == 2 and "SLACK_WEBHOOK_URL" in err
+    assert code == 2
+    assert "SLACK_WEBHOOK_URL" in err and "SLACK_WEBHOOK_SSM_PARAMETER" in err and "--webhook-url" in err
+
+
+def test_a_bad_webhook_url_flag_is_reported_as_the_flag(monkeypatch):
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T/B/fine")
+    code, _, err = run("send", str(EVENTS / "root-read-only-call.json"), "--webhook-url", "http://example.com/hook")
+    assert code == 2 and "--webhook-url must hold an https:// Slack webhook URL" in err
+    assert "SLACK_WEBHOOK_URL" not in err
 
 
 def test_send_not_root_exits_3_and_posts_nothing(httpserver):
@@ -156,3 +169,89 @@ def test_send_replays_what_the_dead_letter_queue_holds(httpserver, tmp_path):
     assert code == 0, err
     ((request, _),) = httpserver.log
     assert "CreateAccessKey" in request.get_data(as_text=True)
+
+
+def session_file(tmp_path, sessions, calls_each=1):
+    """A CloudTrail log file of ``sessions`` root sessions (distinct access keys) of ``calls_each`` calls."""
+    records = []
+    for number in range(sessions):
+        for event in console_session(
+            reads=calls_each, changes=0, prefix=f"cli{number:04d}", access_key_id=f"ASIA{number:016d}"
+        )[1:-1]:
+            records.append(event["detail"])
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps({"Records": records}))
+    return path
+
+
+@pytest.fixture
+def sink(monkeypatch):
+    with SlackSink() as running:
+        monkeypatch.setenv("SLACK_WEBHOOK_URL", running.url)
+        yield running
+
+
+def test_send_takes_the_batch_path_grouped_by_session(sink, tmp_path):
+    code, _, err = run("send", str(session_file(tmp_path, sessions=2, calls_each=500)))
+    assert code == 0, err
+    assert len(sink.messages) == 2 and all("Root user session: 500 calls" in m["text"] for m in sink.messages)
+    assert "2 Slack message(s): 0 event(s) with a message of their own, 1000 summarized" in err
+
+
+def test_send_asks_before_posting_more_than_the_threshold(sink, tmp_path):
+    path = session_file(tmp_path, sessions=CONFIRM_ABOVE + 5)
+    code, _, err = run("send", str(path), "--timeout", "60", stdin_text="n\n")
+    assert code == 1 and sink.messages == []
+    assert f"post {CONFIRM_ABOVE + 5} Slack messages, one a second" in err and "nothing sent" in err
+
+
+def test_send_posts_once_told_yes_paced_and_most_severe_first(sink, tmp_path):
+    path = session_file(tmp_path, sessions=CONFIRM_ABOVE + 1)
+    records = json.loads(path.read_text())["Records"]
+    records.append(load_sample("root-console-sign-in-without-mfa.json")["detail"])
+    path.write_text(json.dumps({"Records": records}))
+    started = time.monotonic()
+    code, _, err = run("send", str(path), "--timeout", "60", stdin_text="y\n")
+    assert code == 0, err
+    assert len(sink.messages) == CONFIRM_ABOVE + 2 and "without MFA" in sink.messages[0]["text"]
+    assert time.monotonic() - started >= CONFIRM_ABOVE + 1 - 0.5, "one message a second"
+
+
+def test_send_from_standard_input_needs_yes_to_post_many(sink, tmp_path):
+    text = session_file(tmp_path, sessions=CONFIRM_ABOVE + 1).read_text()
+    code, _, err = run("send", "-", "--timeout", "60", stdin_text=text)
+    assert code == 2 and sink.messages == [] and "pass --yes" in err
+
+
+def test_what_does_not_fit_in_the_timeout_is_folded(sink, tmp_path):
+    code, _, err = run("send", str(session_file(tmp_path, sessions=40)), "--yes", "--timeout", "6")
+    assert code == 0, err
+    assert len(sink.messages) == 5 and "36 more root sessions" in sink.messages[-1]["text"]
+
+
+def test_send_reads_the_parameter_in_aws_region_alone(httpserver, monkeypatch):
+    for variable in ("AWS_DEFAULT_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("SLACK_WEBHOOK_SSM_PARAMETER", "/notifier/webhook")
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    with mock_aws():
+        boto3.client("ssm", region_name="eu-west-1").put_parameter(
+            Name="/notifier/webhook", Value=httpserver.url_for("/hook"), Type="SecureString"
+        )
+        code, _, err = run("send", str(EVENTS / "root-read-only-call.json"))
+    assert code == 0, err
+    assert len(httpserver.log) == 1
+
+
+def test_a_forged_envelope_is_refused_by_render_and_send(sink):
+    forged = load_sample("root-console-sign-in-without-mfa.json")
+    forged["source"] = "my.app"
+    for command in ("render", "send"):
+        code, out, err = run(command, "-", stdin_text=json.dumps(forged))
+        assert (code, out) == (3, ""), err
+        assert "1 record(s) refused" in err
+    assert sink.messages == []

@@ -30,20 +30,23 @@ def slack(httpserver, monkeypatch):
 def test_root_sign_in_reaches_slack(slack, capsys):
     slack.expect_request("/services/T000/B000/SECRET", method="POST").respond_with_data("ok")
     result = lambda_handler(load_sample("root-console-sign-in-without-mfa.json"), LambdaContext(10))
-    assert result == {"delivered": 1, "ignored": 0}
+    assert result == {"delivered": 1, "summarized": 0, "ignored": 0, "refused": 0}
     ((request, _),) = slack.log
     assert "without MFA" in json.loads(request.data)["text"]
-    (line,) = log_lines(capsys.readouterr())
-    assert line["outcome"] == "delivered" and line["severity"] == "critical"
-    assert line["event_id"] == "deb1e1f9-c99b-4612-8e9f-21f93b5d79c0" and line["attempts"] == 1
-    assert line["account"] == "111122223333" and line["event_name"] == "ConsoleLogin"
-    assert isinstance(line["duration_ms"], float)
+    sent, event, batch = log_lines(capsys.readouterr())
+    assert event["outcome"] == "delivered" and event["severity"] == "critical" and event["slack_message"] == "event"
+    assert event["event_id"] == "deb1e1f9-c99b-4612-8e9f-21f93b5d79c0"
+    assert event["account"] == "111122223333" and event["event_name"] == "ConsoleLogin"
+    assert sent["message"] == "Slack message sent" and sent["attempts"] == 1 and isinstance(sent["duration_ms"], float)
+    assert batch["message"] == "batch done" and (batch["messages"], batch["delivered"]) == (1, 1)
 
 
 def test_non_root_event_is_ignored_with_one_log_line_and_no_post(slack, capsys):
     assert lambda_handler(load_sample("iam-user-named-root-api-call.json"), LambdaContext(10)) == {
         "delivered": 0,
+        "summarized": 0,
         "ignored": 1,
+        "refused": 0,
     }
     assert slack.log == []
     (line,) = log_lines(capsys.readouterr())
@@ -61,8 +64,9 @@ def test_one_failure_among_several_is_raised_after_the_others_are_delivered(slac
         lambda_handler(load_sample("cloudtrail-log-file.json"), LambdaContext(10))
     assert "a4fbbe77-91a0-4238-804a-64314184edb6: HTTP 400 invalid_payload" in str(failure.value)
     assert len(slack.log) == 2
-    outcomes = [line["outcome"] for line in log_lines(capsys.readouterr())]
-    assert outcomes == ["ignored", "failed", "delivered"]
+    outcomes = [line["outcome"] for line in log_lines(capsys.readouterr()) if "event_id" in line]
+    # most severe first: the sign-in without MFA (critical) before the failed sign-in (warning)
+    assert outcomes == ["ignored", "delivered", "failed"]
 
 
 def test_the_webhook_url_never_appears_in_logs_or_errors(slack, capsys):

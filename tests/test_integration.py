@@ -17,7 +17,7 @@ from harness.console_session import console_session
 from harness.deployed import DeployedFunction, DeployedQueues, FunctionError, deployed_rule, rule_delivers
 from harness.deployment import ExampleDeployment
 from harness.emulator import LocalAws
-from harness.samples import NON_ROOT_SAMPLES, ROOT_SAMPLES, SIGN_IN_SAMPLES, load_sample
+from harness.samples import FORGED_SOURCES, NON_ROOT_SAMPLES, ROOT_SAMPLES, SIGN_IN_SAMPLES, load_sample
 
 pytestmark = pytest.mark.integration
 
@@ -215,21 +215,25 @@ def test_failure_alarms(deployed):
         [
             "root-activity-notifier-dead-letter-queue",
             "root-activity-notifier-delivery-failures",
+            "root-activity-notifier-forged-events",
             "root-activity-notifier-lambda-errors",
             "root-activity-notifier-rule-failed-invocations",
             *read_only,
         ]
     )
-    (metric_filter,) = deployed.client("logs").describe_metric_filters(
+    metric_filters = deployed.client("logs").describe_metric_filters(
         logGroupName=f"/aws/lambda/{deployed.function_name}"
     )["metricFilters"]
-    assert metric_filter["filterPattern"] == '{ $.outcome = "failed" }'
-    (delivery,) = [alarm for alarm in alarms if alarm["AlarmName"].endswith("-delivery-failures")]
-    (transformation,) = metric_filter["metricTransformations"]
-    assert (delivery["Namespace"], delivery["MetricName"]) == (
-        transformation["metricNamespace"],
-        transformation["metricName"],
-    )
+    patterns = {metric_filter["filterName"]: metric_filter for metric_filter in metric_filters}
+    for name, outcome in (("delivery-failures", "failed"), ("forged-events", "refused")):
+        metric_filter = patterns[f"root-activity-notifier-{name}"]
+        assert metric_filter["filterPattern"] == f'{{ $.outcome = "{outcome}" }}'
+        (alarm,) = [alarm for alarm in alarms if alarm["AlarmName"] == f"root-activity-notifier-{name}"]
+        (transformation,) = metric_filter["metricTransformations"]
+        assert (alarm["Namespace"], alarm["MetricName"]) == (
+            transformation["metricNamespace"],
+            transformation["metricName"],
+        )
     (topic,) = deployed.client("sns").list_topics()["Topics"]
     assert all(alarm["AlarmActions"] == [topic["TopicArn"]] for alarm in alarms)
 
@@ -365,8 +369,40 @@ def test_a_non_root_event_in_us_east_1_reaches_nothing(deployed, deployed_functi
 
 def test_the_deployed_package_ignores_non_root_events_on_its_own(deployed_function, sink):
     before = len(sink.messages)
-    assert deployed_function(load_sample("iam-user-named-root-api-call.json")) == {"delivered": 0, "ignored": 1}
+    assert deployed_function(load_sample("iam-user-named-root-api-call.json")) == {
+        "delivered": 0,
+        "summarized": 0,
+        "ignored": 1,
+        "refused": 0,
+    }
     assert len(sink.messages) == before
+
+
+def test_a_forged_root_event_put_on_any_bus_reaches_no_queue_and_a_genuine_one_does(deployed, deployed_function, sink):
+    """PutEvents with a source of the putter's own and a root-shaped detail, in the home region and
+    in us-east-1 (where the forwarder listens): no rule takes it. The same event from AWS does."""
+    for region in (deployed.region, "us-east-1"):
+        genuine = load_sample("root-console-sign-in-without-mfa.json")
+        genuine["detail"]["awsRegion"] = region
+        with DeployedQueues(deployed.aws, deployed.region, deployed.function_name) as queues:
+            for source in FORGED_SOURCES:
+                deployed.aws.put_event({**genuine, "source": source})
+            assert queues.batches() == [], region
+            deployed.aws.put_event(genuine)
+            ((_, batch),) = queues.batches()
+        assert json.loads(batch["Records"][0]["body"])["source"] == "aws.signin"
+
+
+def test_the_deployed_package_refuses_a_forged_envelope_on_its_own(deployed, deployed_function, sink):
+    forged = {**load_sample("root-console-sign-in-without-mfa.json"), "source": "my.app"}
+    before = len(sink.messages)
+    with DeployedQueues(deployed.aws, deployed.region, deployed.function_name) as queues:
+        deployed.aws.put_event(load_sample("root-console-sign-in-failure.json"))
+        ((_, batch),) = queues.batches()
+    batch["Records"].append({**batch["Records"][0], "messageId": "forged", "body": json.dumps(forged)})
+    assert deployed_function(batch) == {"batchItemFailures": []}
+    (message,) = sink.messages[before:]
+    assert "ログイン失敗" in message["text"]
 
 
 def test_slack_answering_500_reports_the_batch_item_for_redelivery(deployed, deployed_function, sink):

@@ -16,7 +16,7 @@ from harness.deployed import DeployedFunction, DeployedQueues
 from harness.deployment import ExampleDeployment
 from harness.emulator import LocalAws
 from harness.organization import Organization
-from harness.samples import load_sample
+from harness.samples import FORGED_SOURCES, load_sample
 
 pytestmark = pytest.mark.integration
 
@@ -139,6 +139,35 @@ def test_member_root_activity_reaches_slack_naming_its_account(deployed, aws, si
     assert any("AssumeRoot" in text and f"{dev} (workloads-dev)" in text for text in texts)
     management = f"{organization.management_account} (management)"
     assert any(management_call["detail"]["eventID"] in text and management in text for text in texts)
+
+
+def test_a_forged_root_event_from_a_member_reaches_no_queue_and_a_genuine_one_does(deployed, aws, organization):
+    """Any principal of the organization may put events on the hub bus (its policy), and a member's own
+    default bus feeds the spoke: with a source of its own, a root-shaped event reaches neither queue.
+    (moto takes PutEvents on another account's bus by ARN for an unknown bus of the caller's, so the
+    event put straight on the hub bus comes from a principal of the hub account.)"""
+    _, outputs = deployed
+    dev = organization.members["workloads-dev"]
+    events = aws.client("events", HUB_REGION)
+    with DeployedQueues(aws, HUB_REGION, outputs["lambda_function_name"]) as queues:
+        for source in FORGED_SOURCES:
+            forged = {**load_sample("root-console-sign-in-without-mfa.json"), "source": source}
+            recorded = organization.put_event(forged, dev)  # the member's us-east-1 default bus: its spoke
+            answer = events.put_events(
+                Entries=[
+                    {
+                        "Source": source,
+                        "DetailType": recorded["detail-type"],
+                        "Detail": json.dumps(recorded["detail"]),
+                        "EventBusName": outputs["hub_event_bus_arn"].rsplit("/", 1)[-1],
+                    }
+                ]
+            )
+            assert answer["FailedEntryCount"] == 0, answer
+        assert queues.batches() == []
+        organization.put_event(load_sample("root-console-sign-in-without-mfa.json"), dev)
+        ((_, batch),) = queues.batches()
+    assert json.loads(batch["Records"][0]["body"])["source"] == "aws.signin"
 
 
 def test_second_plan_is_empty(deployed):

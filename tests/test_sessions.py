@@ -84,3 +84,48 @@ def test_sessions_are_told_apart_by_account_and_key():
 def test_without_a_key_the_source_ip_names_the_session():
     record = parse_input(load_sample("root-console-sign-in-failure.json"))[0]
     assert session_key(record) == (record.account_id, f"ip:{record.source_ip}")
+
+
+def one_call_sessions(count, *, read_only=True, start=0):
+    """``count`` root sessions of one call each (distinct keys), as a flood would be."""
+    events = []
+    for number in range(start, start + count):
+        (event,) = console_session(reads=1, changes=0, prefix=f"flood{number:04d}", access_key_id=f"ASIA{number:016d}")[
+            1:2
+        ]
+        event["detail"]["readOnly"] = read_only
+        events.append(event)
+    return events
+
+
+def test_messages_go_out_most_severe_first_then_in_time_order():
+    session = console_session(reads=2, changes=1)  # sign-in, 2 reads, 1 change, CreateAccessKey
+    failed_sign_in = load_sample("root-console-sign-in-failure.json")
+    planned = plan([*session[1:], failed_sign_in, session[0]])
+    names = [message.occurrences[0].record.event_name for message in planned]
+    severities = [message.occurrences[0].classification.severity.value for message in planned]
+    assert severities == ["critical", "critical", "high", "warning", "low", "low"]
+    # within critical, the sign-in (09:00:00) before CreateAccessKey (09:00:20)
+    assert names[:3] == ["ConsoleLogin", "CreateAccessKey", "StopInstances"]
+    times = [message.occurrences[0].record.event_time for message in planned[4:]]
+    assert times == sorted(times)
+
+
+def test_a_flood_folds_into_one_message_after_the_most_severe():
+    sign_in = console_session(reads=0, changes=0, prefix="real")[0]
+    planned = plan_messages(occurrences(records([*one_call_sessions(300), sign_in])), max_messages=10)
+    assert len(planned) == 10
+    assert planned[0].occurrences[0].record.event_name == "ConsoleLogin"
+    assert [message.kind for message in planned] == ["event"] * 9 + ["fold"]
+    fold = planned[-1]
+    assert fold.session is None and len(fold.occurrences) == 300 - 8
+    # nothing lost, nothing twice
+    ids = [each.record.event_id for message in planned for each in message.occurrences]
+    assert len(ids) == len(set(ids)) == 301
+
+
+def test_no_fold_when_everything_fits_and_a_bound_of_one_folds_everything():
+    events = one_call_sessions(4)
+    assert [message.kind for message in plan_messages(occurrences(records(events)), max_messages=4)] == ["event"] * 4
+    (only,) = plan_messages(occurrences(records(events)), max_messages=1)
+    assert only.kind == "fold" and len(only.occurrences) == 4

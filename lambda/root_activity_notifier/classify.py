@@ -7,6 +7,10 @@ from collections import namedtuple
 
 from .events import ActivityRecord
 
+TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
 
 class Severity(enum.Enum):
     """Ordered from most to least alarming."""
@@ -15,6 +19,14 @@ class Severity(enum.Enum):
     HIGH = "high"
     WARNING = "warning"
     LOW = "low"
+
+
+# 0 is the most alarming: sort by it to put the worst first.
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(Severity)}
+
+
+def most_severe(severities: Iterable[Severity]) -> Severity:
+    return min(severities, key=SEVERITY_RANK.__getitem__)
 
 
 class Activity(enum.Enum):
@@ -51,6 +63,23 @@ _MFA_REMOVAL_EVENTS = frozenset({"DeactivateMFADevice", "DeleteVirtualMFADevice"
 _LOGGING_EVENTS = frozenset({"StopLogging", "DeleteTrail", "DeleteEventDataStore", "StopEventDataStoreIngestion"})
 _READ_ONLY_PREFIXES = ("Get", "List", "Describe", "Head", "Lookup", "BatchGet", "Search", "Select")
 _DENIED_MARKERS = ("accessdenied", "unauthorized", "forbidden", "notauthorized")
+
+
+# EventBridge reserves sources that start with "aws." for AWS services: PutEvents refuses them.
+AWS_SOURCE_PREFIX = "aws."
+# The one kind of "aws." source that is not AWS's own: SaaS partners' event sources, which reach
+# a bus only through a rule someone made on a partner bus.
+PARTNER_SOURCE_PREFIX = "aws.partner/"
+
+
+def is_from_aws(record: ActivityRecord) -> bool:
+    """Whether AWS itself delivered the record. An EventBridge envelope must carry an AWS service's
+    source; a record given without an envelope (a raw record or log file, on the command line or in a
+    replay) has nothing to check and is taken as it is."""
+    if record.envelope is None:
+        return True
+    source = record.envelope.source
+    return source.startswith(AWS_SOURCE_PREFIX) and not source.startswith(PARTNER_SOURCE_PREFIX)
 
 
 def is_announced(record: ActivityRecord, *, announce_assume_root: bool) -> bool:

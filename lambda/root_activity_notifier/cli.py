@@ -1,9 +1,15 @@
 """Command line: preview (``render``) or deliver (``send``) the Slack message for an event file.
 
     python -m root_activity_notifier render FILE|- [--language en|ja] [--time-zone ZONE]
-    python -m root_activity_notifier send FILE|- [--webhook-url URL]
+    python -m root_activity_notifier send FILE|- [--webhook-url URL] [--yes] [--timeout SECONDS]
 
-Exit codes: 0 done; 1 delivery failed; 2 unreadable input or bad settings; 3 not root activity.
+``render`` prints the message of each root event; ``send`` takes the function's own path (grouped by
+root session, most severe first, paced to one message a second), and asks before posting more than
+``CONFIRM_ABOVE`` messages. Records in an EventBridge envelope that AWS did not deliver (a source
+outside ``aws.``) are refused by both.
+
+Exit codes: 0 done; 1 delivery failed or declined; 2 unreadable input or bad settings; 3 not root
+activity.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import os
 import sys
 
 from . import __version__
-from .classify import classify, is_announced
+from .classify import classify, is_announced, is_from_aws
 from .config import (
     ACCOUNT_LABEL_VARIABLE,
     LANGUAGE_VARIABLE,
@@ -23,13 +29,14 @@ from .config import (
     WEBHOOK_PARAMETER_VARIABLE,
     WEBHOOK_URL_VARIABLE,
     ConfigurationError,
+    check_webhook_url,
     load_render_options,
     load_settings,
 )
 from .deliver import Deadline
-from .events import InputError, parse_json_text
+from .events import InputError, QueuedMessage, parse_json_text
 from .messages import SUPPORTED_LANGUAGES
-from .notify import NotificationFailed, notify
+from .notify import NotificationFailed, Status, container_pacer, messages_that_fit, prepare_batch, send_batch
 from .render import render_message
 from .webhook import WebhookUnavailable, webhook_url
 
@@ -39,11 +46,15 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from .events import ActivityRecord
+    from .render import RenderOptions
 
 EXIT_OK = 0
 EXIT_DELIVERY_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_NOT_ROOT = 3
+# send asks before posting more messages than this (--yes does not ask): a replay of a dead-letter
+# queue is meant to reach the channel, a wrong file is not.
+CONFIRM_ABOVE = 20
 
 
 def main(
@@ -74,18 +85,26 @@ def main(
             file=stderr,
         )
 
-    announce_assume_root = options.announce_assume_root
-    root_records = [record for record in records if is_announced(record, announce_assume_root=announce_assume_root)]
-    if not root_records:
+    assume_root = options.announce_assume_root
+    announced = [record for record in records if is_announced(record, announce_assume_root=assume_root)]
+    refused = sum(1 for record in announced if not is_from_aws(record))
+    if refused:
+        print(
+            f"root-activity-notifier: {refused} record(s) refused: their EventBridge source is not an AWS "
+            "service's (it must start with aws.), so AWS did not deliver them",
+            file=stderr,
+        )
+    if len(announced) == refused:
         print(
             f"root-activity-notifier: no root activity in the input ({len(records)} record(s), none with "
-            'userIdentity.type "Root"); nothing to do',
+            'userIdentity.type "Root" delivered by AWS); nothing to do',
             file=stderr,
         )
         return EXIT_NOT_ROOT
 
     if arguments.command == "render":
-        skipped = len(records) - len(root_records)
+        root_records = [record for record in announced if is_from_aws(record)]
+        skipped = len(records) - len(announced)
         if skipped:
             print(f"root-activity-notifier: {skipped} record(s) not root activity; ignored", file=stderr)
         try:
@@ -95,24 +114,72 @@ def main(
         except BrokenPipeError:  # `render … | head` closed the pipe early: not an error
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's exit flush quiet
         return EXIT_OK
+    return _send(arguments, environ, records, options, stdin=stdin, stderr=stderr)
 
+
+def _send(
+    arguments: argparse.Namespace,
+    environ: Mapping[str, str],
+    records: list[ActivityRecord],
+    options: RenderOptions,
+    *,
+    stdin: TextIO,
+    stderr: TextIO,
+) -> int:
     try:
-        settings = load_settings(environ)
-        # Read once, before sending: a missing setting is the caller's to fix (exit 2), not a
-        # delivery failure.
-        url = webhook_url(settings.webhook, settings.webhook_cache_seconds)
+        # Read once, before anything is planned: a missing setting is the caller's to fix (exit 2),
+        # not a delivery failure.
+        url = _webhook_url(arguments, environ)
     except ConfigurationError as error:
         print(f"root-activity-notifier: {error}", file=stderr)
         return EXIT_BAD_INPUT
     except WebhookUnavailable as error:
         print(f"root-activity-notifier: {error}", file=stderr)
         return EXIT_DELIVERY_FAILED
-    try:
-        notify(records, settings.render, lambda: url, Deadline.after(arguments.timeout))
-    except NotificationFailed as error:
-        print(f"root-activity-notifier: {error}", file=stderr)
+
+    pacer = container_pacer()
+    prepared = prepare_batch([QueuedMessage("", records, "")], options, messages_that_fit(arguments.timeout, pacer))
+    count = len(prepared.planned)
+    if count > CONFIRM_ABOVE and not arguments.yes:
+        question = f"post {count} Slack messages, one a second (about {count} s)?"
+        if arguments.file == "-":
+            print(
+                f"root-activity-notifier: this would {question[:-1]}; the input is standard input, so there is no "
+                "one to ask: pass --yes to post them",
+                file=stderr,
+            )
+            return EXIT_BAD_INPUT
+        print(f"root-activity-notifier: {question} [y/N] ", end="", file=stderr, flush=True)
+        if stdin.readline().strip().lower() not in ("y", "yes"):
+            print("root-activity-notifier: nothing sent", file=stderr)
+            return EXIT_DELIVERY_FAILED
+
+    result = send_batch(prepared, options, lambda: url, Deadline.after(arguments.timeout), pacer=pacer)
+    counts = result.counts
+    if result.failures:
+        announced = counts[Status.DELIVERED] + counts[Status.SUMMARIZED] + counts[Status.FAILED]
+        print(f"root-activity-notifier: {NotificationFailed(result.failures, total=announced)}", file=stderr)
         return EXIT_DELIVERY_FAILED
+    print(
+        f"root-activity-notifier: {count} Slack message(s): {counts[Status.DELIVERED]} event(s) with a message "
+        f"of their own, {counts[Status.SUMMARIZED]} summarized, {counts[Status.IGNORED]} ignored, "
+        f"{counts[Status.REFUSED]} refused",
+        file=stderr,
+    )
     return EXIT_OK
+
+
+def _webhook_url(arguments: argparse.Namespace, environ: Mapping[str, str]) -> str:
+    if arguments.webhook_url is not None:
+        return check_webhook_url(arguments.webhook_url, "--webhook-url")
+    if not environ.get(WEBHOOK_URL_VARIABLE, "").strip() and not environ.get(WEBHOOK_PARAMETER_VARIABLE, "").strip():
+        raise ConfigurationError(
+            f"no Slack webhook: set {WEBHOOK_URL_VARIABLE} to its URL, or {WEBHOOK_PARAMETER_VARIABLE} to the name "
+            "of an SSM SecureString parameter holding it, or pass --webhook-url URL (which stays in your shell "
+            "history)"
+        )
+    settings = load_settings(environ)
+    return webhook_url(settings.webhook, settings.webhook_cache_seconds)
 
 
 def _environment_with_flags(arguments: argparse.Namespace) -> Mapping[str, str]:
@@ -122,12 +189,8 @@ def _environment_with_flags(arguments: argparse.Namespace) -> Mapping[str, str]:
         TIME_ZONE_VARIABLE: arguments.time_zone,
         ACCOUNT_LABEL_VARIABLE: arguments.account_label,
         MENTION_VARIABLE: arguments.mention,
-        WEBHOOK_URL_VARIABLE: getattr(arguments, "webhook_url", None),
     }
-    environ = {**os.environ, **{variable: value for variable, value in flags.items() if value is not None}}
-    if getattr(arguments, "webhook_url", None) is not None:
-        environ.pop(WEBHOOK_PARAMETER_VARIABLE, None)  # --webhook-url wins over a configured parameter
-    return environ
+    return {**os.environ, **{variable: value for variable, value in flags.items() if value is not None}}
 
 
 def _read_records(path: str, stdin: TextIO) -> list[ActivityRecord]:
@@ -162,6 +225,18 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--time-zone", help=f"IANA zone of the readable time (${TIME_ZONE_VARIABLE}, default UTC)")
         command.add_argument("--account-label", help=f"shown after the account ID (${ACCOUNT_LABEL_VARIABLE})")
         command.add_argument("--mention", help=f"mention for critical alerts, e.g. here (${MENTION_VARIABLE})")
-    send.add_argument("--webhook-url", help=f"Slack incoming webhook URL (default ${WEBHOOK_URL_VARIABLE})")
-    send.add_argument("--timeout", type=float, default=30.0, help="seconds to keep retrying (default 30)")
+    send.add_argument(
+        "--webhook-url",
+        help=f"Slack incoming webhook URL (default ${WEBHOOK_URL_VARIABLE}, which keeps it out of shell history)",
+    )
+    send.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        help="seconds the whole send may take, retries included (default 30); at one message a second, what "
+        "does not fit is folded into one last message",
+    )
+    send.add_argument(
+        "--yes", "-y", action="store_true", help=f"post without asking, even more than {CONFIRM_ABOVE} messages"
+    )
     return parser

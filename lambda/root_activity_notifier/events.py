@@ -36,6 +36,12 @@ class InputError(ValueError):
     """The input is not an event, record or log file the notifier understands."""
 
 
+# What EventBridge itself wrote around a CloudTrail record, as opposed to the record's own claims:
+# source (reserved for AWS services when it starts with "aws."), the account that put the event on
+# the bus, and EventBridge's ID of the event. A field missing from the envelope is "".
+Envelope = namedtuple("Envelope", ["source", "account", "id"])
+
+
 class ActivityRecord(
     namedtuple(
         "ActivityRecord",
@@ -60,6 +66,7 @@ class ActivityRecord(
             "assumed_root",  # bool: a session of centralized root access (sts:AssumeRoot)
             "target_account_id",  # str: for an sts:AssumeRoot call, the member account it opens
             "task_policy_arn",  # str: for an sts:AssumeRoot call, what the session may do
+            "envelope",  # Envelope | None: None for a record given without one (a raw record, a log file)
         ],
     )
 ):
@@ -206,6 +213,11 @@ def _activity_record(detail: Mapping[str, Any], envelope: Mapping[str, Any]) -> 
         # targetPrincipal is the member's account ID or a principal ARN in it.
         target_account_id=_account_in(_text(request.get("targetPrincipal"))),
         task_policy_arn=_text(_mapping(request.get("taskPolicyArn")).get("arn")),
+        envelope=(
+            Envelope(_text(envelope.get("source")), _text(envelope.get("account")), _text(envelope.get("id")))
+            if envelope
+            else None
+        ),
     )
 
 

@@ -7,9 +7,10 @@ from functools import partial
 
 from .config import TIME_ZONE_VARIABLE, load_settings
 from .deliver import Deadline
-from .events import InputError, is_sqs_event, parse_input, parse_sqs_event
+from .events import InputError, QueuedMessage, is_sqs_event, parse_input, parse_sqs_event
 from .log import log_line
-from .notify import Status, notify, notify_batch
+from .notify import NotificationFailed, Status, notify_batch
+from .sessions import MAX_MESSAGES_PER_BATCH
 from .webhook import webhook_url
 
 
@@ -18,8 +19,9 @@ def lambda_handler(event: object, context: object) -> dict[str, object]:
 
     An SQS batch (the module's event source mappings) returns ``batchItemFailures``: exactly the
     messages whose root activity did not reach Slack, which SQS delivers again and, after a few
-    receives, moves to the dead-letter queue. Any other input (a direct invocation, a replay) raises
-    when any of its root activity did not reach Slack, for the same reason.
+    receives, moves to the dead-letter queue. Any other input (a direct invocation, a replay) takes
+    the same path and raises when any of its root activity did not reach Slack, for the same reason;
+    otherwise it returns how many events were delivered, summarized, ignored and refused.
     """
     settings = load_settings(os.environ)
     unavailable_zone = settings.render.time_zone.unavailable_name
@@ -30,16 +32,19 @@ def lambda_handler(event: object, context: object) -> dict[str, object]:
         )
     fetch_webhook_url = partial(webhook_url, settings.webhook, settings.webhook_cache_seconds)
     deadline = Deadline.from_lambda_context(context)
-    if is_sqs_event(event):
-        failed = notify_batch(parse_sqs_event(event), settings.render, fetch_webhook_url, deadline)
-        return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
-    try:
-        records = parse_input(event)
-    except InputError as error:
-        log_line("ERROR", f"unreadable input: {error}", outcome=Status.FAILED.value)
-        raise
-    outcomes = notify(records, settings.render, fetch_webhook_url, deadline)
-    return {
-        "delivered": sum(1 for outcome in outcomes if outcome.status is Status.DELIVERED),
-        "ignored": sum(1 for outcome in outcomes if outcome.status is Status.IGNORED),
-    }
+    from_queue = is_sqs_event(event)
+    if from_queue:
+        messages = parse_sqs_event(event)
+    else:
+        try:
+            messages = [QueuedMessage("", parse_input(event), "")]
+        except InputError as error:
+            log_line("ERROR", f"unreadable input: {error}", outcome=Status.FAILED.value)
+            raise
+    result = notify_batch(messages, settings.render, fetch_webhook_url, deadline, max_messages=MAX_MESSAGES_PER_BATCH)
+    if from_queue:
+        return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in result.failed_message_ids]}
+    if result.failures:
+        announced = sum(result.counts[status] for status in (Status.DELIVERED, Status.SUMMARIZED, Status.FAILED))
+        raise NotificationFailed(result.failures, total=announced)
+    return {status.value: result.counts[status] for status in Status if status is not Status.FAILED}

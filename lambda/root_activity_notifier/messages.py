@@ -56,6 +56,10 @@ Wording = namedtuple(
         "and_more",
         "not_announced_separately",
         "open_session_in_cloudtrail",
+        # what a batch had no room for
+        "fold_headline",
+        "fold_calls",
+        "fold_note",
     ],
 )
 
@@ -119,6 +123,12 @@ ENGLISH = Wording(
     and_more="and {count} more",
     not_announced_separately="Also in this session, without a message of their own",
     open_session_in_cloudtrail="Open this access key's events in CloudTrail",
+    fold_headline="{count} more root sessions",
+    fold_calls="{count} calls",
+    fold_note=(
+        "More root sessions at once than one batch posts one by one: the most severe went first, and these "
+        "are listed here, a line each (account, access key or source IP, calls, first and last time)."
+    ),
 )
 
 JAPANESE = Wording(
@@ -180,6 +190,12 @@ JAPANESE = Wording(
     and_more="ほか{count}件",
     not_announced_separately="このセッションのその他の重要イベント（個別通知なし）",
     open_session_in_cloudtrail="このアクセスキーのイベントをCloudTrailで開く",
+    fold_headline="ほか{count}件のルートセッション",
+    fold_calls="{count}件の操作",
+    fold_note=(
+        "一度に個別通知できる数を超えるルートセッションがありました。重大なものから先に通知し、"
+        "残りをここに1行ずつ（アカウント、アクセスキーまたはソースIP、操作数、最初と最後の時刻）まとめています。"
+    ),
 )
 
 WORDING = {"en": ENGLISH, "ja": JAPANESE}

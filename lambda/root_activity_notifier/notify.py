@@ -1,33 +1,36 @@
 """Deliver: the pipeline from records to Slack, shared by the Lambda handler and the command line.
 
-* ``notify``: one message per root event (a direct invocation, the command line, a replay).
-* ``notify_batch``: an event source mapping's batch, grouped by root session (sessions.py), paced,
-  reporting the SQS messages whose root activity did not reach Slack.
+Every input takes the same path, an event source mapping's batch or not: what is not root activity
+is ignored, what claims to be root activity without AWS having delivered it is refused, and the
+rest is grouped by root session (sessions.py), most severe first, within a bounded number of
+messages, and posted paced. The result names the SQS messages whose root activity did not reach
+Slack, so that they are delivered again.
 """
 
 from __future__ import annotations
 
 import enum
+import threading
 import time
 from collections import namedtuple
 
-from .classify import classify, is_announced
+from .classify import is_announced, is_from_aws
 from .config import ConfigurationError
 from .deliver import DEFAULT_RETRY_POLICY, DeliveryError, post_message
 from .log import log_line
 from .render import render_message
 from .sessions import occurrences, plan_messages
-from .summary import render_summary
+from .summary import render_fold, render_summary
 from .webhook import WebhookUnavailable
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable
 
     from .deliver import Deadline
     from .events import ActivityRecord, QueuedMessage
     from .render import RenderOptions
-    from .sessions import PlannedMessage
+    from .sessions import Occurrence, PlannedMessage
 
 
 class Status(enum.Enum):
@@ -37,83 +40,16 @@ class Status(enum.Enum):
     SUMMARIZED = "summarized"
     FAILED = "failed"
     IGNORED = "ignored"
+    REFUSED = "refused"
 
 
-# Slack accepts about one message a second per webhook; a batch never posts faster than this.
+# Slack accepts about one message a second per webhook; posts are never closer than this.
 SECONDS_BETWEEN_POSTS = 1.0
 
 
-# record: ActivityRecord; status: Status; attempts: POSTs made; error: why it failed
-Outcome = namedtuple("Outcome", ["record", "status", "attempts", "error"], defaults=[0, ""])
-
-
-class NotificationFailed(RuntimeError):
-    """At least one root event did not reach Slack. Raised after every record has been tried."""
-
-    def __init__(self, failures: list[Outcome], total: int) -> None:
-        self.failures = failures
-        details = "; ".join(f"{outcome.record.event_id or 'no event ID'}: {outcome.error}" for outcome in failures)
-        super().__init__(f"{len(failures)} of {total} root activity messages were not delivered: {details}")
-
-
-def notify(
-    records: Iterable[ActivityRecord],
-    options: RenderOptions,
-    webhook_url: Callable[[], str],
-    deadline: Deadline,
-) -> list[Outcome]:
-    """Announce each root record; ignore the others. Raises NotificationFailed after trying all.
-
-    ``webhook_url`` is called only when there is something to send, so an input without root
-    activity costs no SSM read.
-    """
-    outcomes = [_notify_one(record, options, webhook_url, deadline) for record in records]
-    failures = [outcome for outcome in outcomes if outcome.status is Status.FAILED]
-    if failures:
-        raise NotificationFailed(failures, total=sum(1 for outcome in outcomes if outcome.status is not Status.IGNORED))
-    return outcomes
-
-
-def _notify_one(
-    record: ActivityRecord,
-    options: RenderOptions,
-    webhook_url: Callable[[], str],
-    deadline: Deadline,
-) -> Outcome:
-    if not is_announced(record, announce_assume_root=options.announce_assume_root):
-        _log_ignored(record)
-        return Outcome(record=record, status=Status.IGNORED)
-
-    classification = classify(record)
-    started = time.monotonic()
-    payload = render_message(record, classification, options)
-    try:
-        result = post_message(webhook_url(), payload, deadline)
-    except DeliveryError as error:
-        outcome = Outcome(record, Status.FAILED, attempts=error.attempts, error=error.reason)
-    except (ConfigurationError, WebhookUnavailable) as error:  # the webhook could not be read
-        outcome = Outcome(record, Status.FAILED, error=str(error))
-    else:
-        outcome = Outcome(record, Status.DELIVERED, attempts=result.attempts)
-    delivered = outcome.status is Status.DELIVERED
-    log_line(
-        "INFO" if delivered else "ERROR",
-        "root activity delivered to Slack" if delivered else "root activity NOT delivered to Slack",
-        event_id=record.event_id,
-        event_name=record.event_name,
-        account=record.account_id,
-        region=record.region,
-        severity=classification.severity.value,
-        outcome=outcome.status.value,
-        attempts=outcome.attempts,
-        duration_ms=round((time.monotonic() - started) * 1000, 1),
-        error=outcome.error or None,
-    )
-    return outcome
-
-
 class Pacer:
-    """Spaces posts at least ``interval`` seconds apart."""
+    """Spaces posts at least ``interval`` seconds apart: from the end of one (when Slack has counted
+    it) to the start of the next, so that network jitter cannot make two look closer to Slack."""
 
     def __init__(self, interval: float = SECONDS_BETWEEN_POSTS, *, clock=time.monotonic, sleep=time.sleep) -> None:
         self.interval, self.clock, self.sleep = interval, clock, sleep
@@ -129,6 +65,53 @@ class Pacer:
             self.sleep(delay)
         self._last = self.clock()
 
+    def posted(self) -> None:
+        """The post just ended: count the interval from now."""
+        self._last = self.clock()
+
+
+# The last post's time lives as long as the container, so that back-to-back batches of a warm
+# function are paced too (concurrent invocations run in other containers; Retry-After covers those).
+# Lambda runs one invocation at a time per container; tests and the benchmark that run invocations
+# on threads get one pacer per thread, as separate containers would.
+_container = threading.local()
+
+
+def container_pacer() -> Pacer:
+    pacer = getattr(_container, "pacer", None)
+    if pacer is None:
+        pacer = _container.pacer = Pacer()
+    return pacer
+
+
+def forget_last_post() -> None:
+    """Start the container's pacing afresh (tests)."""
+    _container.pacer = Pacer()
+
+
+def messages_that_fit(seconds: float, pacer: Pacer) -> int:
+    """How many posts, paced by ``pacer``, fit in ``seconds`` with the retry policy's margin (at least one)."""
+    usable = seconds - DEFAULT_RETRY_POLICY.safety_margin - pacer.delay()
+    return max(1, int(usable // pacer.interval))
+
+
+# failed_message_ids: the SQS messages whose root activity did not reach Slack (each once);
+# counts: input events by Status; failures: (event ID, why) of each root event not delivered.
+BatchResult = namedtuple("BatchResult", ["failed_message_ids", "counts", "failures"])
+
+# planned: the messages to post, in order; failed_message_ids: messages already failed (unreadable);
+# counts: input events ignored or refused, by Status.
+PreparedBatch = namedtuple("PreparedBatch", ["planned", "failed_message_ids", "counts"])
+
+
+class NotificationFailed(RuntimeError):
+    """At least one root event did not reach Slack. Raised after every record has been tried."""
+
+    def __init__(self, failures: list[tuple[str, str]], total: int) -> None:
+        self.failures = failures
+        details = "; ".join(f"{event_id or 'no event ID'}: {reason}" for event_id, reason in failures)
+        super().__init__(f"{len(failures)} of {total} root activity messages were not delivered: {details}")
+
 
 def notify_batch(
     messages: list[QueuedMessage],
@@ -136,14 +119,22 @@ def notify_batch(
     webhook_url: Callable[[], str],
     deadline: Deadline,
     *,
+    max_messages: int | None = None,
     pacer: Pacer | None = None,
-) -> list[str]:
-    """Announce a batch's root activity, a few messages per root session; return the IDs of the SQS
-    messages whose root activity did not reach Slack (never one that held no root activity).
+) -> BatchResult:
+    """Announce the root activity of ``messages`` in at most ``max_messages`` Slack messages (and no
+    more than fit before ``deadline``). Every message is tried, and every input event gets one log
+    line, whatever fails; ``webhook_url`` is called only when there is something to send."""
+    pacer = pacer or container_pacer()
+    budget = messages_that_fit(deadline.remaining(), pacer)
+    prepared = prepare_batch(messages, options, min(budget, max_messages or budget))
+    return send_batch(prepared, options, webhook_url, deadline, pacer=pacer)
 
-    Every message is tried, and every input event gets one log line, whatever fails.
-    """
+
+def prepare_batch(messages: list[QueuedMessage], options: RenderOptions, max_messages: int | None) -> PreparedBatch:
+    """Sort the input: log and count what is ignored, refused or unreadable; plan the rest."""
     failed_ids: dict[str, None] = {}  # ordered set
+    counts = dict.fromkeys(Status, 0)
     root = []
     for message in messages:
         if message.error:
@@ -155,42 +146,63 @@ def notify_batch(
             )
             failed_ids[message.message_id] = None
         for record in message.records:
-            if is_announced(record, announce_assume_root=options.announce_assume_root):
-                root.append((message.message_id, record))
+            if not is_announced(record, announce_assume_root=options.announce_assume_root):
+                _log_ignored(record, message_id=message.message_id or None)
+                counts[Status.IGNORED] += 1
+            elif not is_from_aws(record):
+                _log_refused(record, message_id=message.message_id or None)
+                counts[Status.REFUSED] += 1
             else:
-                _log_ignored(record, message_id=message.message_id)
-    if not root:
-        return list(failed_ids)
+                root.append((message.message_id, record))
+    return PreparedBatch(plan_messages(occurrences(root), max_messages), list(failed_ids), counts)
 
-    batch = occurrences(root)
-    try:
-        url = webhook_url()
-    except (ConfigurationError, WebhookUnavailable) as error:
-        for occurrence in batch:
-            _log_occurrence(occurrence, Status.FAILED, kind=None, error=str(error))
-            failed_ids.update(dict.fromkeys(occurrence.message_ids))
-        return list(failed_ids)
 
-    pacer = pacer or Pacer()
-    for planned in plan_messages(batch):
-        status, error = _send(planned, url, options, deadline, pacer)
-        if status is Status.DELIVERED and planned.kind == "summary":
+def send_batch(
+    prepared: PreparedBatch,
+    options: RenderOptions,
+    webhook_url: Callable[[], str],
+    deadline: Deadline,
+    *,
+    pacer: Pacer | None = None,
+) -> BatchResult:
+    """Post the planned messages in order; log every event's outcome, and one line for the batch."""
+    failed_ids = dict.fromkeys(prepared.failed_message_ids)
+    counts, failures = dict(prepared.counts), []
+    url, unreadable = "", ""
+    if prepared.planned:
+        try:
+            url = webhook_url()
+        except (ConfigurationError, WebhookUnavailable) as error:
+            unreadable = str(error)
+
+    pacer = pacer or container_pacer()
+    for planned in prepared.planned:
+        if unreadable:
+            status, error = Status.FAILED, unreadable
+        else:
+            status, error = _send(planned, url, options, deadline, pacer)
+        if status is Status.DELIVERED and planned.kind != "event":
             status = Status.SUMMARIZED
         for occurrence in planned.occurrences:
-            _log_occurrence(occurrence, status, kind=planned.kind, error=error)
+            _log_occurrence(occurrence, status, kind=planned.kind if not unreadable else None, error=error)
+            counts[status] += 1
             if status is Status.FAILED:
+                failures.append((occurrence.record.event_id, error))
                 failed_ids.update(dict.fromkeys(occurrence.message_ids))
-    return list(failed_ids)
+    if prepared.planned:
+        log_line(
+            "INFO" if not failures else "ERROR",
+            "batch done",
+            messages=len(prepared.planned),
+            **{status.value: count for status, count in counts.items()},
+        )
+    return BatchResult(list(failed_ids), counts, failures)
 
 
 def _send(
     planned: PlannedMessage, url: str, options: RenderOptions, deadline: Deadline, pacer: Pacer
 ) -> tuple[Status, str]:
-    if planned.kind == "summary":
-        payload = render_summary(planned, options)
-    else:
-        (occurrence,) = planned.occurrences
-        payload = render_message(occurrence.record, occurrence.classification, options)
+    payload = render_planned(planned, options)
     started = time.monotonic()
     if pacer.delay() >= deadline.remaining() - DEFAULT_RETRY_POLICY.safety_margin:
         # Waiting would outlast the function: report it now, so that SQS delivers it again, rather
@@ -204,13 +216,15 @@ def _send(
             status, attempts, reason = Status.FAILED, error.attempts, error.reason
         else:
             status, attempts, reason = Status.DELIVERED, result.attempts, ""
+        finally:
+            pacer.posted()
     log_line(
         "INFO" if status is Status.DELIVERED else "ERROR",
         "Slack message sent" if status is Status.DELIVERED else "Slack message NOT sent",
         kind=planned.kind,
         events=len(planned.occurrences),
-        account=planned.session[0],
-        session=planned.session[1],
+        account=planned.session[0] if planned.session else None,
+        session=planned.session[1] if planned.session else None,
         outcome=status.value,
         attempts=attempts,
         duration_ms=round((time.monotonic() - started) * 1000, 1),
@@ -219,7 +233,17 @@ def _send(
     return status, reason
 
 
-def _log_occurrence(occurrence, status: Status, *, kind: str | None, error: str) -> None:
+def render_planned(planned: PlannedMessage, options: RenderOptions) -> dict:
+    """The Slack payload of one planned message, whatever its kind."""
+    if planned.kind == "summary":
+        return render_summary(planned, options)
+    if planned.kind == "fold":
+        return render_fold(planned, options)
+    (occurrence,) = planned.occurrences
+    return render_message(occurrence.record, occurrence.classification, options)
+
+
+def _log_occurrence(occurrence: Occurrence, status: Status, *, kind: str | None, error: str) -> None:
     record = occurrence.record
     log_line(
         "ERROR" if status is Status.FAILED else "INFO",
@@ -231,7 +255,7 @@ def _log_occurrence(occurrence, status: Status, *, kind: str | None, error: str)
         severity=occurrence.classification.severity.value,
         outcome=status.value,
         slack_message=kind,
-        message_ids=occurrence.message_ids,
+        message_ids=[message_id for message_id in occurrence.message_ids if message_id] or None,
         error=error or None,
     )
 
@@ -244,5 +268,22 @@ def _log_ignored(record: ActivityRecord, **fields) -> None:
         event_name=record.event_name,
         identity_type=record.identity_type or "missing",
         outcome=Status.IGNORED.value,
+        **fields,
+    )
+
+
+def _log_refused(record: ActivityRecord, **fields) -> None:
+    envelope = record.envelope
+    log_line(
+        "WARNING",
+        "forged root event refused: its EventBridge source is not an AWS service, so AWS did not deliver it; "
+        "never announced",
+        source=envelope.source or "missing",
+        sender_account=envelope.account or "missing",
+        eventbridge_id=envelope.id or None,
+        event_id=record.event_id,
+        event_name=record.event_name,
+        account=record.account_id,
+        outcome=Status.REFUSED.value,
         **fields,
     )

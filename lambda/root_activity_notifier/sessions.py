@@ -9,14 +9,20 @@ source IP when there is no key (console sign-ins). Within one batch, for each se
   a lone root call looks exactly as it always did; more become one summary with exact totals;
 * an ``eventID`` seen twice (SQS delivers at least once) counts once.
 
+Then the batch's messages go out most severe first (critical, high, warning, then low: summaries
+of read-only calls), in time order within a level. A batch posts at most ``max_messages``: when it
+holds more, the least severe fold into one last message that lists their sessions, so a flood of
+one-call sessions can neither delay nor bury a sign-in without MFA.
+
 Pure functions: no I/O, so tests can call them directly.
 """
 
 from __future__ import annotations
 
 from collections import namedtuple
+from datetime import datetime, timezone
 
-from .classify import Severity, classify
+from .classify import SEVERITY_RANK, Severity, classify, most_severe
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
@@ -27,12 +33,19 @@ if TYPE_CHECKING:
 
 MAX_OWN_MESSAGES = 5
 MAX_OTHER_MESSAGES = 3
+# The most messages one batch of the queues posts. At Slack's one message a second they take 10 s
+# of the function's default 60 s, leaving room to wait out a 429 (a concurrent invocation posting
+# too) for each of them; and ten messages still read as one screen, where fifty would bury the one
+# that matters. What does not fit is folded into the last of them.
+MAX_MESSAGES_PER_BATCH = 10
+_NO_TIME = datetime.max.replace(tzinfo=timezone.utc)
 
 # One root event of the batch: its record, classification, and the SQS messages that carried it.
 Occurrence = namedtuple("Occurrence", ["record", "classification", "message_ids"])
 
-# One Slack message to send. kind: "event" (one occurrence) or "summary" (a session's events);
-# named: for a summary, the events that would have had a message of their own.
+# One Slack message to send. kind: "event" (one occurrence), "summary" (a session's events) or
+# "fold" (what the batch had no room for, session by session; session is None); named: for a
+# summary, the events that would have had a message of their own.
 PlannedMessage = namedtuple("PlannedMessage", ["kind", "session", "occurrences", "named"], defaults=[()])
 
 
@@ -63,14 +76,10 @@ def occurrences(records: Iterable[tuple[str, ActivityRecord]]) -> list[Occurrenc
     return ordered
 
 
-def plan_messages(batch: Iterable[Occurrence]) -> list[PlannedMessage]:
-    """The messages for a batch, session by session in order of first appearance."""
-    sessions: dict[tuple[str, str], list[Occurrence]] = {}
-    for occurrence in batch:
-        sessions.setdefault(session_key(occurrence.record), []).append(occurrence)
-
+def plan_messages(batch: Iterable[Occurrence], max_messages: int | None = None) -> list[PlannedMessage]:
+    """The messages for a batch, most severe first; at most ``max_messages`` of them (None: no bound)."""
     planned = []
-    for session, session_occurrences in sessions.items():
+    for session, session_occurrences in group_by_session(batch).items():
         own, others = [], []
         for each in session_occurrences:
             (own if deserves_own_message(each.record, each.classification) else others).append(each)
@@ -80,4 +89,25 @@ def plan_messages(batch: Iterable[Occurrence]) -> list[PlannedMessage]:
         planned += [PlannedMessage("event", session, (each,)) for each in alone]
         if summarized:
             planned.append(PlannedMessage("summary", session, tuple(summarized), named=tuple(overflow)))
-    return planned
+    planned.sort(key=lambda message: urgency(message.occurrences))
+    if max_messages is None or len(planned) <= max_messages:
+        return planned
+    kept = planned[: max(max_messages - 1, 0)]
+    folded = tuple(each for message in planned[len(kept) :] for each in message.occurrences)
+    return [*kept, PlannedMessage("fold", None, folded)]
+
+
+def urgency(group: Iterable[Occurrence]) -> tuple[int, datetime]:
+    """Sort key of a message or a session: its worst severity, then its first event's time."""
+    group = list(group)
+    worst = most_severe(each.classification.severity for each in group)
+    first = min((each.record.event_time for each in group if each.record.event_time), default=_NO_TIME)
+    return SEVERITY_RANK[worst], first
+
+
+def group_by_session(batch: Iterable[Occurrence]) -> dict[tuple[str, str], list[Occurrence]]:
+    """Occurrences by root session, in order of first appearance."""
+    sessions: dict[tuple[str, str], list[Occurrence]] = {}
+    for occurrence in batch:
+        sessions.setdefault(session_key(occurrence.record), []).append(occurrence)
+    return sessions

@@ -1,14 +1,16 @@
-"""Render: one root session's events as a single Block Kit summary. Pure functions, no I/O."""
+"""Render: one root session's events as a single Block Kit summary, and the sessions a batch had no
+room for as one message. Pure functions, no I/O."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from .classify import Severity, is_read_only
+from .classify import Severity, is_read_only, most_severe
 from .messages import WORDING
 from .mrkdwn import escape, escape_within, truncate_escaped, truncate_plain
 from .render import (
     HEADER_LIMIT,
+    SECTION_TEXT_LIMIT,
     SEVERITY_EMOJI,
     TOP_LEVEL_TEXT_LIMIT,
     cloudtrail_access_key_url,
@@ -19,13 +21,14 @@ from .render import (
     section_text,
     slack_date,
 )
+from .sessions import group_by_session, urgency
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from typing import Any
 
     from .render import RenderOptions
-    from .sessions import PlannedMessage
+    from .sessions import Occurrence, PlannedMessage
 
 # How much of each list a summary shows before "and N more".
 EVENT_NAMES_SHOWN = 12
@@ -33,17 +36,19 @@ SOURCE_IPS_SHOWN = 5
 REGIONS_SHOWN = 8
 USER_AGENTS_SHOWN = 3
 NAMED_EVENTS_SHOWN = 10
-_SEVERITY_ORDER = list(Severity)  # most alarming first
+# A fold lists this many sessions, a line each, then "and N more": about 10,000 characters in a
+# few sections, well within Block Kit's 50 blocks of 3,000.
+FOLDED_SESSIONS_SHOWN = 50
 
 
 def render_summary(message: PlannedMessage, options: RenderOptions) -> dict[str, Any]:
-    """The webhook payload summarizing ``message.occurrences``: exact totals, most frequent names first."""
+    """The webhook payload summarizing ``message.occurrences``: exact totals, changes and denied calls
+    by name first, then read-only calls, most frequent first."""
     words = WORDING[options.language]
     occurrences = message.occurrences
     records = [each.record for each in occurrences]
-    worst = min((each.classification.severity for each in occurrences), key=_SEVERITY_ORDER.index)
-    read_only = sum(1 for record in records if is_read_only(record))
-    denied = sum(1 for each in occurrences if each.classification.denied)
+    worst = most_severe(each.classification.severity for each in occurrences)
+    read_only, denied = _totals(occurrences)
     account = labelled_account(records[0].account_id, options)
     mention = options.mention if worst is Severity.CRITICAL else ""
     headline = words.summary_headline.format(count=len(records))
@@ -78,7 +83,7 @@ def render_summary(message: PlannedMessage, options: RenderOptions) -> dict[str,
             "type": "section",
             "fields": [field(label, value) for label, value in fields],
         },
-        section_text(f"*{escape(words.events_by_name)}*\n{_event_name_counts(records, words)}"),
+        section_text(f"*{escape(words.events_by_name)}*\n{_event_name_counts(occurrences, words)}"),
     ]
     if message.named:
         blocks.append(section_text(f"*{escape(words.not_announced_separately)}*\n{_named_events(message, options)}"))
@@ -105,6 +110,76 @@ def render_summary(message: PlannedMessage, options: RenderOptions) -> dict[str,
     }
 
 
+def render_fold(message: PlannedMessage, options: RenderOptions) -> dict[str, Any]:
+    """The webhook payload for what a batch had no room for: one line per root session (account,
+    access key or source IP, calls, first and last time), the most severe session first."""
+    words = WORDING[options.language]
+    sessions = sorted(group_by_session(message.occurrences).items(), key=lambda item: urgency(item[1]))
+    worst = most_severe(each.classification.severity for each in message.occurrences)
+    mention = options.mention if worst is Severity.CRITICAL else ""
+    headline = words.fold_headline.format(count=len(sessions))
+    calls = len(message.occurrences)
+    times = sorted(each.record.event_time for each in message.occurrences if each.record.event_time)
+
+    lines = [_fold_line(session, group, options) for session, group in sessions[:FOLDED_SESSIONS_SHOWN]]
+    if len(sessions) > FOLDED_SESSIONS_SHOWN:
+        lines.append(escape(words.and_more.format(count=len(sessions) - FOLDED_SESSIONS_SHOWN)))
+    summary_line = f"*{escape(words.severities[worst])}* · {escape(words.fold_calls.format(count=calls))}"
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": truncate_plain(f"{SEVERITY_EMOJI[worst]} {headline}", HEADER_LIMIT)},
+        },
+        section_text(f"{mention} {summary_line}" if mention else summary_line),
+        section_text(escape(words.fold_note)),
+        *(section_text(chunk) for chunk in _chunks(lines, SECTION_TEXT_LIMIT)),
+        {"type": "context", "elements": [mrkdwn(escape(words.footer))]},
+    ]
+    text = " | ".join(
+        part
+        for part in (
+            f"{SEVERITY_EMOJI[worst]} {escape(headline)}",
+            escape(words.fold_calls.format(count=calls)),
+            escape(_plain_span(times, options)),
+        )
+        if part
+    )
+    return {
+        "text": truncate_escaped(f"{mention} {text}" if mention else text, TOP_LEVEL_TEXT_LIMIT),
+        "blocks": blocks,
+        "unfurl_links": False,
+        "unfurl_media": False,
+    }
+
+
+def _fold_line(session: tuple[str, str], group: list[Occurrence], options: RenderOptions) -> str:
+    words = WORDING[options.language]
+    worst = most_severe(each.classification.severity for each in group)
+    read_only, denied = _totals(tuple(group))
+    times = sorted(each.record.event_time for each in group if each.record.event_time)
+    account = labelled_account(session[0], options) or escape(words.unknown)
+    counts = (
+        f"{escape(words.calls)} {len(group)} ({escape(words.changes)} {len(group) - read_only}, "
+        f"{escape(words.denied_calls)} {denied})"
+    )
+    parts = [f"{SEVERITY_EMOJI[worst]} *{account}*", _session_text(session, words), counts]
+    span = _time_span(times, options, words)
+    if span:
+        parts.append(span)
+    return " · ".join(parts)
+
+
+def _chunks(lines: list[str], limit: int) -> list[str]:
+    """Lines joined into texts of at most ``limit`` characters each (a line longer than that alone)."""
+    chunks: list[str] = []
+    for line in lines:
+        if chunks and len(chunks[-1]) + 1 + len(line) <= limit:
+            chunks[-1] += "\n" + line
+        else:
+            chunks.append(line)
+    return chunks
+
+
 def _session_text(session: tuple[str, str], words: Any) -> str:
     """``Access key `ASIA…``` or ``Source IP `192.0.2.1```: what names the session (sessions.py)."""
     kind, _, value = session[1].partition(":")
@@ -112,10 +187,28 @@ def _session_text(session: tuple[str, str], words: Any) -> str:
     return f"{escape(label)} `{escape_within(value, 200)}`"
 
 
-def _event_name_counts(records: list, words: Any) -> str:
-    counts = Counter(record.event_name or words.unknown for record in records)
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    lines = [f"`{escape_within(name, 100)}` × {count}" for name, count in ranked[:EVENT_NAMES_SHOWN]]
+def _totals(occurrences: tuple[Occurrence, ...]) -> tuple[int, int]:
+    """(read-only calls, denied calls)."""
+    read_only = sum(1 for each in occurrences if is_read_only(each.record))
+    return read_only, sum(1 for each in occurrences if each.classification.denied)
+
+
+def _event_name_counts(occurrences: tuple[Occurrence, ...], words: Any) -> str:
+    """Changes and denied calls first, so that no read can push them under "and N more"; then reads.
+    Within each, the most frequent first."""
+    counts = Counter(
+        (
+            is_read_only(each.record) and not each.classification.denied,
+            each.record.event_name or words.unknown,
+            each.classification.denied,
+        )
+        for each in occurrences
+    )
+    ranked = sorted(counts.items(), key=lambda item: (item[0][0], -item[1], item[0][1], item[0][2]))
+    lines = [
+        f"`{escape_within(name, 100)}`{escape(words.denied_suffix) if denied else ''} × {count}"
+        for (_, name, denied), count in ranked[:EVENT_NAMES_SHOWN]
+    ]
     if len(ranked) > EVENT_NAMES_SHOWN:
         lines.append(escape(words.and_more.format(count=len(ranked) - EVENT_NAMES_SHOWN)))
     return "\n".join(lines)

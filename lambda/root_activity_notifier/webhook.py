@@ -46,9 +46,13 @@ def clear_cache() -> None:
 
 
 def _default_ssm_client() -> Any:
+    import os
+
     import boto3  # present in every Lambda Python runtime; imported only when SSM is used
 
-    return boto3.client("ssm")
+    # Lambda sets both variables; boto3 reads only AWS_DEFAULT_REGION (and the config file), and a
+    # laptop often has AWS_REGION alone.
+    return boto3.client("ssm", region_name=os.environ.get("AWS_REGION") or None)
 
 
 def _read_parameter(name: str, client_factory: Callable[[], Any]) -> str:

@@ -53,13 +53,17 @@ class FunctionError(RuntimeError):
 
 class DeployedFunction:
     """The exact zip Terraform uploaded (read back from the emulator and checked against the
-    CodeSha256 Lambda reports), run in a fresh interpreter per invocation with the function's own
-    environment and timeout, against the emulator's SSM: isolated as a Lambda container is."""
+    CodeSha256 Lambda reports), run as a warm Lambda container: one interpreter of its own, started
+    at the first invocation, with the function's own environment, against the emulator's services,
+    keeping its state (the webhook cache, the pacing of posts) from one invocation to the next.
 
-    def __init__(self, aws: LocalAws, region: str, name: str) -> None:
+    Its log lines go to this process's stderr, as Lambda's go to CloudWatch Logs, or to ``log_path``;
+    ``last_log`` holds those of the last invocation, parsed."""
+
+    def __init__(self, aws: LocalAws, region: str, name: str, log_path: Path | None = None) -> None:
         from moto.awslambda.models import lambda_backends
 
-        self.aws, self.region, self.name = aws, region, name
+        self.aws, self.region, self.name, self.log_path = aws, region, name, log_path
         self.configuration = aws.client("lambda", region).get_function(FunctionName=name)["Configuration"]
         self.code = lambda_backends[ACCOUNT_ID][region].get_function(name).code_bytes
         digest = base64.b64encode(hashlib.sha256(self.code).digest()).decode()
@@ -69,6 +73,8 @@ class DeployedFunction:
         self._directory = Path(tempfile.mkdtemp(prefix="deployed-package-"))
         with zipfile.ZipFile(io.BytesIO(self.code)) as archive:
             archive.extractall(self._directory)
+        self._container: subprocess.Popen[str] | None = None
+        self.last_log: list[dict[str, Any]] = []
 
     def __enter__(self) -> DeployedFunction:
         return self
@@ -77,11 +83,17 @@ class DeployedFunction:
         self.close()
 
     def close(self) -> None:
+        self.stop_container()
         shutil.rmtree(self._directory, ignore_errors=True)
 
-    def invoke(self, event: dict[str, Any], timeout: float | None = None) -> Any:
-        """What the handler returns for ``event``; FunctionError if it raises. Its log lines go to
-        this process's stderr, as Lambda's go to CloudWatch Logs."""
+    def stop_container(self) -> None:
+        """End the warm container: the next invocation is a cold start."""
+        if self._container is not None:
+            self._container.stdin.close()
+            self._container.wait(timeout=30)
+            self._container = None
+
+    def _start_container(self) -> subprocess.Popen[str]:
         environment = {
             "PATH": os.environ.get("PATH", ""),
             **self.environment,
@@ -91,29 +103,41 @@ class DeployedFunction:
             "AWS_ENDPOINT_URL": self.aws.endpoint,
             "AWS_LAMBDA_FUNCTION_NAME": self.name,
         }
-        completed = subprocess.run(
-            [
-                sys.executable,
-                "-I",
-                str(INVOKE_SCRIPT),
-                str(self._directory),
-                str(timeout or self.configuration["Timeout"]),
-            ],
-            input=json.dumps(event),
+        return subprocess.Popen(
+            [sys.executable, "-I", str(INVOKE_SCRIPT), "--serve", str(self._directory)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
             env=environment,
-            capture_output=True,
             text=True,
-            check=False,
         )
-        sys.stderr.write(completed.stderr)
-        if completed.returncode != 0:
-            raise RuntimeError(f"the invocation of {self.name} crashed:\n{completed.stderr}")
-        report = json.loads(completed.stdout.splitlines()[-1])
+
+    def invoke(self, event: dict[str, Any], timeout: float | None = None) -> Any:
+        """What the handler returns for ``event``; FunctionError if it raises."""
+        if self._container is None:
+            self._container = self._start_container()
+        request = {"event": event, "timeout": timeout or self.configuration["Timeout"]}
+        self._container.stdin.write(json.dumps(request) + "\n")
+        self._container.stdin.flush()
+        answer = self._container.stdout.readline()
+        if not answer:
+            self._container.wait(timeout=30)
+            self._container = None
+            raise RuntimeError(f"the container of {self.name} crashed (its error output is above)")
+        report = json.loads(answer)
+        self._write_log(report["log"])
         if not Path(report["handler_file"]).is_relative_to(self._directory):
             raise RuntimeError(f"ran {report['handler_file']}, not the deployed package")
         if "error_type" in report:
             raise FunctionError(report["error_type"], report["error"])
         return report["result"]
+
+    def _write_log(self, text: str) -> None:
+        self.last_log = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+        if self.log_path is None:
+            sys.stderr.write(text)
+            return
+        with self.log_path.open("a", encoding="utf-8") as log:
+            log.write(text)
 
 
 class DeployedQueues:

@@ -3,10 +3,17 @@
 In-process, ``LambdaContext`` is the one fake context of the tests and the benchmark. As a command,
 this file runs the handler of a package directory in a fresh interpreter, with the environment it
 is given, and prints one JSON line: what the handler returned or raised, and how long the import
-and the whole invocation took. That is how the deployed package runs (isolated from the project's
-own copy, as in Lambda) and how the cold start is measured.
+and the whole invocation took. That is how the cold start is measured:
 
     python invoke.py PACKAGE_DIR TIMEOUT_SECONDS < event.json
+
+With ``--serve`` it is a warm container: one interpreter that imports the handler once and then
+runs one invocation per line of standard input (``{"event": ..., "timeout": seconds}``), answering
+each with one JSON line that also carries the log lines the handler wrote meanwhile. That is how the
+deployed package runs (isolated from the project's own copy, state kept between invocations, as in
+Lambda):
+
+    python invoke.py --serve PACKAGE_DIR
 """
 
 from __future__ import annotations
@@ -32,6 +39,8 @@ class LambdaContext:
 
 
 def main() -> int:
+    if sys.argv[1] == "--serve":
+        return serve(sys.argv[2])
     package_directory, timeout_seconds = sys.argv[1], float(sys.argv[2])
     event = json.loads(sys.stdin.read())
     sys.path.insert(0, package_directory)
@@ -40,15 +49,40 @@ def main() -> int:
 
     imported = time.perf_counter()
     report = {"handler_file": sys.modules["root_activity_notifier.handler"].__file__}
-    try:
-        report["result"] = lambda_handler(event, LambdaContext(timeout_seconds))
-    except Exception as error:  # noqa: BLE001 - reported to the caller, which decides
-        report["error_type"], report["error"] = type(error).__name__, str(error)
+    report.update(_invoke(lambda_handler, event, timeout_seconds))
     done = time.perf_counter()
     report.update(import_ms=(imported - started) * 1000, total_ms=(done - started) * 1000)
     report["boto3_imported"] = "boto3" in sys.modules
     print(json.dumps(report))
     return 0
+
+
+def serve(package_directory: str) -> int:
+    import io
+
+    sys.path.insert(0, package_directory)
+    from root_activity_notifier.handler import lambda_handler
+
+    handler_file = sys.modules["root_activity_notifier.handler"].__file__
+    answers = sys.stdout
+    for line in sys.stdin:
+        request = json.loads(line)
+        captured, sys.stderr = sys.stderr, io.StringIO()
+        try:
+            report = _invoke(lambda_handler, request["event"], request["timeout"])
+        finally:
+            captured, sys.stderr = sys.stderr, captured
+        report.update(handler_file=handler_file, log=captured.getvalue())
+        answers.write(json.dumps(report) + "\n")
+        answers.flush()
+    return 0
+
+
+def _invoke(lambda_handler, event, timeout_seconds: float) -> dict:
+    try:
+        return {"result": lambda_handler(event, LambdaContext(timeout_seconds))}
+    except Exception as error:  # noqa: BLE001 - reported to the caller, which decides
+        return {"error_type": type(error).__name__, "error": str(error)}
 
 
 if __name__ == "__main__":
