@@ -9,8 +9,10 @@ handler this script carries (bench_baseline/), alternately, so both see the same
 A burst goes through the handler as the module's event source mappings would hand it over: the
 events split between the two queues (read-only calls, everything else), in batches of the deployed
 sizes, at most two invocations per queue at once, each with the function's default 60 s; what a
-batch reports as failed is delivered again, up to the queues' five receives. Slack is a loopback
-server that answers 429 with Retry-After to anything faster than one message a second.
+batch reports as failed is delivered again, up to the queues' five receives. Each worker thread is
+a warm container (its own pacing of posts). Slack is a loopback server that answers 429 with
+Retry-After to anything faster than one message a second. The flood is one batch, as an attacker
+would make it.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ MAX_RECEIVES = 5
 
 def warm_ms_per_event(event: dict) -> float:
     from root_activity_notifier.handler import lambda_handler
+    from root_activity_notifier.notify import forget_last_post
 
     with open(os.devnull, "w") as quiet:
         stderr, sys.stderr = sys.stderr, quiet
@@ -54,6 +57,7 @@ def warm_ms_per_event(event: dict) -> float:
             lambda_handler(event, LambdaContext())
             started = time.perf_counter()
             for _ in range(WARM_EVENTS):
+                forget_last_post()  # the cost of the handler, not the second it waits between posts
                 lambda_handler(event, LambdaContext())
             return (time.perf_counter() - started) * 1000 / WARM_EVENTS
         finally:
@@ -130,6 +134,34 @@ def bursts() -> None:
         )
     ]
     print(burst("20 root sessions at once, 50 events each", sessions))
+    print(flood())
+
+
+def flood() -> str:
+    """One Markdown row: the issue's attack, one batch of 300 one-call root sessions and then a sign-in
+    without MFA, against a Slack that allows 1 message/s, with the function's default timeout."""
+    from root_activity_notifier.handler import lambda_handler
+
+    events = [
+        console_session(reads=1, changes=0, prefix=f"flood{number:04d}", access_key_id=f"ASIA{number:016d}")[1]
+        for number in range(300)
+    ]
+    events.append(console_session(reads=0, changes=0, prefix="real")[0])
+    with SlackSink(messages_per_second=1) as sink, open(os.devnull, "w") as quiet:
+        os.environ["SLACK_WEBHOOK_URL"] = sink.url
+        stderr, sys.stderr = sys.stderr, quiet
+        started = time.perf_counter()
+        try:
+            answer = lambda_handler(sqs_batch(events), LambdaContext(FUNCTION_TIMEOUT))
+        finally:
+            sys.stderr = stderr
+        wall = time.perf_counter() - started
+    first = "the sign-in" if sink.messages and "without MFA" in sink.messages[0]["text"] else "NOT the sign-in"
+    return (
+        f"| 300 one-call root sessions, then a sign-in without MFA, in one batch | {len(events)} "
+        f"| {len(sink.messages)} (first: {first}) | {sink.rate_limited} | {len(answer['batchItemFailures'])} "
+        f"reported for redelivery | {wall:.0f} s | |"
+    )
 
 
 def main() -> int:

@@ -5,9 +5,12 @@ message a second). First every sample event, one at a time, then a root user's c
 sign-in, about a hundred reads across services, a few changes and a CreateAccessKey. Each event goes
 on the bus of the region that recorded it; the deployed forwarders and rules put it in the deployed
 queues; their batches go to the deployed package, as the event source mappings would hand them
-over. The messages are printed and written to an HTML preview. Everything started here is stopped
-and destroyed at the end, also on error or Ctrl-C. The exit status is non-zero if anything in the
-chain did not do what it should.
+over, to one warm container of the deployed package (as Lambda reuses one). Next to the real
+activity, a forged root sign-in (a source of its own, put with PutEvents, as any application role
+could) must reach nothing. The terminal shows the Slack messages and one line per batch; the
+function's JSON log lines go to a file whose path is printed, and the messages to an HTML preview.
+Everything started here is stopped and destroyed at the end, also on error or Ctrl-C. The exit
+status is non-zero if anything in the chain did not do what it should.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from harness.console_session import console_session
 from harness.deployed import DeployedFunction, DeployedQueues
 from harness.deployment import REPO, ExampleDeployment
 from harness.emulator import LocalAws
-from harness.narration import run, step, write_preview
+from harness.narration import describe_batch, run, step, write_preview
 from harness.samples import eventbridge_samples, load_sample
 from slack_preview import to_html, to_terminal
 from slack_sink import SlackSink
@@ -30,11 +33,14 @@ REGION = "ap-northeast-1"
 FORWARD_REGIONS = ["us-east-2"]
 PARAMETER = "/root-activity-notifier-demo/slack-webhook-url"
 PREVIEW = REPO / "build" / "demo" / "slack-preview.html"
+FUNCTION_LOG = REPO / "build" / "demo" / "function-log.jsonl"
 
 
-def deliver(aws: LocalAws, function: DeployedFunction, events: list[dict], sink: SlackSink) -> tuple[list, list[str]]:
-    """Put the events on their buses, hand every waiting batch to the deployed package; return the
-    Slack messages that resulted, and what went wrong."""
+def deliver(
+    aws: LocalAws, function: DeployedFunction, events: list[dict], sink: SlackSink, *, quiet: bool = False
+) -> tuple[list, list[str]]:
+    """Put the events on their buses, hand every waiting batch to the deployed package (saying what
+    became of each, unless ``quiet``); return the Slack messages that resulted, and what went wrong."""
     problems = []
     with DeployedQueues(aws, REGION, function.name) as queues:
         for event in events:
@@ -42,12 +48,13 @@ def deliver(aws: LocalAws, function: DeployedFunction, events: list[dict], sink:
         batches = queues.batches()
     before = len(sink.messages)
     for queue, batch in batches:
-        step(f"batch of {len(batch['Records'])} from {queue} to the deployed package")
         try:
             answer = function.invoke(batch)
         except Exception as error:  # noqa: BLE001 - the demo reports every failure and goes on
             problems.append(f"the deployed function raised {type(error).__name__}: {error}")
             continue
+        if not quiet:
+            step(f"batch of {len(batch['Records'])} from {queue}: {describe_batch(function.last_log)}")
         if answer.get("batchItemFailures"):
             problems.append(f"{queue}: these messages did not reach Slack: {answer['batchItemFailures']}")
     return sink.messages[before:], problems
@@ -68,6 +75,25 @@ def run_samples(aws: LocalAws, function: DeployedFunction, sink: SlackSink) -> l
             problems.append(f"{name}: {verdict}, expected {'Slack' if is_root else 'nothing'}")
         for payload in messages:
             print(to_terminal(payload))
+    return problems + run_forged_event(aws, function, sink)
+
+
+def run_forged_event(aws: LocalAws, function: DeployedFunction, sink: SlackSink) -> list[str]:
+    """A root sign-in made up by whoever may call events:PutEvents: no rule may take it, and the
+    function, handed it all the same, must refuse it."""
+    forged = {**load_sample("root-console-sign-in-without-mfa.json"), "source": "my.app"}
+    before = len(sink.messages)
+    messages, problems = deliver(aws, function, [forged], sink, quiet=True)
+    function.invoke(forged)
+    refused = [line for line in function.last_log if line.get("outcome") == "refused"]
+    print()
+    step(
+        "a forged root sign-in (source my.app, put with PutEvents as an application role could): "
+        f"{'taken by a rule!' if messages else 'no rule took it'}; handed to the function directly, "
+        f"{'it was refused, not posted' if refused and len(sink.messages) == before else 'it was NOT refused'}"
+    )
+    if messages or not refused or len(sink.messages) != before:
+        problems.append("a forged root event reached Slack or was not refused")
     return problems
 
 
@@ -81,7 +107,7 @@ def run_console_session(aws: LocalAws, function: DeployedFunction, sink: SlackSi
     messages, problems = deliver(aws, function, events, sink)
     for payload in messages:
         print(to_terminal(payload))
-    step(f"{len(events)} events became {len(messages)} Slack messages ({sink.rate_limited} answered 429 so far)")
+    step(f"{len(events)} events became {len(messages)} Slack messages")
     # the sign-in and CreateAccessKey alone; the changes one by one (three or fewer); the reads summarized
     summarized = [payload for payload in messages if str(reads) in payload["blocks"][0]["text"]["text"]]
     if len(messages) > 8 or len(summarized) != 1:
@@ -92,8 +118,8 @@ def run_console_session(aws: LocalAws, function: DeployedFunction, sink: SlackSi
 def main() -> int:
     return run(
         demonstrate,
-        "demo complete: every root sample reached Slack from where it was recorded, no look-alike did, "
-        "and a console session became a handful of messages",
+        "demo complete: every root sample reached Slack from where it was recorded, no look-alike or forgery "
+        "did, and a console session became a handful of messages",
     )
 
 
@@ -118,14 +144,17 @@ def demonstrate(problems: list[str]) -> None:
                 f"\nEach event goes on the bus of the region that recorded it. The notifier lives in {REGION}; "
                 f"forwarders run in us-east-1 (root sign-ins, IAM) and {', '.join(FORWARD_REGIONS)}."
             )
-            with DeployedFunction(aws, REGION, outputs["lambda_function_name"]) as function:
+            FUNCTION_LOG.parent.mkdir(parents=True, exist_ok=True)
+            FUNCTION_LOG.write_text("")
+            step(f"the function's JSON log lines (one per event and per Slack message) go to {FUNCTION_LOG}")
+            with DeployedFunction(aws, REGION, outputs["lambda_function_name"], log_path=FUNCTION_LOG) as function:
                 digest = function.configuration["CodeSha256"]
                 step(f"deployed package: {len(function.code)} bytes, CodeSha256 {digest}")
                 problems += run_samples(aws, function, sink)
                 problems += run_console_session(aws, function, sink)
             write_preview(PREVIEW, to_html(sink.messages))
             print()
-            step(f"{len(sink.messages)} Slack message(s); HTML preview: {PREVIEW}")
+            step(f"{len(sink.messages)} Slack message(s), {sink.rate_limited} answered 429; HTML preview: {PREVIEW}")
         finally:
             step("terraform destroy")
             deployment.destroy()

@@ -20,7 +20,7 @@ import sys
 from harness.deployed import DeployedFunction, DeployedQueues
 from harness.deployment import REPO, ExampleDeployment
 from harness.emulator import LocalAws
-from harness.narration import run, step, write_preview
+from harness.narration import describe_batch, run, step, write_preview
 from harness.organization import Organization
 from harness.samples import load_sample
 from slack_preview import to_html, to_terminal
@@ -32,6 +32,7 @@ REGION = "ap-northeast-1"  # the hub
 SPOKE_REGIONS = ["us-east-1", "us-east-2"]
 PARAMETER = "/root-activity-notifier-demo/slack-webhook-url"
 PREVIEW = REPO / "build" / "demo" / "organization-preview.html"
+FUNCTION_LOG = REPO / "build" / "demo" / "organization-function-log.jsonl"
 
 
 def show_spokes(organization: Organization) -> list[str]:
@@ -110,10 +111,13 @@ def demonstrate(problems: list[str]) -> None:
                 "its StackSets (scripts/harness/emulator.py), so the deployment reads back as AWS reports it"
             )
             problems += show_spokes(organization)
-            with DeployedFunction(aws, REGION, outputs["lambda_function_name"]) as function:
+            FUNCTION_LOG.parent.mkdir(parents=True, exist_ok=True)
+            FUNCTION_LOG.write_text("")
+            step(f"the function's JSON log lines go to {FUNCTION_LOG}")
+            with DeployedFunction(aws, REGION, outputs["lambda_function_name"], log_path=FUNCTION_LOG) as function:
                 problems += deliver(aws, organization, function, sink)
             write_preview(PREVIEW, to_html(sink.messages))
-            step(f"{len(sink.messages)} Slack message(s); HTML preview: {PREVIEW}")
+            step(f"{len(sink.messages)} Slack message(s), {sink.rate_limited} answered 429; HTML preview: {PREVIEW}")
         finally:
             step("terraform destroy")
             deployment.destroy()
@@ -129,8 +133,8 @@ def deliver(aws: LocalAws, organization: Organization, function: DeployedFunctio
         step("put on its account's bus: an IAM user's console sign-in in workloads-dev (not root)")
         batches = queues.batches()
     for queue, batch in batches:
-        step(f"batch of {len(batch['Records'])} from {queue} to the deployed package")
         answer = function.invoke(batch)
+        step(f"batch of {len(batch['Records'])} from {queue}: {describe_batch(function.last_log)}")
         if answer.get("batchItemFailures"):
             problems.append(f"{queue}: these messages did not reach Slack: {answer['batchItemFailures']}")
     for payload in sink.messages:

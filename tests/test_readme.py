@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 
 from conftest import REPO
+from harness.deployment import copy_repository
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 READMES = [
@@ -48,3 +51,31 @@ def test_the_pinned_version_is_the_latest_release():
     released = re.findall(r"^## \[(\d+\.\d+\.\d+)\]", (REPO / "CHANGELOG.md").read_text(encoding="utf-8"), re.MULTILINE)
     pinned = set(re.findall(r"\?ref=v(\d+\.\d+\.\d+)", "".join(path.read_text(encoding="utf-8") for path in READMES)))
     assert released and pinned == {released[0]}
+
+
+def hcl_blocks(readme) -> list[str]:
+    return re.findall(r"```hcl\n(.*?)```", readme.read_text(encoding="utf-8"), re.DOTALL)
+
+
+def test_the_first_module_block_and_the_forwarder_snippet_validate_as_pasted(tmp_path, terraform_module):
+    """As a user would paste them, with only the module's source pointed at this checkout."""
+    _, environment = terraform_module
+    repository = copy_repository(tmp_path / "module")
+    first, *others = hcl_blocks(REPO / "README.md")
+    (forwarder,) = [block for block in others if "modules/region-forwarder" in block]
+    text = f"{first}\n{forwarder}"
+    sources = re.findall(r'source\s*=\s*"(github\.com/<owner>/terraform-aws-root-activity-notifier[^"]*)"', text)
+    assert len(sources) == 2 and all(source.endswith("?ref=v0.1.0") for source in sources), sources
+    for source in sources:
+        submodule = source.split("terraform-aws-root-activity-notifier", 1)[1].split("?ref=")[0]
+        text = text.replace(f'"{source}"', json.dumps(f"../{repository.name}{submodule.replace('//', '/')}"))
+    (tmp_path / "user").mkdir()
+    (tmp_path / "user" / "main.tf").write_text(text)
+    for command in (
+        ["terraform", "init", "-backend=false", "-input=false", "-no-color"],
+        ["terraform", "validate", "-no-color"],
+    ):
+        result = subprocess.run(
+            command, cwd=tmp_path / "user", env=environment, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stdout + result.stderr

@@ -18,6 +18,29 @@ def step(message: str) -> None:
     print(f"[{time.monotonic() - _started:5.1f}s] {message}", flush=True)
 
 
+def describe_batch(log: list[dict]) -> str:
+    """One line for a batch, from the function's log lines: "3 events delivered in 3 messages, 100
+    events summarized in 1 message", and what was ignored, refused or failed."""
+    delivered = {"messages": 0, "events": 0}
+    summarized = {"messages": 0, "events": 0}
+    for line in log:
+        if line.get("message") == "Slack message sent":
+            kind = delivered if line["kind"] == "event" else summarized
+            kind["messages"] += 1
+            kind["events"] += line["events"]
+    parts = [
+        f"{counts['events']} event{'s' * (counts['events'] != 1)} {what} in {counts['messages']} "
+        f"message{'s' * (counts['messages'] != 1)}"
+        for what, counts in (("delivered", delivered), ("summarized", summarized))
+        if counts["events"]
+    ]
+    outcomes = [line["outcome"] for line in log if "event_id" in line and "outcome" in line]
+    for outcome in ("ignored", "refused", "failed"):
+        if outcomes.count(outcome):
+            parts.append(f"{outcomes.count(outcome)} {outcome}")
+    return ", ".join(parts) or "nothing to post"
+
+
 def write_preview(path: Path, html: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
