@@ -20,8 +20,8 @@ from root_activity_notifier.classify import classify
 from root_activity_notifier.config import load_render_options
 from root_activity_notifier.events import parse_input
 from root_activity_notifier.render import render_message
-from root_activity_notifier.sessions import occurrences, plan_messages
-from root_activity_notifier.summary import render_summary
+from root_activity_notifier.sessions import MAX_MESSAGES_PER_BATCH, occurrences, plan_messages
+from root_activity_notifier.summary import render_fold, render_summary
 from slack_preview import message_page
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,6 +50,17 @@ def session_summary() -> dict:
     return render_summary(summary, options(NOTIFIER_ACCOUNT_LABEL="production"))
 
 
+def folded_sessions() -> dict:
+    """A flood of one-call sessions: what a batch of the queues had no room for, as one message."""
+    events = [
+        console_session(reads=1, changes=0, prefix=f"flood{number:02d}", access_key_id=f"ASIA{number:016d}")[1]
+        for number in range(16)
+    ]
+    batch = occurrences((f"m{index}", parse_input(event)[0]) for index, event in enumerate(events))
+    fold = plan_messages(batch, max_messages=MAX_MESSAGES_PER_BATCH)[-1]
+    return render_fold(fold, options(NOTIFIER_ACCOUNT_LABEL="production"))
+
+
 def payloads() -> dict[str, dict]:
     """File name (without .png) → the payload it shows."""
     labels = json.dumps({MEMBER: MEMBER_LABEL})
@@ -71,6 +82,7 @@ def payloads() -> dict[str, dict]:
         ),
         "create-access-key": message("root-create-access-key.json", options(NOTIFIER_ACCOUNT_LABEL="production")),
         "session-summary": session_summary(),
+        "folded-sessions": folded_sessions(),
         "member-account-call": message(
             "root-api-call-from-console.json", options(NOTIFIER_ACCOUNT_LABELS=labels), **member
         ),
