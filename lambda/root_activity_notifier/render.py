@@ -78,8 +78,8 @@ def render_message(record: ActivityRecord, classification: Classification, optio
         blocks.append(section_text(details))
     blocks.append({"type": "context", "elements": _context(record, classification, words, options)})
 
-    return {
-        "text": _notification_text(
+    return slack_payload(
+        _notification_text(
             record,
             classification,
             headline=headline,
@@ -87,10 +87,8 @@ def render_message(record: ActivityRecord, classification: Classification, optio
             when=local_time or words.unknown,
             mention=mention,
         ),
-        "blocks": blocks,
-        "unfurl_links": False,
-        "unfurl_media": False,
-    }
+        blocks,
+    )
 
 
 def format_time(moment: datetime, time_zone: ResolvedTimeZone) -> str:
@@ -232,17 +230,14 @@ def _notification_text(
     when: str,
     mention: str,
 ) -> str:
-    parts = [f"{SEVERITY_EMOJI[classification.severity]} {escape_within(headline, HEADER_LIMIT)}"]
-    if account:
-        parts.append(account)
-    for value in (record.region, record.source_ip):
-        if value:
-            parts.append(escape_within(value, 100))
-    parts.append(escape(when))
-    text = " | ".join(parts)
-    if mention:
-        text = f"{mention} {text}"
-    return truncate_escaped(text, TOP_LEVEL_TEXT_LIMIT)
+    parts = [
+        f"{SEVERITY_EMOJI[classification.severity]} {escape_within(headline, HEADER_LIMIT)}",
+        account,
+        escape_within(record.region, 100),
+        escape_within(record.source_ip, 100),
+        escape(when),
+    ]
+    return notification_text(parts, mention)
 
 
 def _mfa_text(mfa_used: bool | None, words: Wording) -> str:
@@ -268,6 +263,22 @@ def field(label: str, escaped_value: str) -> dict[str, Any]:
 
 def section_text(text: str) -> dict[str, Any]:
     return {"type": "section", "text": mrkdwn(truncate_escaped(text, SECTION_TEXT_LIMIT))}
+
+
+def slack_payload(text: str, blocks: list[dict[str, Any]]) -> dict[str, Any]:
+    """A message: its (already escaped) top-level text for notifications, and its blocks."""
+    return {
+        "text": truncate_escaped(text, TOP_LEVEL_TEXT_LIMIT),
+        "blocks": blocks,
+        "unfurl_links": False,
+        "unfurl_media": False,
+    }
+
+
+def notification_text(parts: list[str], mention: str) -> str:
+    """The non-empty (escaped) parts joined, after the mention if there is one."""
+    text = " | ".join(part for part in parts if part)
+    return f"{mention} {text}" if mention else text
 
 
 def mrkdwn(text: str) -> dict[str, Any]:

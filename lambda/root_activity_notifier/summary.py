@@ -7,19 +7,20 @@ from collections import Counter
 
 from .classify import Severity, is_read_only, most_severe
 from .messages import WORDING
-from .mrkdwn import escape, escape_within, truncate_escaped, truncate_plain
+from .mrkdwn import escape, escape_within, truncate_plain
 from .render import (
     HEADER_LIMIT,
     SECTION_TEXT_LIMIT,
     SEVERITY_EMOJI,
-    TOP_LEVEL_TEXT_LIMIT,
     cloudtrail_access_key_url,
     field,
     format_time,
     labelled_account,
     mrkdwn,
+    notification_text,
     section_text,
     slack_date,
+    slack_payload,
 )
 from .sessions import group_by_session, urgency
 
@@ -91,23 +92,14 @@ def render_summary(message: PlannedMessage, options: RenderOptions) -> dict[str,
     blocks.append(section_text(f"*{escape(words.user_agents)}*\n{agents}"))
     blocks.append({"type": "context", "elements": _context(records, words)})
 
-    text = " | ".join(
-        part
-        for part in (
-            f"{SEVERITY_EMOJI[worst]} {escape(headline)}",
-            f"{escape(words.read_only_calls)} {read_only}, {escape(words.changes)} {len(records) - read_only}, "
-            f"{escape(words.denied_calls)} {denied}",
-            account,
-            escape(_plain_span(times, options)),
-        )
-        if part
-    )
-    return {
-        "text": truncate_escaped(f"{mention} {text}" if mention else text, TOP_LEVEL_TEXT_LIMIT),
-        "blocks": blocks,
-        "unfurl_links": False,
-        "unfurl_media": False,
-    }
+    parts = [
+        f"{SEVERITY_EMOJI[worst]} {escape(headline)}",
+        f"{escape(words.read_only_calls)} {read_only}, {escape(words.changes)} {len(records) - read_only}, "
+        f"{escape(words.denied_calls)} {denied}",
+        account,
+        escape(_plain_span(times, options)),
+    ]
+    return slack_payload(notification_text(parts, mention), blocks)
 
 
 def render_fold(message: PlannedMessage, options: RenderOptions) -> dict[str, Any]:
@@ -135,21 +127,12 @@ def render_fold(message: PlannedMessage, options: RenderOptions) -> dict[str, An
         *(section_text(chunk) for chunk in _chunks(lines, SECTION_TEXT_LIMIT)),
         {"type": "context", "elements": [mrkdwn(escape(words.footer))]},
     ]
-    text = " | ".join(
-        part
-        for part in (
-            f"{SEVERITY_EMOJI[worst]} {escape(headline)}",
-            escape(words.fold_calls.format(count=calls)),
-            escape(_plain_span(times, options)),
-        )
-        if part
-    )
-    return {
-        "text": truncate_escaped(f"{mention} {text}" if mention else text, TOP_LEVEL_TEXT_LIMIT),
-        "blocks": blocks,
-        "unfurl_links": False,
-        "unfurl_media": False,
-    }
+    parts = [
+        f"{SEVERITY_EMOJI[worst]} {escape(headline)}",
+        escape(words.fold_calls.format(count=calls)),
+        escape(_plain_span(times, options)),
+    ]
+    return slack_payload(notification_text(parts, mention), blocks)
 
 
 def _fold_line(session: tuple[str, str], group: list[Occurrence], options: RenderOptions) -> str:
