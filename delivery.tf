@@ -27,8 +27,11 @@ module "queue" {
   region     = local.region
   account_id = local.account_id
 
-  event_rule_arns = [for rule, path in local.home_event_rule_paths : aws_cloudwatch_event_rule.root_activity[rule].arn if path == each.key]
-  kms_key_arn     = var.queue_kms_key_arn
+  event_rule_arns = concat(
+    [for rule, path in local.home_event_rule_paths : aws_cloudwatch_event_rule.root_activity[rule].arn if path == each.key],
+    each.key == "sign-ins-and-changes" ? local.tamper_event_rule_arns : [],
+  )
+  kms_key_arn = var.queue_kms_key_arn
   # AWS's advice for a queue a function reads: six times the function's timeout, plus the window.
   visibility_timeout_seconds = 6 * var.lambda_timeout + each.value.batching_window
   dead_letter_queue_arn      = module.failure_handling.dead_letter_queue_arn

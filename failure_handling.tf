@@ -7,7 +7,7 @@ module "failure_handling" {
   region     = local.region
   account_id = local.account_id
 
-  event_rule_arns                     = [for rule in aws_cloudwatch_event_rule.root_activity : rule.arn]
+  event_rule_arns                     = concat([for rule in aws_cloudwatch_event_rule.root_activity : rule.arn], local.tamper_event_rule_arns)
   dead_letter_queue_kms_key_arn       = var.queue_kms_key_arn
   dead_letter_queue_alarm_description = "Root events that never reached Slack wait in ${var.name_prefix}-dlq. Put them back through the notifier with SQS's dead-letter queue redrive: aws sqs start-message-move-task --source-arn <this queue's ARN> --destination-arn <the ${var.name_prefix}-sign-ins-and-changes queue's ARN>."
 
@@ -38,6 +38,16 @@ module "failure_handling" {
         namespace   = "AWS/Events"
         metric_name = "FailedInvocations"
         dimensions  = { RuleName = rule.name }
+        statistic   = "Sum"
+        period      = 60
+      }
+    },
+    {
+      for rule in local.tamper_event_rules : "${rule}-rule-failed-invocations" => {
+        description = "EventBridge could not put a change to the notifier's own resources (${rule}) on its queue; the events are retried, then kept in ${var.name_prefix}-dlq."
+        namespace   = "AWS/Events"
+        metric_name = "FailedInvocations"
+        dimensions  = { RuleName = "${var.name_prefix}-${rule}" }
         statistic   = "Sum"
         period      = 60
       }

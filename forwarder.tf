@@ -9,6 +9,7 @@ locals {
     role_arn              = local.forwarder_role_arn
     event_pattern         = local.event_pattern
     event_rule_state      = local.event_rule_state
+    tamper_event_patterns = local.tamper_event_patterns
     name_prefix           = var.name_prefix
     create_alarms         = var.create_alarms
     alarm_email_addresses = var.alarm_email_addresses

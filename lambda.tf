@@ -20,6 +20,7 @@ locals {
     },
     length(local.account_labels) > 0 ? { NOTIFIER_ACCOUNT_LABELS = jsonencode(local.account_labels) } : {},
     local.includes_assume_root ? { NOTIFIER_ANNOUNCE_ASSUME_ROOT = "true" } : {},
+    length(var.tamper_expected_principals) > 0 ? { NOTIFIER_EXPECTED_PRINCIPALS = jsonencode(var.tamper_expected_principals) } : {},
   )
   # Lambda refuses an environment over 4 KB (names and values together).
   lambda_environment_size = length(join("", [for name, value in local.lambda_environment : "${name}${value == null ? "" : value}"]))

@@ -22,13 +22,33 @@ locals {
   # IAM is global: the role is created by the us-east-1 stack only (us-east-1 is always deployed),
   # and the rules of every other region name it.
   spoke_role_region = "us-east-1"
+  # The member's rules: its root activity, and changes to the notifier's own resources there (its
+  # spoke rules and role, its copy of the stack, leaving the organization).
+  spoke_rules = merge(
+    {
+      RootActivityRule = {
+        name        = local.spoke_name
+        description = "Root user activity, sent to the root activity notifier's hub bus"
+        pattern     = local.event_pattern
+        state       = local.event_rule_state
+      }
+    },
+    {
+      for key, pattern in local.tamper_event_patterns : "${replace(title(replace(key, "-", " ")), " ", "")}Rule" => {
+        name        = "${local.spoke_name}-${key}"
+        description = "Changes to the root activity notifier's own resources (${key}), sent to its hub bus"
+        pattern     = pattern
+        state       = local.tamper_event_rule_state
+      }
+    },
+  )
   spoke_template = {
     AWSTemplateFormatVersion = "2010-09-09"
     Description              = "Root user activity in this account and region, sent to the root activity notifier's hub bus ${local.home_event_bus_arn}. Managed by Terraform through the StackSet ${var.name_prefix}-spokes."
     Conditions = {
       CreatesRole = { "Fn::Equals" = [{ Ref = "AWS::Region" }, local.spoke_role_region] }
     }
-    Resources = {
+    Resources = merge({
       HubForwardingRole = {
         Type      = "AWS::IAM::Role"
         Condition = "CreatesRole"
@@ -53,14 +73,15 @@ locals {
           }]
         }
       }
-      RootActivityRule = {
+      }, {
+      for logical_id, rule in local.spoke_rules : logical_id => {
         Type = "AWS::Events::Rule"
         Properties = {
-          Name         = local.spoke_name
-          Description  = "Root user activity, sent to the root activity notifier's hub bus"
+          Name         = rule.name
+          Description  = rule.description
           EventBusName = "default"
-          EventPattern = jsondecode(local.event_pattern)
-          State        = local.event_rule_state
+          EventPattern = jsondecode(rule.pattern)
+          State        = rule.state
           Targets = [{
             Id      = "hub-event-bus"
             Arn     = local.home_event_bus_arn
@@ -72,7 +93,7 @@ locals {
           }]
         }
       }
-    }
+    })
   }
 }
 

@@ -229,6 +229,39 @@ variable "event_target_maximum_event_age" {
 }
 
 ################################################################################
+# Tamper alerts
+################################################################################
+
+variable "create_tamper_alerts" {
+  description = "Create rules that announce changes, by anyone, to the notifier's own resources (its trail, rules, queues, function, event source mappings, webhook parameter, alarm topic and alarms, roles; with scope \"organization\" also its StackSet, trusted access and members leaving), on the home bus, in the forwarders and in the spokes. Each is a critical alert; a principal in tamper_expected_principals gets a calm label instead."
+  type        = bool
+  default     = true
+}
+
+variable "tamper_expected_principals" {
+  description = "Principals whose changes to the notifier are expected (a CI deployer role applying this module), by IAM role or user ARN, with the label their alerts carry, e.g. { \"arn:aws:iam::111122223333:role/ci-deployer\" = \"deployer role\" }. Their changes are still posted, labelled \"expected: deployer role\", at low severity and without a mention. A role matches every session of it."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn, label in var.tamper_expected_principals : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$", arn)) && length(label) >= 1 && length(label) <= 60])
+    error_message = "tamper_expected_principals must map IAM role or user ARNs (arn:aws:iam::ACCOUNT:role/NAME) to labels of 1 to 60 characters; got ${jsonencode(var.tamper_expected_principals)}."
+  }
+}
+
+variable "trail_arn_to_watch" {
+  description = "With create_trail = false: ARN of the existing trail the notifier relies on, so that stopping, deleting or changing it is announced (and the health check reads its status). Null to watch no trail."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.trail_arn_to_watch == null || can(regex("^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:[0-9]{12}:trail/.+$", var.trail_arn_to_watch))
+    error_message = "trail_arn_to_watch must be a CloudTrail trail ARN (arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME); got \"${coalesce(var.trail_arn_to_watch, "null")}\"."
+  }
+}
+
+################################################################################
 # Delivery queues
 ################################################################################
 

@@ -167,3 +167,33 @@ run "refuses_home_settings_that_are_not_the_notifiers" {
 
   expect_failures = [var.home]
 }
+
+run "the_forwarder_forwards_the_same_tamper_patterns" {
+  command = apply
+
+  module {
+    source = "./modules/region-forwarder"
+  }
+
+  variables {
+    home = {
+      region                = "ap-northeast-1"
+      event_bus_arn         = "arn:aws:events:ap-northeast-1:123456789012:event-bus/default"
+      role_arn              = "arn:aws:iam::123456789012:role/root-activity-notifier-forwarder"
+      event_pattern         = "{\"source\":[{\"prefix\":\"aws.\"}]}"
+      event_rule_state      = "ENABLED"
+      tamper_event_patterns = { tamper-rules = "{\"source\":[{\"prefix\":\"aws.\"}],\"detail\":{\"eventName\":[\"DeleteRule\"]}}" }
+      name_prefix           = "root-activity-notifier"
+      alarm_email_addresses = ["secops@example.com"]
+    }
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_rule.tamper["tamper-rules"].name == "root-activity-notifier-forwarder-tamper-rules" && aws_cloudwatch_event_rule.tamper["tamper-rules"].event_pattern == var.home.tamper_event_patterns["tamper-rules"] && aws_cloudwatch_event_rule.tamper["tamper-rules"].state == "ENABLED"
+    error_message = "A forwarder's tamper rule must take the home pattern as it is."
+  }
+  assert {
+    condition     = aws_cloudwatch_event_target.tamper["tamper-rules"].arn == var.home.event_bus_arn && aws_cloudwatch_event_target.tamper["tamper-rules"].role_arn == var.home.role_arn
+    error_message = "A forwarder's tamper rule must send to the home bus with the forwarder role."
+  }
+}

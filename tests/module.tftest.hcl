@@ -143,7 +143,7 @@ run "defaults_watch_every_root_call_including_read_only" {
     error_message = "The trail bucket must block public access and enforce bucket ownership."
   }
   assert {
-    condition     = jsonencode(sort(module.failure_handling.alarm_names)) == jsonencode(["root-activity-notifier-dead-letter-queue", "root-activity-notifier-delivery-failures", "root-activity-notifier-forged-events", "root-activity-notifier-lambda-errors", "root-activity-notifier-read-only-rule-failed-invocations", "root-activity-notifier-rule-failed-invocations"]) && output.alarm_sns_topic_arn != null
+    condition     = jsonencode(sort(module.failure_handling.alarm_names)) == jsonencode(["root-activity-notifier-dead-letter-queue", "root-activity-notifier-delivery-failures", "root-activity-notifier-forged-events", "root-activity-notifier-lambda-errors", "root-activity-notifier-read-only-rule-failed-invocations", "root-activity-notifier-rule-failed-invocations", "root-activity-notifier-tamper-access-rule-failed-invocations", "root-activity-notifier-tamper-delivery-rule-failed-invocations", "root-activity-notifier-tamper-rules-rule-failed-invocations"]) && output.alarm_sns_topic_arn != null
     error_message = "Failure alarms on the function, its deliveries, each rule and the dead-letter queue must notify a topic."
   }
   assert {
@@ -178,6 +178,7 @@ run "forwarder_role_may_only_put_events_on_the_home_bus" {
       role_arn              = aws_iam_role.forwarder[0].arn
       event_pattern         = output.event_pattern
       event_rule_state      = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+      tamper_event_patterns = { for rule, pattern in aws_cloudwatch_event_rule.tamper : rule => pattern.event_pattern }
       name_prefix           = "root-activity-notifier"
       create_alarms         = true
       alarm_email_addresses = ["secops@example.com"]

@@ -320,3 +320,33 @@ run "warns_when_assume_root_calls_may_never_arrive" {
 
   expect_failures = [check.assume_root_calls_reach_the_hub]
 }
+
+run "tamper_rules_on_the_hub_bus_and_in_every_spoke" {
+  command = apply
+
+  assert {
+    condition     = alltrue([for rule in aws_cloudwatch_event_rule.tamper : rule.event_bus_name == aws_cloudwatch_event_bus.hub[0].name]) && local.tamper_event_rule_arns[0] == "arn:aws:events:ap-northeast-1:123456789012:rule/root-activity-notifier-hub/root-activity-notifier-tamper-rules"
+    error_message = "The tamper rules listen on the hub bus, and their ARNs (in the queue policies) name it."
+  }
+  assert {
+    condition = jsonencode({ for id, resource in jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources : id => resource.Properties.Name if resource.Type == "AWS::Events::Rule" }) == jsonencode({
+      RootActivityRule   = "root-activity-notifier-spoke"
+      TamperAccessRule   = "root-activity-notifier-spoke-tamper-access"
+      TamperDeliveryRule = "root-activity-notifier-spoke-tamper-delivery"
+      TamperRulesRule    = "root-activity-notifier-spoke-tamper-rules"
+    })
+    error_message = "Every spoke carries the three tamper rules beside its root activity rule."
+  }
+  assert {
+    condition     = alltrue([for id in ["TamperAccessRule", "TamperDeliveryRule", "TamperRulesRule"] : jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources[id].Properties.State == "ENABLED" && jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources[id].Properties.Targets[0].Arn == aws_cloudwatch_event_bus.hub[0].arn])
+    error_message = "The spokes' tamper rules send write calls to the hub bus."
+  }
+  assert {
+    condition     = jsonencode(jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.TamperAccessRule.Properties.EventPattern) == aws_cloudwatch_event_rule.tamper["tamper-access"].event_pattern
+    error_message = "A spoke's tamper rule has the hub's pattern (one definition)."
+  }
+  assert {
+    condition     = contains(jsondecode(aws_cloudwatch_event_rule.tamper["tamper-access"].event_pattern).detail["$or"], { eventSource = ["organizations.amazonaws.com"], eventName = ["LeaveOrganization"] }) && strcontains(aws_cloudwatch_event_rule.tamper["tamper-access"].event_pattern, "member.org.stacksets.cloudformation.amazonaws.com")
+    error_message = "Leaving the organization and turning off StackSets' trusted access are watched."
+  }
+}

@@ -18,6 +18,8 @@ from harness.deployed import DeployedFunction, DeployedQueues, FunctionError, de
 from harness.deployment import ExampleDeployment
 from harness.emulator import LocalAws
 from harness.samples import FORGED_SOURCES, NON_ROOT_SAMPLES, ROOT_SAMPLES, SIGN_IN_SAMPLES, load_sample
+from harness.tamper_calls import recorded, watched_calls
+from root_activity_notifier.sessions import MAX_OWN_MESSAGES
 
 pytestmark = pytest.mark.integration
 
@@ -63,7 +65,11 @@ def deployed(request, aws, sink):
             aws,
             example,
             variables={"region": region, "slack_webhook_url": SLACK_URL, "alarm_email_addresses": [ALARM_ADDRESS]},
-            module_arguments={"slack_webhook_url": None, "slack_webhook_ssm_parameter_name": EXISTING_PARAMETER},
+            module_arguments={
+                "slack_webhook_url": None,
+                "slack_webhook_ssm_parameter_name": EXISTING_PARAMETER,
+                "tamper_expected_principals": {DEPLOYER: "deployer role"},
+            },
             forward_regions=[THIRD_REGION],
         )
     else:
@@ -426,3 +432,154 @@ def test_a_direct_invocation_that_slack_refuses_raises(deployed_function, sink):
     finally:
         sink.status, sink.body = 200, "ok"
     assert failure.value.error_type == "NotificationFailed"
+
+
+ACCOUNT = "123456789012"  # moto's
+DEPLOYER = f"arn:aws:iam::{ACCOUNT}:role/ci-deployer"
+TAMPER_HEADLINE = "ルートアクティビティ通知の設定変更検知"  # both examples write in Japanese
+
+
+def deployed_names(deployed) -> dict[str, Any]:
+    """What the watched calls name (harness/tamper_calls.py), read from the deployment."""
+    configuration = deployed.client("lambda").get_function(FunctionName=deployed.function_name)["Configuration"]
+    (mapping, *_) = deployed.client("lambda").list_event_source_mappings(FunctionName=configuration["FunctionArn"])[
+        "EventSourceMappings"
+    ]
+    return {
+        "prefix": "root-activity-notifier",
+        "region": deployed.region,
+        "account": "123456789012",
+        "trail": deployed.client("cloudtrail").describe_trails()["trailList"][0]["Name"],
+        "rule": "root-activity-notifier",
+        "queue_url": deployed.outputs["queue_urls"]["sign-ins-and-changes"],
+        "function": deployed.function_name,
+        "mapping_uuid": mapping["UUID"],
+        "parameter": configuration["Environment"]["Variables"]["SLACK_WEBHOOK_SSM_PARAMETER"],
+        "topic_arn": deployed.client("sns").list_topics()["Topics"][0]["TopicArn"],
+        "alarm": "root-activity-notifier-dead-letter-queue",
+        "role": "root-activity-notifier",
+    }
+
+
+def tamper_alerts(deployed, deployed_function, sink, events):
+    """Put the events where CloudTrail recorded them, a few at a time (a session's batch gives at most
+    5 critical events a message of their own), and return the Slack messages that resulted."""
+    messages = []
+    for start in range(0, len(events), MAX_OWN_MESSAGES):
+        chunk = events[start : start + MAX_OWN_MESSAGES]
+        delivered, answers = delivered_through_the_queues(deployed, chunk, deployed_function, sink)
+        assert all(answer == {"batchItemFailures": []} for answer in answers), answers
+        messages += delivered
+    return messages
+
+
+def test_every_watched_call_by_anyone_reaches_slack_as_a_critical_tamper_alert(deployed, deployed_function, sink):
+    calls = watched_calls(deployed_names(deployed))
+    events = [
+        recorded(call, region=deployed.region, account="123456789012", event_id=f"{deployed.example}-t{number:02d}")
+        for number, call in enumerate(calls)
+    ]
+    messages = tamper_alerts(deployed, deployed_function, sink, events)
+    by_event = {}
+    for message in messages:
+        for event in events:
+            if event["detail"]["eventID"] in json.dumps(message):
+                by_event[event["detail"]["eventID"]] = message
+    announced = [event["detail"]["eventID"] in by_event for event in events]
+    missing = [call.name for call, found in zip(calls, announced, strict=True) if not found]
+    assert missing == [], missing
+    for message in by_event.values():
+        assert message["blocks"][0]["text"]["text"].startswith(f":rotating_light: {TAMPER_HEADLINE}")
+    # IAM calls, recorded in us-east-1, came through the us-east-1 forwarder
+    assert {event["detail"]["awsRegion"] for event in events} == {deployed.region, "us-east-1"}
+
+
+def test_the_same_calls_on_resources_that_are_not_the_notifiers_reach_nothing(deployed, deployed_function, sink):
+    names = {**deployed_names(deployed), "trail": "other-trail", "rule": "other-rule", "function": "other-function"}
+    names.update(queue_url="https://sqs.ap-northeast-1.amazonaws.com/123456789012/other-queue", role="other-role")
+    names.update(parameter="/other/parameter", topic_arn="arn:aws:sns:ap-northeast-1:123456789012:other-topic")
+    names.update(alarm="other-alarm", mapping_uuid="00000000-0000-0000-0000-000000000000")
+    events = [
+        recorded(call, region=deployed.region, account="123456789012", event_id=f"other-{number:02d}")
+        for number, call in enumerate(watched_calls(names))
+    ]
+    with DeployedQueues(deployed.aws, deployed.region, deployed.function_name) as queues:
+        for event in events:
+            deployed.aws.put_event(event)
+        assert queues.batches() == []
+
+
+def test_a_denied_attempt_and_an_expected_deployer(deployed, deployed_function, sink):
+    calls = {call.event: call for call in watched_calls(deployed_names(deployed))}
+    denied = recorded(
+        calls["PurgeQueue"], region=deployed.region, account=ACCOUNT, event_id="denied", error_code="AccessDenied"
+    )
+    events = [denied]
+    if deployed.example == "single-account":  # tamper_expected_principals is set there
+        events.append(
+            recorded(
+                calls["UpdateFunctionCode20150331v2"],
+                region=deployed.region,
+                account="123456789012",
+                event_id="deployer",
+                principal_arn=DEPLOYER,
+            )
+        )
+    messages = {
+        event["detail"]["eventID"]: message
+        for message in tamper_alerts(deployed, deployed_function, sink, events)
+        for event in events
+        if event["detail"]["eventID"] in json.dumps(message)
+    }
+    assert messages["denied"]["blocks"][0]["text"]["text"].endswith("（拒否）")
+    assert messages["denied"]["text"].startswith("<!here>") == (deployed.example == "login-only")
+    if deployed.example == "single-account":
+        expected = messages["deployer"]
+        assert "想定内: deployer role" in expected["blocks"][1]["text"]["text"]
+        assert expected["blocks"][0]["text"]["text"].startswith(":large_blue_circle:")
+
+
+def every_rule(deployed) -> list[tuple[str, str]]:
+    """(region, name) of every rule the example deployed, forwarders' included."""
+    regions = [deployed.region, *FORWARDED_FROM[deployed.example]]
+    return [
+        (region, rule["Name"])
+        for region in regions
+        for rule in deployed.aws.client("events", region).list_rules(NamePrefix="root-activity-notifier")["Rules"]
+    ]
+
+
+def test_deleting_any_one_rule_is_announced_by_another(deployed, deployed_function, sink):
+    rules = every_rule(deployed)
+    assert len(rules) >= 8 and {name for _, name in rules} >= {
+        "root-activity-notifier-tamper-rules",
+        "root-activity-notifier-tamper-delivery",
+        "root-activity-notifier-forwarder-tamper-rules",
+    }
+    delete_rule = next(call for call in watched_calls(deployed_names(deployed)) if call.event == "DeleteRule")
+    unannounced = []
+    for number, (region, name) in enumerate(rules):
+        events = deployed.aws.client("events", region)
+        described = events.describe_rule(Name=name)
+        targets = events.list_targets_by_rule(Rule=name)["Targets"]
+        events.remove_targets(Rule=name, Ids=[target["Id"] for target in targets])
+        events.delete_rule(Name=name)
+        try:
+            event = recorded(
+                delete_rule._replace(parameters={"name": name, "force": False}),
+                region=region,
+                account="123456789012",
+                event_id=f"deleted-{number:02d}",
+            )
+            messages = tamper_alerts(deployed, deployed_function, sink, [event])
+            if not any(f"`{name}`" in json.dumps(message, ensure_ascii=False) for message in messages):
+                unannounced.append(f"{region}/{name}")
+        finally:
+            events.put_rule(
+                Name=name,
+                EventPattern=described["EventPattern"],
+                State=described["State"],
+                Description=described.get("Description", ""),
+            )
+            events.put_targets(Rule=name, Targets=targets)
+    assert unannounced == [], unannounced

@@ -17,6 +17,7 @@ from harness.deployment import ExampleDeployment
 from harness.emulator import LocalAws
 from harness.organization import Organization
 from harness.samples import FORGED_SOURCES, load_sample
+from harness.tamper_calls import WatchedCall, recorded, watched_calls
 
 pytestmark = pytest.mark.integration
 
@@ -72,12 +73,22 @@ def test_every_member_account_and_region_has_a_spoke_to_the_hub_bus(deployed, or
     hub = outputs["hub_event_bus_arn"]
     assert hub == f"arn:aws:events:{HUB_REGION}:{organization.management_account}:event-bus/root-activity-notifier-hub"
     # The management account's own us-east-1 forwarder, made by the module: the pattern to compare with.
-    (forwarder,) = organization.default_bus_rules(organization.management_account, "us-east-1")
-    assert forwarder["Name"] == "root-activity-notifier-forwarder"
+    management_rules = organization.default_bus_rules(organization.management_account, "us-east-1")
+    management = {rule["Name"]: rule for rule in management_rules}
+    forwarder = management["root-activity-notifier-forwarder"]
+    tamper_rules = ["tamper-access", "tamper-delivery", "tamper-rules"]
+    forwarder_tamper_rules = [f"root-activity-notifier-forwarder-{name}" for name in tamper_rules]
+    assert sorted(management) == ["root-activity-notifier-forwarder", *forwarder_tamper_rules]
     for account in organization.members.values():
         for region in SPOKE_REGIONS:
-            (rule,) = organization.default_bus_rules(account, region)
-            assert rule["Name"] == SPOKE
+            rules = {rule["Name"]: rule for rule in organization.default_bus_rules(account, region)}
+            assert sorted(rules) == [SPOKE] + [f"{SPOKE}-{name}" for name in tamper_rules]
+            for name in tamper_rules:  # the same patterns as the management account's forwarders
+                tamper = rules[f"{SPOKE}-{name}"]
+                forwarded = management[f"root-activity-notifier-forwarder-{name}"]
+                assert json.loads(tamper["EventPattern"]) == json.loads(forwarded["EventPattern"])
+                assert tamper["State"] == "ENABLED" and tamper["Targets"][0]["Arn"] == hub
+            rule = rules[SPOKE]
             assert json.loads(rule["EventPattern"]) == json.loads(forwarder["EventPattern"])
             assert rule["State"] == forwarder["State"] == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
             (target,) = rule["Targets"]
@@ -168,6 +179,52 @@ def test_a_forged_root_event_from_a_member_reaches_no_queue_and_a_genuine_one_do
         organization.put_event(load_sample("root-console-sign-in-without-mfa.json"), dev)
         ((_, batch),) = queues.batches()
     assert json.loads(batch["Records"][0]["body"])["source"] == "aws.signin"
+
+
+def test_changes_to_the_notifier_in_members_and_the_management_account_reach_slack(deployed, aws, sink, organization):
+    """A member's admin deletes its spoke rule, its spoke role, leaves the organization; someone in the
+    management account deletes the StackSet and turns off its trusted access."""
+    _, outputs = deployed
+    dev = organization.members["workloads-dev"]
+    names = {
+        "region": HUB_REGION,
+        "account": organization.management_account,
+        "trail": "root-activity-notifier-trail",
+        "rule": SPOKE,
+        "queue_url": "-",
+        "function": "-",
+        "mapping_uuid": "-",
+        "parameter": "-",
+        "topic_arn": "-",
+        "alarm": "-",
+        "role": SPOKE,
+        "stack_set": outputs["stack_set_name"],
+    }
+    calls = {call.event: call for call in watched_calls(names)}
+    leave = WatchedCall("leave the organization", "organizations.amazonaws.com", "LeaveOrganization", {}, True)
+
+    def made(call, account, region="us-east-1"):
+        event = recorded(call, region=region, account=account, event_id=f"org-{call.event}")
+        return organization.put_event(event, account)
+
+    before = len(sink.messages)
+    with DeployedFunction(aws, HUB_REGION, outputs["lambda_function_name"]) as function:
+        with DeployedQueues(aws, HUB_REGION, function.name) as queues:
+            put = [
+                made(calls["DeleteRule"], dev, "us-east-2"),
+                made(calls["DeleteRole"], dev),
+                made(leave, dev),
+                made(calls["DeleteStackSet"], organization.management_account, HUB_REGION),
+                made(calls["DisableAWSServiceAccess"], organization.management_account),
+            ]
+            batches = queues.batches()
+        answers = [function.invoke(batch) for _, batch in batches]
+    assert answers and all(answer == {"batchItemFailures": []} for answer in answers)
+    texts = [json.dumps(payload, ensure_ascii=False) for payload in sink.messages[before:]]
+    for event in put:
+        (text,) = [text for text in texts if event["detail"]["eventID"] in text]
+        assert ":rotating_light: ルートアクティビティ通知の設定変更検知" in text, event["detail"]["eventName"]
+    assert any(f"{dev} (workloads-dev)" in text and "LeaveOrganization" in text for text in texts)
 
 
 def test_second_plan_is_empty(deployed):

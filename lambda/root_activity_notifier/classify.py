@@ -9,7 +9,7 @@ from .events import ActivityRecord
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
 
 class Severity(enum.Enum):
@@ -42,10 +42,14 @@ class Activity(enum.Enum):
     WRITE_CALL = "write_call"
     READ_ONLY_CALL = "read_only_call"
     ROOT_ACCESS_TAKEN = "root_access_taken"  # sts:AssumeRoot, by a role or user of the organization
+    NOTIFIER_CHANGED = "notifier_changed"  # a change to the notifier's own resources, by anyone
 
 
-# severity: Severity, activity: Activity, denied: bool, centralized_root_access: bool
-Classification = namedtuple("Classification", ["severity", "activity", "denied", "centralized_root_access"])
+# severity: Severity, activity: Activity, denied: bool, centralized_root_access: bool,
+# expected_as: for a change to the notifier by an expected principal, its label ("" otherwise)
+Classification = namedtuple(
+    "Classification", ["severity", "activity", "denied", "centralized_root_access", "expected_as"], defaults=[""]
+)
 
 
 # Root password, e-mail and access keys: whoever changes them owns the account.
@@ -83,22 +87,39 @@ def is_from_aws(record: ActivityRecord) -> bool:
 
 
 def is_announced(record: ActivityRecord, *, announce_assume_root: bool) -> bool:
-    """Root activity always; an sts:AssumeRoot call when the notifier announces centralized root access."""
-    return record.is_root or (announce_assume_root and record.is_assume_root)
+    """Root activity always; a change to the notifier's own resources (marked by its tamper rule),
+    unless read-only; an sts:AssumeRoot call when the notifier announces centralized root access."""
+    return (
+        record.is_root
+        or (bool(record.tamper_rule) and not is_read_only(record))
+        or (announce_assume_root and record.is_assume_root)
+    )
 
 
-def classify(record: ActivityRecord) -> Classification:
+def classify(record: ActivityRecord, expected_principals: Mapping[str, str] | None = None) -> Classification:
+    """``expected_principals`` (role or user ARN to label) are those whose changes to the notifier
+    are expected: a deployer. Their tamper alerts are low and labelled, never hidden."""
     activity = _activity(record)
+    expected_as = expected_label(record, expected_principals) if activity is Activity.NOTIFIER_CHANGED else ""
     return Classification(
-        severity=_SEVERITY[activity],
+        severity=Severity.LOW if expected_as else _SEVERITY[activity],
         activity=activity,
         denied=is_denied(record.error_code),
         # The root session a member account sees; the AssumeRoot call itself is marked by its headline.
         centralized_root_access=record.assumed_root and record.is_root,
+        expected_as=expected_as,
     )
 
 
+def expected_label(record: ActivityRecord, expected_principals: Mapping[str, str] | None) -> str:
+    """The label of the expected principal that made the call: by its own ARN, or its session's role."""
+    principals = expected_principals or {}
+    return principals.get(record.principal_arn) or principals.get(record.session_issuer_arn) or ""
+
+
 def _activity(record: ActivityRecord) -> Activity:
+    if record.tamper_rule and not is_read_only(record):
+        return Activity.NOTIFIER_CHANGED
     if record.is_assume_root:
         return Activity.ROOT_ACCESS_TAKEN
     if record.is_console_sign_in:
@@ -138,6 +159,7 @@ _SEVERITY = {
     Activity.CREDENTIALS_CHANGED: Severity.CRITICAL,
     Activity.MFA_REMOVED: Severity.CRITICAL,
     Activity.LOGGING_DISABLED: Severity.CRITICAL,
+    Activity.NOTIFIER_CHANGED: Severity.CRITICAL,
     Activity.SIGN_IN: Severity.HIGH,
     Activity.ROOT_ACCESS_TAKEN: Severity.HIGH,
     Activity.WRITE_CALL: Severity.HIGH,

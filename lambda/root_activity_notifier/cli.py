@@ -109,7 +109,8 @@ def main(
             print(f"root-activity-notifier: {skipped} record(s) not root activity; ignored", file=stderr)
         try:
             for record in root_records:
-                print(json.dumps(render_message(record, classify(record), options), ensure_ascii=False), file=stdout)
+                payload = render_message(record, classify(record, options.expected_principals), options)
+                print(json.dumps(payload, ensure_ascii=False), file=stdout)
             stdout.flush()
         except BrokenPipeError:  # `render … | head` closed the pipe early: not an error
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's exit flush quiet

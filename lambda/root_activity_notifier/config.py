@@ -16,6 +16,9 @@ NOTIFIER_ANNOUNCE_ASSUME_ROOT  ``true``: also announce sts:AssumeRoot calls (cen
                                access taken); anything else: only root activity.
 NOTIFIER_MENTION               Mention for critical alerts: ``here``, ``channel``,
                                ``<!subteam^S0123ABCD>`` (a user group) or ``<@U0123ABCD>``.
+NOTIFIER_EXPECTED_PRINCIPALS   JSON object of role or user ARN to label, e.g.
+                               ``{"arn:aws:iam::111122223333:role/ci": "deployer role"}``:
+                               their changes to the notifier are labelled "expected", low.
 =============================  =================================================================
 """
 
@@ -42,6 +45,7 @@ ACCOUNT_LABEL_VARIABLE = "NOTIFIER_ACCOUNT_LABEL"
 ACCOUNT_LABELS_VARIABLE = "NOTIFIER_ACCOUNT_LABELS"
 ANNOUNCE_ASSUME_ROOT_VARIABLE = "NOTIFIER_ANNOUNCE_ASSUME_ROOT"
 MENTION_VARIABLE = "NOTIFIER_MENTION"
+EXPECTED_PRINCIPALS_VARIABLE = "NOTIFIER_EXPECTED_PRINCIPALS"
 
 DEFAULT_WEBHOOK_CACHE_SECONDS = 300.0
 _SSM_PARAMETER_NAME = re.compile(
@@ -50,6 +54,7 @@ _SSM_PARAMETER_NAME = re.compile(
 # The same mentions as the module's slack_mention variable accepts (variables.tf).
 _MENTION_ALIASES = {"here": "<!here>", "channel": "<!channel>"}
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
+_PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/.+$")
 _MENTION_SYNTAX = re.compile(r"^(<!here>|<!channel>|<!subteam\^[A-Z0-9]{2,30}>|<@[UW][A-Z0-9]{2,30}>)$")
 
 
@@ -87,6 +92,7 @@ def load_render_options(environ: Mapping[str, str]) -> RenderOptions:
         mention=normalize_mention(environ.get(MENTION_VARIABLE, "")),
         account_labels=parse_account_labels(environ.get(ACCOUNT_LABELS_VARIABLE, "")),
         announce_assume_root=environ.get(ANNOUNCE_ASSUME_ROOT_VARIABLE, "").strip().lower() == "true",
+        expected_principals=parse_expected_principals(environ.get(EXPECTED_PRINCIPALS_VARIABLE, "")),
     )
 
 
@@ -109,6 +115,27 @@ def parse_account_labels(value: str) -> dict[str, str]:
             f'{{"111122223333": "production"}}; it holds {value[:200]!r}'
         )
     return {account: label.strip() for account, label in labels.items() if label.strip()}
+
+
+def parse_expected_principals(value: str) -> dict[str, str]:
+    """``{"arn:aws:iam::111122223333:role/ci": "deployer role"}`` → that dict; empty for an empty value."""
+    if not value.strip():
+        return {}
+    import json  # only when expected principals are set
+
+    try:
+        principals = json.loads(value)
+    except ValueError:
+        principals = None
+    if not isinstance(principals, dict) or not all(
+        isinstance(arn, str) and _PRINCIPAL_ARN.match(arn) and isinstance(label, str) and label.strip()
+        for arn, label in principals.items()
+    ):
+        raise ConfigurationError(
+            f"{EXPECTED_PRINCIPALS_VARIABLE} must be a JSON object of IAM role or user ARNs to labels, such as "
+            f'{{"arn:aws:iam::111122223333:role/ci-deployer": "deployer role"}}; it holds {value[:200]!r}'
+        )
+    return {arn: label.strip() for arn, label in principals.items()}
 
 
 def normalize_mention(value: str) -> str:

@@ -8,7 +8,9 @@ Accepted input (README, "Preview or send a message from the command line", lists
 * a Lambda on-failure destination record, whose ``requestPayload`` holds one of the above;
 * an SQS event source mapping event (``Records`` from ``aws:sqs``, each ``body`` an EventBridge
   event), and what ``aws sqs receive-message`` prints (``Messages``, each ``Body`` one), so that
-  whatever a queue holds, the dead-letter queue included, can be replayed.
+  whatever a queue holds, the dead-letter queue included, can be replayed;
+* what a tamper rule puts on the queue: ``{"tamper_rule": NAME, "event": EVENTBRIDGE_EVENT}``, the
+  event marked by the rule that matched it as a change to the notifier's own resources.
 
 Nothing here trusts the types inside the event: a field of the wrong type reads as missing, so a
 strange record is still announced (if it is root activity) rather than crashing the notifier.
@@ -29,6 +31,11 @@ if TYPE_CHECKING:
 ROOT_IDENTITY_TYPE = "Root"
 ASSUME_ROOT_SOURCE = "sts.amazonaws.com"
 _ACCOUNT_ID = re.compile(r"\b(\d{12})\b")
+# The request parameter that names what a watched call changes, first present wins (tamper.tf).
+_RESOURCE_PARAMETERS = (
+    "name", "rule", "trailName", "queueUrl", "functionName", "uUID", "topicArn", "subscriptionArn", "alarmNames",
+    "roleName", "stackSetName", "stackName", "servicePrincipal", "eventBusName",
+)  # fmt: skip
 _MAX_NESTING = 4
 
 
@@ -67,7 +74,11 @@ class ActivityRecord(
             "target_account_id",  # str: for an sts:AssumeRoot call, the member account it opens
             "task_policy_arn",  # str: for an sts:AssumeRoot call, what the session may do
             "envelope",  # Envelope | None: None for a record given without one (a raw record, a log file)
+            "tamper_rule",  # str: the notifier's tamper rule that matched it ("" for any other record)
+            "session_issuer_arn",  # str: the role (or user) whose session made the call
+            "resource",  # str: what the call names (a rule, queue URL, function, role ...), for tamper alerts
         ],
+        defaults=["", "", ""],
     )
 ):
     """What one CloudTrail record says, with every field as plain text or a typed value."""
@@ -164,6 +175,12 @@ def parse_input(document: Any, *, _depth: int = 0) -> list[ActivityRecord]:
             parsed.append(_activity_record(record, envelope={}))
         return parsed
 
+    if isinstance(document.get("tamper_rule"), str) and isinstance(document.get("event"), dict):
+        return [
+            record._replace(tamper_rule=document["tamper_rule"])
+            for record in parse_input(document["event"], _depth=_depth + 1)
+        ]
+
     if "detail" in document and ("detail-type" in document or "source" in document):
         detail = document["detail"]
         if not isinstance(detail, dict):
@@ -218,6 +235,8 @@ def _activity_record(detail: Mapping[str, Any], envelope: Mapping[str, Any]) -> 
             if envelope
             else None
         ),
+        session_issuer_arn=_text(_mapping(session.get("sessionIssuer")).get("arn")),
+        resource=next((_text(request[name]) for name in _RESOURCE_PARAMETERS if request.get(name)), ""),
     )
 
 

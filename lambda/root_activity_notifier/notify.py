@@ -154,7 +154,8 @@ def prepare_batch(messages: list[QueuedMessage], options: RenderOptions, max_mes
                 counts[Status.REFUSED] += 1
             else:
                 root.append((message.message_id, record))
-    return PreparedBatch(plan_messages(occurrences(root), max_messages), list(failed_ids), counts)
+    batch = occurrences(root, options.expected_principals)
+    return PreparedBatch(plan_messages(batch, max_messages), list(failed_ids), counts)
 
 
 def send_batch(

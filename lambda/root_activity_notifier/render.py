@@ -44,11 +44,20 @@ _ACCESS_KEY_PATTERN = re.compile(r"^[A-Z0-9]{16,128}$")
 # language: "en" or "ja"; time_zone: ResolvedTimeZone; account_label: str, for accounts without a
 # label in account_labels (a mapping of account ID to label, or None); mention: a validated Slack
 # mention (``<!here>``, ``<!channel>``, ``<!subteam^ID>``, ``<@U…>``) prepended to critical alerts
-# only; announce_assume_root: also announce sts:AssumeRoot calls (classify.is_announced).
+# only; announce_assume_root: also announce sts:AssumeRoot calls (classify.is_announced);
+# expected_principals: role or user ARN to label, whose changes to the notifier are expected.
 RenderOptions = namedtuple(
     "RenderOptions",
-    ["language", "time_zone", "account_label", "mention", "account_labels", "announce_assume_root"],
-    defaults=["en", UTC, "", "", None, False],
+    [
+        "language",
+        "time_zone",
+        "account_label",
+        "mention",
+        "account_labels",
+        "announce_assume_root",
+        "expected_principals",
+    ],
+    defaults=["en", UTC, "", "", None, False, None],
 )
 
 
@@ -156,6 +165,11 @@ def _summary_line(
         f"*{escape(words.severities[classification.severity])}*",
         f"{escape(words.in_account)} *{account or escape(words.unknown)}*",
     ]
+    if classification.activity is Activity.NOTIFIER_CHANGED:
+        by = escape_within(record.principal_arn, VALUE_LIMIT) if record.principal_arn else escape(words.unknown)
+        parts.append(f"{escape(words.changed_by)} `{by}`")
+        if classification.expected_as:
+            parts.append(f":white_check_mark: {escape(words.expected.format(label=classification.expected_as))}")
     if record.invoked_by == CONSOLE_ACTION_INVOKER and not record.is_console_sign_in:
         parts.append(escape(words.via_console))
     line = " · ".join(parts)
@@ -181,6 +195,9 @@ def _fields(
         pairs.append((words.member_account, labelled_account(record.target_account_id, options) or words.unknown))
         task = record.task_policy_arn.rsplit("/", 1)[-1]
         pairs.append((words.task_policy, f"`{escape_within(task, VALUE_LIMIT)}`" if task else words.unknown))
+    if classification.activity is Activity.NOTIFIER_CHANGED:
+        resource = f"`{escape_within(record.resource, VALUE_LIMIT)}`" if record.resource else words.unknown
+        pairs.append((words.resource, resource))
     if record.is_console_sign_in:
         pairs.append((words.mfa, _mfa_text(record.mfa_used, words)))
         pairs.append((words.sign_in_result, _sign_in_result(record, classification, words)))

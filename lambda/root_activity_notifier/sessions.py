@@ -26,7 +26,7 @@ from .classify import SEVERITY_RANK, Severity, classify, most_severe
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from .classify import Classification
     from .events import ActivityRecord
@@ -60,8 +60,12 @@ def deserves_own_message(record: ActivityRecord, classification: Classification)
     return record.is_console_sign_in or record.is_assume_root or classification.severity is Severity.CRITICAL
 
 
-def occurrences(records: Iterable[tuple[str, ActivityRecord]]) -> list[Occurrence]:
-    """Root records (with the ID of the message that carried each) once per eventID, in input order."""
+def occurrences(
+    records: Iterable[tuple[str, ActivityRecord]], expected_principals: Mapping[str, str] | None = None
+) -> list[Occurrence]:
+    """Announced records (with the ID of the message that carried each) once per eventID, in input
+    order. A change to the notifier that a root rule and a tamper rule both delivered keeps the
+    tamper rule's mark."""
     by_event: dict[str, Occurrence] = {}
     ordered: list[Occurrence] = []
     for message_id, record in records:
@@ -69,8 +73,11 @@ def occurrences(records: Iterable[tuple[str, ActivityRecord]]) -> list[Occurrenc
         seen = by_event.get(key)
         if seen:
             seen.message_ids.append(message_id)
+            if record.tamper_rule and not seen.record.tamper_rule:
+                marked = Occurrence(record, classify(record, expected_principals), seen.message_ids)
+                by_event[key] = ordered[ordered.index(seen)] = marked
             continue
-        occurrence = Occurrence(record, classify(record), [message_id])
+        occurrence = Occurrence(record, classify(record, expected_principals), [message_id])
         by_event[key] = occurrence
         ordered.append(occurrence)
     return ordered

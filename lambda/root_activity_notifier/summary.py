@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .classify import Severity, is_read_only, most_severe
+from .classify import Activity, Severity, is_read_only, most_severe
 from .messages import WORDING
 from .mrkdwn import escape, escape_within, truncate_plain
 from .render import (
@@ -52,7 +52,10 @@ def render_summary(message: PlannedMessage, options: RenderOptions) -> dict[str,
     read_only, denied = _totals(occurrences)
     account = labelled_account(records[0].account_id, options)
     mention = options.mention if worst is Severity.CRITICAL else ""
-    headline = words.summary_headline.format(count=len(records))
+    changes_to_notifier = all(each.classification.activity is Activity.NOTIFIER_CHANGED for each in occurrences)
+    headline = (words.tamper_summary_headline if changes_to_notifier else words.summary_headline).format(
+        count=len(records)
+    )
     times = sorted(record.event_time for record in records if record.event_time)
     span = _time_span(times, options, words)
 

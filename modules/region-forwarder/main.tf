@@ -45,6 +45,36 @@ resource "aws_cloudwatch_event_target" "home_bus" {
   }
 }
 
+# Changes to the notifier's own resources recorded here (its forwarder; IAM roles in us-east-1),
+# forwarded as they are: the home rules of the same patterns announce them.
+resource "aws_cloudwatch_event_rule" "tamper" {
+  for_each = var.home.tamper_event_patterns
+
+  name          = "${local.name}-${each.key}"
+  description   = "Changes to the root activity notifier's own resources (${each.key}) recorded in ${local.region}, forwarded to the notifier in ${var.home.region}"
+  event_pattern = each.value
+  state         = "ENABLED"
+  tags          = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "tamper" {
+  for_each = var.home.tamper_event_patterns
+
+  rule      = aws_cloudwatch_event_rule.tamper[each.key].name
+  target_id = "home-event-bus"
+  arn       = var.home.event_bus_arn
+  role_arn  = var.home.role_arn
+
+  retry_policy {
+    maximum_retry_attempts       = var.event_target_maximum_retry_attempts
+    maximum_event_age_in_seconds = var.event_target_maximum_event_age
+  }
+
+  dead_letter_config {
+    arn = module.failure_handling.dead_letter_queue_arn
+  }
+}
+
 module "failure_handling" {
   source = "../failure-handling"
 
@@ -53,7 +83,7 @@ module "failure_handling" {
   region     = local.region
   account_id = data.aws_arn.default_bus.account
 
-  event_rule_arns                     = [aws_cloudwatch_event_rule.forward.arn]
+  event_rule_arns                     = concat([aws_cloudwatch_event_rule.forward.arn], [for rule in aws_cloudwatch_event_rule.tamper : rule.arn])
   dead_letter_queue_kms_key_arn       = var.queue_kms_key_arn
   dead_letter_queue_alarm_description = "Root events recorded in ${local.region} never reached the notifier in ${var.home.region}; they wait in ${local.name}-dlq. Replay each with `root-activity-notifier send`."
 

@@ -3,6 +3,11 @@ output "event_rule_arn" {
   value       = aws_cloudwatch_event_rule.forward.arn
 }
 
+output "tamper_event_rule_arns" {
+  description = "ARNs of the rules that forward changes to the notifier's own resources recorded in this region, by name."
+  value       = { for name, rule in aws_cloudwatch_event_rule.tamper : name => rule.arn }
+}
+
 output "event_pattern" {
   description = "Event pattern of the forwarding rule (the home rule's)."
   value       = aws_cloudwatch_event_rule.forward.event_pattern

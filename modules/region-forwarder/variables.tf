@@ -6,6 +6,7 @@ variable "home" {
     role_arn              = string
     event_pattern         = string
     event_rule_state      = string
+    tamper_event_patterns = optional(map(string), {})
     name_prefix           = string
     create_alarms         = optional(bool, true)
     alarm_email_addresses = optional(list(string), [])
