@@ -21,6 +21,14 @@ module "failure_handling" {
         statistic   = "Sum"
         period      = 60
       }
+      lambda-throttles = {
+        description = "The root activity notifier could not run (throttled): root events wait in its queues, and the health check itself may not run. A reserved concurrency of 0 stops it entirely: aws lambda delete-function-concurrency --function-name ${aws_lambda_function.notifier.function_name}."
+        namespace   = "AWS/Lambda"
+        metric_name = "Throttles"
+        dimensions  = { FunctionName = aws_lambda_function.notifier.function_name }
+        statistic   = "Sum"
+        period      = 300
+      }
     },
     {
       for name, filter in aws_cloudwatch_log_metric_filter.notifier : name => {

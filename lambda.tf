@@ -89,6 +89,11 @@ locals {
       metric_name = "DeliveryFailures"
       description = "Slack did not accept a root activity message (log lines with outcome \"failed\" in ${aws_cloudwatch_log_group.notifier.name} say why); SQS delivers the events again, then keeps them in ${var.name_prefix}-dlq."
     }
+    health-check = {
+      pattern     = "{ $.health = \"failing\" }"
+      metric_name = "HealthCheckFailures"
+      description = "The root activity notifier cannot see: its health check found a stopped trail, a disabled rule or mapping, a function that may not run, events in a dead-letter queue, an unreadable webhook or a spoke that is not current. The log line with health \"failing\" in ${aws_cloudwatch_log_group.notifier.name} lists each problem; Slack has them with their fixes (doctor on the command line runs the same checks)."
+    }
     forged-events = {
       pattern     = "{ $.outcome = \"refused\" }"
       metric_name = "ForgedEvents"

@@ -102,3 +102,8 @@ output "spoke_template_body" {
   description = "The CloudFormation template each member account and region gets (JSON; null unless scope is \"organization\"): a rule with the notifier's pattern and state, targeting the hub bus, and the role it uses."
   value       = local.organization ? jsonencode(local.spoke_template) : null
 }
+
+output "health_check_input" {
+  description = "What the health check checks, as the schedule gives it to the function: give it to doctor (terraform output -json health_check_input > checks.json; python3 -m root_activity_notifier doctor --checks checks.json)."
+  value       = local.health_check_event
+}

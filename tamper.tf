@@ -37,6 +37,7 @@ locals {
       },
       # An event source mapping is named by its UUID, not by the function.
       { eventSource = ["lambda.amazonaws.com"], eventName = [{ prefix = "UpdateEventSourceMapping" }, { prefix = "DeleteEventSourceMapping" }], requestParameters = { uUID = [for mapping in aws_lambda_event_source_mapping.queue : mapping.uuid] } },
+      { eventSource = ["scheduler.amazonaws.com"], eventName = ["DeleteSchedule", "UpdateSchedule"], requestParameters = { name = local.tamper_named } },
       # The sibling rule tamper-rules, wherever it runs: its deletion is announced by this one.
       { eventSource = ["events.amazonaws.com"], eventName = local.tamper_eventbridge_calls, requestParameters = { name = [{ wildcard = "${var.name_prefix}*-tamper-rules" }] } },
       { eventSource = ["events.amazonaws.com"], eventName = local.tamper_eventbridge_calls, requestParameters = { rule = [{ wildcard = "${var.name_prefix}*-tamper-rules" }] } },

@@ -262,6 +262,27 @@ variable "trail_arn_to_watch" {
 }
 
 ################################################################################
+# Health check
+################################################################################
+
+variable "health_check_schedule" {
+  description = "EventBridge Scheduler expression of the health check, e.g. \"rate(1 day)\" or \"cron(0 9 * * ? *)\": whether the trail is logging, every rule has its state, the event source mappings are enabled, the function may run, the dead-letter queues are empty, the webhook parameter is readable and, with scope \"organization\", every stack instance is current. It posts to Slack only when something is wrong. Null to switch it off."
+  type        = string
+  default     = "rate(1 day)"
+
+  validation {
+    condition     = var.health_check_schedule == null || can(regex("^(rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|cron\\(.+\\))$", coalesce(var.health_check_schedule, "-")))
+    error_message = "health_check_schedule must be an EventBridge Scheduler rate or cron expression such as \"rate(1 day)\" or \"cron(0 9 * * ? *)\", or null; got \"${coalesce(var.health_check_schedule, "null")}\"."
+  }
+}
+
+variable "health_check_at_apply" {
+  description = "Run the health check once at apply (again when what it checks changes), so that a misconfiguration that would blind the notifier, such as a misspelled slack_webhook_ssm_parameter_name, fails the apply with the check's message before any root event is lost."
+  type        = bool
+  default     = true
+}
+
+################################################################################
 # Delivery queues
 ################################################################################
 

@@ -143,7 +143,7 @@ run "defaults_watch_every_root_call_including_read_only" {
     error_message = "The trail bucket must block public access and enforce bucket ownership."
   }
   assert {
-    condition     = jsonencode(sort(module.failure_handling.alarm_names)) == jsonencode(["root-activity-notifier-dead-letter-queue", "root-activity-notifier-delivery-failures", "root-activity-notifier-forged-events", "root-activity-notifier-lambda-errors", "root-activity-notifier-read-only-rule-failed-invocations", "root-activity-notifier-rule-failed-invocations", "root-activity-notifier-tamper-access-rule-failed-invocations", "root-activity-notifier-tamper-delivery-rule-failed-invocations", "root-activity-notifier-tamper-rules-rule-failed-invocations"]) && output.alarm_sns_topic_arn != null
+    condition     = jsonencode(sort(module.failure_handling.alarm_names)) == jsonencode(["root-activity-notifier-dead-letter-queue", "root-activity-notifier-delivery-failures", "root-activity-notifier-forged-events", "root-activity-notifier-health-check", "root-activity-notifier-lambda-errors", "root-activity-notifier-lambda-throttles", "root-activity-notifier-read-only-rule-failed-invocations", "root-activity-notifier-rule-failed-invocations", "root-activity-notifier-tamper-access-rule-failed-invocations", "root-activity-notifier-tamper-delivery-rule-failed-invocations", "root-activity-notifier-tamper-rules-rule-failed-invocations"]) && output.alarm_sns_topic_arn != null
     error_message = "Failure alarms on the function, its deliveries, each rule and the dead-letter queue must notify a topic."
   }
   assert {

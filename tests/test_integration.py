@@ -6,6 +6,7 @@ Slow (about two minutes per example, mostly the AWS provider's own consistency w
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -16,9 +17,10 @@ from conftest import REPO
 from harness.console_session import console_session
 from harness.deployed import DeployedFunction, DeployedQueues, FunctionError, deployed_rule, rule_delivers
 from harness.deployment import ExampleDeployment
-from harness.emulator import LocalAws
+from harness.emulator import CREDENTIALS, LocalAws
 from harness.samples import FORGED_SOURCES, NON_ROOT_SAMPLES, ROOT_SAMPLES, SIGN_IN_SAMPLES, load_sample
 from harness.tamper_calls import recorded, watched_calls
+from root_activity_notifier.cli import main as cli_main
 from root_activity_notifier.sessions import MAX_OWN_MESSAGES
 
 pytestmark = pytest.mark.integration
@@ -159,10 +161,15 @@ def test_rules_queues_and_event_source_mappings(deployed):
         assert target["Arn"] == attributes["QueueArn"]
         assert target["RetryPolicy"] == {"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86400}
         assert target["DeadLetterConfig"]["Arn"] == dead_letter["QueueArn"]
-        # the queue: only this rule may send, redrive to the dead-letter queue, visibility 6 x timeout + window
+        # the queue: only this rule (and, on the fast path, the tamper rules) may send, redrive to the
+        # dead-letter queue, visibility 6 x timeout + window
         (allow, deny) = json.loads(attributes["Policy"])["Statement"]
-        rule_arn = deployed.client("events").describe_rule(Name=rule.name)["Arn"]
-        assert allow["Condition"] == {"ArnEquals": {"aws:SourceArn": rule_arn}} and deny["Effect"] == "Deny"
+        senders = [rule.name] + (
+            [f"root-activity-notifier-{name}" for name in TAMPER_RULES] if path == "sign-ins-and-changes" else []
+        )
+        arns = [deployed.client("events").describe_rule(Name=name)["Arn"] for name in senders]
+        assert allow["Condition"] == {"ArnEquals": {"aws:SourceArn": arns if len(arns) > 1 else arns[0]}}
+        assert deny["Effect"] == "Deny"
         assert json.loads(attributes["RedrivePolicy"]) == {
             "deadLetterTargetArn": dead_letter["QueueArn"],
             "maxReceiveCount": 5,
@@ -222,18 +229,23 @@ def test_failure_alarms(deployed):
             "root-activity-notifier-dead-letter-queue",
             "root-activity-notifier-delivery-failures",
             "root-activity-notifier-forged-events",
+            "root-activity-notifier-health-check",
             "root-activity-notifier-lambda-errors",
+            "root-activity-notifier-lambda-throttles",
             "root-activity-notifier-rule-failed-invocations",
             *read_only,
+            *(f"root-activity-notifier-{rule}-rule-failed-invocations" for rule in TAMPER_RULES),
         ]
     )
     metric_filters = deployed.client("logs").describe_metric_filters(
         logGroupName=f"/aws/lambda/{deployed.function_name}"
     )["metricFilters"]
     patterns = {metric_filter["filterName"]: metric_filter for metric_filter in metric_filters}
-    for name, outcome in (("delivery-failures", "failed"), ("forged-events", "refused")):
+    filters = {"delivery-failures": ("outcome", "failed"), "forged-events": ("outcome", "refused")}
+    filters["health-check"] = ("health", "failing")
+    for name, (field, value) in filters.items():
         metric_filter = patterns[f"root-activity-notifier-{name}"]
-        assert metric_filter["filterPattern"] == f'{{ $.outcome = "{outcome}" }}'
+        assert metric_filter["filterPattern"] == f'{{ $.{field} = "{value}" }}'
         (alarm,) = [alarm for alarm in alarms if alarm["AlarmName"] == f"root-activity-notifier-{name}"]
         (transformation,) = metric_filter["metricTransformations"]
         assert (alarm["Namespace"], alarm["MetricName"]) == (
@@ -435,6 +447,7 @@ def test_a_direct_invocation_that_slack_refuses_raises(deployed_function, sink):
 
 
 ACCOUNT = "123456789012"  # moto's
+TAMPER_RULES = ("tamper-rules", "tamper-delivery", "tamper-access")
 DEPLOYER = f"arn:aws:iam::{ACCOUNT}:role/ci-deployer"
 TAMPER_HEADLINE = "ルートアクティビティ通知の設定変更検知"  # both examples write in Japanese
 
@@ -583,3 +596,85 @@ def test_deleting_any_one_rule_is_announced_by_another(deployed, deployed_functi
             )
             events.put_targets(Rule=name, Targets=targets)
     assert unannounced == [], unannounced
+
+
+def health_check(deployed_function, outputs):
+    return deployed_function(outputs["health_check_input"])
+
+
+def doctor(outputs, deployed, tmp_path, monkeypatch):
+    """`doctor --checks` with the example's output, as a user would run it, against the emulator."""
+    checks = tmp_path / "checks.json"
+    checks.write_text(json.dumps(outputs["health_check_input"]))
+    for variable, value in {**CREDENTIALS, "AWS_ENDPOINT_URL": deployed.aws.endpoint}.items():
+        monkeypatch.setenv(variable, value)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = cli_main(["doctor", "--checks", str(checks)], stdout=stdout, stderr=stderr)
+    return code, stdout.getvalue(), stderr.getvalue()
+
+
+def test_the_health_check_and_doctor_find_each_broken_state_and_go_quiet_once_restored(
+    deployed, deployed_function, sink, tmp_path, monkeypatch
+):
+    outputs, names = deployed.outputs, deployed_names(deployed)
+    assert set(outputs["health_check_input"]["checks"]) >= {"trail", "rules", "mappings", "dead_letter_queues"}
+    before = len(sink.messages)
+    answer = health_check(deployed_function, outputs)
+    assert (answer["health"], answer["problems"]) == ("ok", 0) and answer["checks"] >= 10, answer
+    assert doctor(outputs, deployed, tmp_path, monkeypatch)[0] == 0
+    assert len(sink.messages) == before, "silent when all is well"
+
+    cloudtrail, events, sqs, ssm = (deployed.client(service) for service in ("cloudtrail", "events", "sqs", "ssm"))
+    lambda_client = deployed.client("lambda")
+    trail_arn = f"arn:aws:cloudtrail:{deployed.region}:{ACCOUNT}:trail/{names['trail']}"
+    rule = events.describe_rule(Name="root-activity-notifier")
+    dead_letter_queue = sqs.get_queue_url(QueueName="root-activity-notifier-dlq")["QueueUrl"]
+    webhook = ssm.get_parameter(Name=names["parameter"], WithDecryption=True)["Parameter"]["Value"]
+    broken = {
+        "trail root-activity-notifier-trail is logging": (
+            lambda: cloudtrail.stop_logging(Name=trail_arn),
+            lambda: cloudtrail.start_logging(Name=trail_arn),
+        ),
+        "rule root-activity-notifier (ap-northeast-1) is ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS": (
+            lambda: events.disable_rule(Name="root-activity-notifier"),
+            lambda: events.put_rule(
+                Name="root-activity-notifier", EventPattern=rule["EventPattern"], State=rule["State"]
+            ),
+        ),
+        "function root-activity-notifier may run (reserved concurrency is not 0)": (
+            lambda: lambda_client.put_function_concurrency(
+                FunctionName=deployed.function_name, ReservedConcurrentExecutions=0
+            ),
+            lambda: lambda_client.delete_function_concurrency(FunctionName=deployed.function_name),
+        ),
+        f"event source mapping {names['mapping_uuid']} is enabled": (
+            lambda: lambda_client.update_event_source_mapping(UUID=names["mapping_uuid"], Enabled=False),
+            lambda: lambda_client.update_event_source_mapping(UUID=names["mapping_uuid"], Enabled=True),
+        ),
+        f"dead-letter queue root-activity-notifier-dlq ({deployed.region}) is empty": (
+            lambda: sqs.send_message(QueueUrl=dead_letter_queue, MessageBody="{}"),
+            lambda: sqs.purge_queue(QueueUrl=dead_letter_queue),
+        ),
+        f"webhook parameter {names['parameter']} holds a Slack webhook URL": (
+            lambda: ssm.put_parameter(Name=names["parameter"], Value="not a URL", Type="SecureString", Overwrite=True),
+            lambda: ssm.put_parameter(Name=names["parameter"], Value=webhook, Type="SecureString", Overwrite=True),
+        ),
+    }
+    for check, (break_it, restore) in broken.items():
+        break_it()
+        try:
+            # (a warm container still posts with the webhook it read before the parameter broke)
+            answer = health_check(deployed_function, outputs)
+            assert answer["health"] == "failing" and answer["problems"] == 1, (check, answer)
+            message = sink.messages[-1]
+            assert "ルートアクティビティ通知が検知できない状態です" in message["blocks"][0]["text"]["text"], check
+            assert check in json.dumps(message, ensure_ascii=False)
+            code, table, _ = doctor(outputs, deployed, tmp_path, monkeypatch)
+            assert code == 1 and f"FAIL  {check}" in table, table
+            assert "fix: " in table.split(f"FAIL  {check}", 1)[1].split("\n")[1], table
+        finally:
+            restore()
+        posted = len(sink.messages)
+        assert health_check(deployed_function, outputs)["health"] == "ok", check
+        assert doctor(outputs, deployed, tmp_path, monkeypatch)[0] == 0, check
+        assert len(sink.messages) == posted, "quiet again once restored"

@@ -5,6 +5,7 @@ activity, planned again, destroyed. Part of `make test` through `make integratio
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 from pathlib import Path
@@ -14,10 +15,11 @@ import pytest
 from conftest import REPO
 from harness.deployed import DeployedFunction, DeployedQueues
 from harness.deployment import ExampleDeployment
-from harness.emulator import LocalAws
+from harness.emulator import CREDENTIALS, LocalAws
 from harness.organization import Organization
 from harness.samples import FORGED_SOURCES, load_sample
 from harness.tamper_calls import WatchedCall, recorded, watched_calls
+from root_activity_notifier.cli import main as cli_main
 
 pytestmark = pytest.mark.integration
 
@@ -225,6 +227,44 @@ def test_changes_to_the_notifier_in_members_and_the_management_account_reach_sla
         (text,) = [text for text in texts if event["detail"]["eventID"] in text]
         assert ":rotating_light: ルートアクティビティ通知の設定変更検知" in text, event["detail"]["eventName"]
     assert any(f"{dev} (workloads-dev)" in text and "LeaveOrganization" in text for text in texts)
+
+
+def test_a_deleted_spoke_is_found_by_the_health_check_and_doctor_until_restored(
+    deployed, aws, sink, organization, monkeypatch
+):
+    _, outputs = deployed
+    dev = organization.members["workloads-dev"]
+    cloudformation = aws.client("cloudformation", HUB_REGION)
+    for variable, value in {**CREDENTIALS, "AWS_ENDPOINT_URL": aws.endpoint}.items():
+        monkeypatch.setenv(variable, value)
+
+    def doctor():
+        stdout = io.StringIO()
+        arguments = ["doctor", "--name-prefix", "root-activity-notifier", "--region", HUB_REGION]
+        arguments += ["--scope", "organization"]
+        return cli_main(arguments, stdout=stdout, stderr=io.StringIO()), stdout.getvalue()
+
+    with DeployedFunction(aws, HUB_REGION, outputs["lambda_function_name"]) as function:
+        assert function.invoke(outputs["health_check_input"])["health"] == "ok"
+        cloudformation.delete_stack_instances(
+            StackSetName=outputs["stack_set_name"], Accounts=[dev], Regions=["us-east-2"], RetainStacks=False
+        )
+        try:
+            before = len(sink.messages)
+            assert function.invoke(outputs["health_check_input"])["health"] == "failing"
+            (message,) = sink.messages[before:]
+            assert f"{dev}/us-east-2 (no instance)" in json.dumps(message)
+            code, table = doctor()
+            assert code == 1 and "FAIL  StackSet root-activity-notifier-spokes is CURRENT" in table, table
+        finally:  # the fix the finding gives
+            (root,) = aws.client("organizations", "us-east-1").list_roots()["Roots"]
+            cloudformation.create_stack_instances(
+                StackSetName=outputs["stack_set_name"],
+                DeploymentTargets={"OrganizationalUnitIds": [root["Id"]]},
+                Regions=["us-east-2"],
+            )
+        assert function.invoke(outputs["health_check_input"])["health"] == "ok"
+        assert doctor()[0] == 0
 
 
 def test_second_plan_is_empty(deployed):

@@ -32,3 +32,8 @@ output "dead_letter_queue_url" {
   description = "Where events that never reached Slack wait."
   value       = module.root_activity_notifier.dead_letter_queue_url
 }
+
+output "health_check_input" {
+  description = "What the notifier's health check checks: for doctor (terraform output -json health_check_input > checks.json)."
+  value       = module.root_activity_notifier.health_check_input
+}

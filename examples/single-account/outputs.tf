@@ -27,3 +27,8 @@ output "alarm_sns_topic_arn" {
   description = "Topic of the failure alarms."
   value       = module.root_activity_notifier.alarm_sns_topic_arn
 }
+
+output "health_check_input" {
+  description = "What the notifier's health check checks: for doctor (terraform output -json health_check_input > checks.json)."
+  value       = module.root_activity_notifier.health_check_input
+}

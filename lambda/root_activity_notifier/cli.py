@@ -2,14 +2,18 @@
 
     python -m root_activity_notifier render FILE|- [--language en|ja] [--time-zone ZONE]
     python -m root_activity_notifier send FILE|- [--webhook-url URL] [--yes] [--timeout SECONDS]
+    python -m root_activity_notifier doctor (--checks FILE|- | --name-prefix PREFIX --region REGION)
 
 ``render`` prints the message of each root event; ``send`` takes the function's own path (grouped by
 root session, most severe first, paced to one message a second), and asks before posting more than
 ``CONFIRM_ABOVE`` messages. Records in an EventBridge envelope that AWS did not deliver (a source
 outside ``aws.``) are refused by both.
 
-Exit codes: 0 done; 1 delivery failed or declined; 2 unreadable input or bad settings; 3 not root
-activity.
+``doctor`` runs the health check of the function from here, with your credentials: what holds and
+what does not, with the fix.
+
+Exit codes: 0 done (doctor: every check holds); 1 delivery failed or declined (doctor: a check
+fails); 2 unreadable input or bad settings (doctor: AWS could not be asked); 3 not root activity.
 """
 
 from __future__ import annotations
@@ -71,6 +75,8 @@ def main(
     except SystemExit as exit_:
         return int(exit_.code or 0)
 
+    if arguments.command == "doctor":
+        return _doctor(arguments, stdin=stdin, stdout=stdout, stderr=stderr)
     environ = _environment_with_flags(arguments)
     try:
         options = load_render_options(environ)
@@ -170,6 +176,59 @@ def _send(
     return EXIT_OK
 
 
+def _doctor(arguments: argparse.Namespace, *, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    from .health import CannotAsk, discover_checks, run_checks
+    from .health_message import doctor_table
+
+    try:
+        import boto3
+    except ImportError:
+        print("root-activity-notifier: doctor needs boto3 (pip install boto3)", file=stderr)
+        return EXIT_BAD_INPUT
+
+    def client(service: str, region: str):
+        return boto3.client(service, region_name=region)
+
+    try:
+        if arguments.checks:
+            checks = _read_checks(arguments.checks, stdin)
+        elif arguments.name_prefix and arguments.region:
+            checks = discover_checks(
+                arguments.name_prefix, arguments.region, client, scope=arguments.scope, call_as=arguments.call_as
+            )
+        else:
+            print(
+                "root-activity-notifier: doctor needs --checks FILE (terraform output -json health_check_input), "
+                "or --name-prefix and --region",
+                file=stderr,
+            )
+            return EXIT_BAD_INPUT
+        findings = run_checks(checks, client, include_prerequisites=True)
+    except InputError as error:
+        print(f"root-activity-notifier: {error}", file=stderr)
+        return EXIT_BAD_INPUT
+    except CannotAsk as error:
+        print(f"root-activity-notifier: {error}", file=stderr)
+        return EXIT_BAD_INPUT
+    print(doctor_table(findings), file=stdout)
+    return EXIT_DELIVERY_FAILED if any(not finding.ok for finding in findings) else EXIT_OK
+
+
+def _read_checks(path: str, stdin: TextIO) -> dict:
+    """The module's output health_check_input (or the checks inside it), as terraform output -json prints it."""
+    try:
+        text = stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: SIM115 - read at once
+        document = json.loads(text)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise InputError(f"cannot read the checks from {path!r}: {getattr(error, 'strerror', None) or error}") from None
+    checks = document.get("checks", document) if isinstance(document, dict) else None
+    if not isinstance(checks, dict) or "function" not in checks or "region" not in checks:
+        raise InputError(
+            f"{path!r} is not the module's health_check_input: run terraform output -json health_check_input > FILE"
+        )
+    return checks
+
+
 def _webhook_url(arguments: argparse.Namespace, environ: Mapping[str, str]) -> str:
     if arguments.webhook_url is not None:
         return check_webhook_url(arguments.webhook_url, "--webhook-url")
@@ -213,11 +272,21 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 done, 1 delivery failed, 2 unreadable input or bad settings, 3 not root activity.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{render,send}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{render,send,doctor}")
     render = commands.add_parser("render", help="print each Slack payload as one JSON object per line")
     send = commands.add_parser(
         "send", help=f"render and deliver to the webhook (--webhook-url or {WEBHOOK_URL_VARIABLE})"
     )
+    doctor = commands.add_parser(
+        "doctor", help="run the notifier's health check from here, with your AWS credentials, and say what to fix"
+    )
+    doctor.add_argument(
+        "--checks", metavar="FILE", help="the module's output: terraform output -json health_check_input"
+    )
+    doctor.add_argument("--name-prefix", help="the module's name_prefix, to find the notifier without its outputs")
+    doctor.add_argument("--region", help="the notifier's home region (with --name-prefix)")
+    doctor.add_argument("--scope", choices=("account", "organization"), default="account", help="the module's scope")
+    doctor.add_argument("--call-as", choices=("SELF", "DELEGATED_ADMIN"), default="SELF", help="stack_set_call_as")
     for command in (render, send):
         command.add_argument("file", metavar="FILE", help="event JSON file, or - for standard input")
         command.add_argument(

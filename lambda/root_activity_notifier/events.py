@@ -100,6 +100,11 @@ class ActivityRecord(
         return self.event_name == "AssumeRoot" and self.event_source == ASSUME_ROOT_SOURCE and not self.is_root
 
 
+def is_health_check(document: Any) -> bool:
+    """The schedule's (or the apply's) health-check event: ``{"root_activity_notifier": "health_check", ...}``."""
+    return isinstance(document, dict) and document.get("root_activity_notifier") == "health_check"
+
+
 def parse_json_text(text: str) -> list[ActivityRecord]:
     """Parse JSON text (a file or stdin) into records; raises InputError on anything unreadable."""
     try:

@@ -7,7 +7,7 @@ from functools import partial
 
 from .config import TIME_ZONE_VARIABLE, load_settings
 from .deliver import Deadline
-from .events import InputError, QueuedMessage, is_sqs_event, parse_input, parse_sqs_event
+from .events import InputError, QueuedMessage, is_health_check, is_sqs_event, parse_input, parse_sqs_event
 from .log import log_line
 from .notify import NotificationFailed, Status, notify_batch
 from .sessions import MAX_MESSAGES_PER_BATCH
@@ -32,6 +32,10 @@ def lambda_handler(event: object, context: object) -> dict[str, object]:
         )
     fetch_webhook_url = partial(webhook_url, settings.webhook, settings.webhook_cache_seconds)
     deadline = Deadline.from_lambda_context(context)
+    if is_health_check(event):
+        from .health import check_and_report  # only on its own path: root activity's cold start stays as it was
+
+        return check_and_report(event, settings, fetch_webhook_url, deadline)
     from_queue = is_sqs_event(event)
     if from_queue:
         messages = parse_sqs_event(event)

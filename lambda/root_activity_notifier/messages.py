@@ -60,6 +60,10 @@ Wording = namedtuple(
         "and_more",
         "not_announced_separately",
         "open_session_in_cloudtrail",
+        # the health check
+        "cannot_see_headline",
+        "cannot_see_summary",
+        "fix",
         # what a batch had no room for
         "fold_headline",
         "fold_calls",
@@ -132,6 +136,9 @@ ENGLISH = Wording(
     and_more="and {count} more",
     not_announced_separately="Also in this session, without a message of their own",
     open_session_in_cloudtrail="Open this access key's events in CloudTrail",
+    cannot_see_headline="The root activity notifier cannot see",
+    cannot_see_summary="{count} problem(s): root activity may go unannounced until they are fixed",
+    fix="Fix",
     fold_headline="{count} more root sessions",
     fold_calls="{count} calls",
     fold_note=(
@@ -204,6 +211,9 @@ JAPANESE = Wording(
     and_more="ほか{count}件",
     not_announced_separately="このセッションのその他の重要イベント（個別通知なし）",
     open_session_in_cloudtrail="このアクセスキーのイベントをCloudTrailで開く",
+    cannot_see_headline="ルートアクティビティ通知が検知できない状態です",
+    cannot_see_summary="{count}件の問題: 解消するまでルートアクティビティが通知されないおそれがあります",
+    fix="対処",
     fold_headline="ほか{count}件のルートセッション",
     fold_calls="{count}件の操作",
     fold_note=(

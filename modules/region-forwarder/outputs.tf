@@ -27,3 +27,15 @@ output "alarm_sns_topic_arn" {
   description = "SNS topic of this region's alarms (null when the notifier's create_alarms is false)."
   value       = module.failure_handling.alarm_sns_topic_arn
 }
+
+output "health_checks" {
+  description = "What the notifier's health check reads of this forwarder: its rules with their states, and its dead-letter queue."
+  value = {
+    rules = concat(
+      [{ region = local.region, bus = "default", name = aws_cloudwatch_event_rule.forward.name, state = aws_cloudwatch_event_rule.forward.state }],
+      [for rule in aws_cloudwatch_event_rule.tamper : { region = local.region, bus = "default", name = rule.name, state = rule.state }],
+    )
+    rule_arns         = concat([aws_cloudwatch_event_rule.forward.arn], [for rule in aws_cloudwatch_event_rule.tamper : rule.arn])
+    dead_letter_queue = { region = local.region, name = module.failure_handling.dead_letter_queue_name }
+  }
+}

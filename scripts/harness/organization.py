@@ -15,6 +15,7 @@ from typing import Any
 from .emulator import ACCOUNT_ID, LocalAws
 
 MEMBER_NAMES = ("workloads-dev", "workloads-prod")
+STACK_SETS_PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com"
 
 
 class Organization:
@@ -24,6 +25,8 @@ class Organization:
         self.aws = aws
         organizations = aws.client("organizations", "us-east-1")
         self.id = organizations.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+        # What a service-managed StackSet needs first (README, "What an organization needs first").
+        organizations.enable_aws_service_access(ServicePrincipal=STACK_SETS_PRINCIPAL)
         self.management_account = ACCOUNT_ID
         self.members: dict[str, str] = {}  # name → account ID
         for name in member_names:

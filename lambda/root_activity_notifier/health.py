@@ -1,0 +1,488 @@
+"""Check: can the notifier still see? The same checks for the scheduled health check, the one at
+apply, and ``doctor`` on a laptop.
+
+What to check comes from the module (its output ``health_check_input``, which is also the input of
+the schedule): the trail, every rule with its expected state, the event source mappings, the
+dead-letter queues, the webhook parameter and, in an organization, the StackSet. Each check gives
+a Finding: what holds or does not, and the fix. Nothing here posts or logs; AWS is reached only
+through the ``client`` callable, so tests hand it emulated clients.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+from .config import ConfigurationError, check_webhook_url
+from .log import log_line
+
+TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any
+
+    from .config import Settings
+    from .deliver import Deadline
+
+STACK_SETS_PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com"
+
+# check: what is checked; ok: whether it holds; detail: what was found; fix: what to do ("" when ok)
+Finding = namedtuple("Finding", ["check", "ok", "detail", "fix"], defaults=[""])
+
+
+class HealthCheckFailed(RuntimeError):
+    """Raised by the check at apply: the notifier would not see, and the message says why and what to do."""
+
+
+class CannotAsk(RuntimeError):
+    """AWS could not be asked at all (no credentials, no region): not a finding about the notifier."""
+
+
+def check_and_report(
+    event: Mapping[str, Any],
+    settings: Settings,
+    webhook_url: Callable[[], str],
+    deadline: Deadline,
+    client: Callable[[str, str], Any] | None = None,
+) -> dict[str, Any]:
+    """The health-check event's checks: one log line, silent when all is well; otherwise one message
+    to Slack, or, for the check at apply (``"at": "apply"``), HealthCheckFailed with every problem."""
+    checks = event.get("checks") if isinstance(event.get("checks"), dict) else {}
+    findings = run_checks(checks, client or _aws_client)
+    failing = problems(findings)
+    log_line(
+        "WARNING" if failing else "INFO",
+        "health check: the notifier cannot see" if failing else "health check: the notifier can see",
+        health="failing" if failing else "ok",
+        checks=len(findings),
+        problems=[f"{finding.check}: {finding.detail}" for finding in failing] or None,
+    )
+    if failing and event.get("at") == "apply":
+        listed = "; ".join(
+            f"{finding.check}: {finding.detail} (fix: {finding.fix or 'see above'})" for finding in failing
+        )
+        raise HealthCheckFailed(f"the root activity notifier would not see: {listed}")
+    if failing:
+        from .deliver import post_message
+        from .health_message import render_cannot_see
+
+        payload = render_cannot_see(failing, str(checks.get("account", "")), settings.render)
+        post_message(webhook_url(), payload, deadline)  # a failure raises: the function's error alarm
+    return {"health": "failing" if failing else "ok", "checks": len(findings), "problems": len(failing)}
+
+
+_clients: dict[tuple[str, str], Any] = {}
+
+
+def _aws_client(service: str, region: str) -> Any:
+    if (service, region) not in _clients:
+        import boto3  # present in every Lambda Python runtime; imported only on this path
+
+        _clients[(service, region)] = boto3.client(service, region_name=region)
+    return _clients[(service, region)]
+
+
+def run_checks(
+    settings: Mapping[str, Any], client: Callable[[str, str], Any], *, include_prerequisites: bool = False
+) -> list[Finding]:
+    """Every check, in order; ``include_prerequisites`` adds what an organization needs first
+    (``doctor`` only: the function's role may not read Organizations)."""
+    checks = [
+        _trail,
+        _rules,
+        _mappings,
+        _concurrency,
+        _dead_letter_queues,
+        _webhook_parameter,
+        _stack_instances,
+    ]
+    if include_prerequisites:
+        checks.append(_organization_prerequisites)
+    findings: list[Finding] = []
+    for check in checks:
+        findings += check(settings, client)
+    return findings
+
+
+def problems(findings: list[Finding]) -> list[Finding]:
+    return [finding for finding in findings if not finding.ok]
+
+
+def _ask(what: str, fix_if_denied: str, call: Callable[[], Any]) -> tuple[Any, Finding | None]:
+    """Call AWS; an answer that is an error becomes a failed Finding (access denied says which
+    permission to add), a missing credential or region raises CannotAsk."""
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+
+    try:
+        return call(), None
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "error")
+        message = error.response.get("Error", {}).get("Message", "")
+        if "AccessDenied" in code or code in ("UnauthorizedOperation", "AuthorizationError"):
+            return None, Finding(what, False, f"access denied ({code})", fix_if_denied)
+        return None, Finding(what, False, f"{code}: {message}".rstrip(": "), "")
+    except NoCredentialsError:
+        raise CannotAsk("no AWS credentials found: sign in (aws sso login, or set AWS_PROFILE) and run again") from None
+    except NoRegionError:
+        raise CannotAsk("no AWS region: pass --region or set AWS_REGION") from None
+    except BotoCoreError as error:
+        raise CannotAsk(f"AWS could not be reached: {error}") from None
+
+
+def _trail(settings, client) -> list[Finding]:
+    trail = settings.get("trail")
+    if not trail:
+        return [Finding("trail", True, "no trail to watch (create_trail = false and no trail_arn_to_watch)")]
+    region = trail.split(":")[3]
+    what = f"trail {trail.rsplit('/', 1)[-1]} is logging"
+    status, failed = _ask(
+        what,
+        f"allow cloudtrail:GetTrailStatus on {trail}",
+        lambda: client("cloudtrail", region).get_trail_status(Name=trail),
+    )
+    if failed:
+        if failed.detail.startswith("TrailNotFoundException"):
+            return [failed._replace(detail="the trail does not exist", fix="terraform apply recreates it")]
+        return [failed]
+    findings = []
+    if status.get("IsLogging"):
+        findings.append(Finding(what, True, "logging"))
+    else:
+        findings.append(
+            Finding(
+                what,
+                False,
+                "stopped: EventBridge gets no CloudTrail events",
+                f"aws cloudtrail start-logging --name {trail}",
+            )
+        )
+    error = status.get("LatestDeliveryError")
+    if error:
+        findings.append(
+            Finding(
+                f"trail {trail.rsplit('/', 1)[-1]} delivers its log files",
+                False,
+                f"latest delivery error: {error}",
+                "check the trail bucket's policy (CloudTrail must be allowed s3:PutObject), then terraform apply",
+            )
+        )
+    return findings
+
+
+ANY_ENABLED = "ENABLED or ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+
+
+def discover_checks(
+    name_prefix: str, region: str, client: Callable[[str, str], Any], *, scope: str = "account", call_as: str = "SELF"
+) -> dict[str, Any]:
+    """The checks for a notifier found by its name prefix (``doctor --name-prefix``), for when the
+    module's output health_check_input is not at hand. Rules are expected enabled, in either state."""
+    account, _ = _ask("your credentials", "", lambda: client("sts", region).get_caller_identity())
+    if account is None:
+        raise CannotAsk("your credentials could not be read (sts:GetCallerIdentity failed)")
+    account_id = account["Account"]
+    trail_name = f"{name_prefix}-trail"
+    trails, _ = _ask("", "", lambda: client("cloudtrail", region).describe_trails(trailNameList=[trail_name]))
+    trail = next(
+        (each["TrailARN"] for each in (trails or {}).get("trailList", []) if each.get("Name") == trail_name), None
+    )
+    buses = [f"{name_prefix}-hub"] if scope == "organization" else ["default"]
+    rules = []
+    for rule_region, bus in [(region, bus) for bus in buses] + [
+        (each, "default") for each in sorted({region, "us-east-1"}) if each != region or scope == "organization"
+    ]:
+        listed, _ = _ask(
+            "", "", lambda r=rule_region, b=bus: client("events", r).list_rules(NamePrefix=name_prefix, EventBusName=b)
+        )
+        rules += [
+            {"region": rule_region, "bus": bus, "name": each["Name"], "state": ANY_ENABLED}
+            for each in (listed or {}).get("Rules", [])
+        ]
+    configuration, _ = _ask(
+        "", "", lambda: client("lambda", region).get_function_configuration(FunctionName=name_prefix)
+    )
+    mappings, _ = _ask("", "", lambda: client("lambda", region).list_event_source_mappings(FunctionName=name_prefix))
+    queues = [{"region": region, "name": f"{name_prefix}-dlq"}]
+    if region != "us-east-1":
+        queues.append({"region": "us-east-1", "name": f"{name_prefix}-forwarder-dlq"})
+    return {
+        "region": region,
+        "account": account_id,
+        "function": name_prefix,
+        "trail": trail,
+        "rules": rules,
+        "mappings": [each["UUID"] for each in (mappings or {}).get("EventSourceMappings", [])],
+        "dead_letter_queues": queues,
+        "webhook_parameter": ((configuration or {}).get("Environment") or {})
+        .get("Variables", {})
+        .get("SLACK_WEBHOOK_SSM_PARAMETER"),
+        "stack_set": {"name": f"{name_prefix}-spokes", "call_as": call_as, "regions": []}
+        if scope == "organization"
+        else None,
+    }
+
+
+def _rules(settings, client) -> list[Finding]:
+    findings = []
+    for rule in settings.get("rules", []):
+        bus = rule.get("bus", "default")
+        where = "" if bus == "default" else f" on {bus}"
+        what = f"rule {rule['name']}{where} ({rule['region']}) is {rule['state']}"
+        described, failed = _ask(
+            what,
+            f"allow events:DescribeRule on the rule {rule['name']}",
+            lambda rule=rule, bus=bus: client("events", rule["region"]).describe_rule(
+                Name=rule["name"], EventBusName=bus
+            ),
+        )
+        if failed:
+            if failed.detail.startswith("ResourceNotFoundException"):
+                failed = failed._replace(detail="the rule does not exist", fix="terraform apply recreates it")
+            findings.append(failed)
+        elif described.get("State") not in rule["state"].split(" or "):
+            findings.append(
+                Finding(
+                    what,
+                    False,
+                    f"its state is {described.get('State')}",
+                    "terraform apply restores it (aws events enable-rule would set ENABLED, which never receives "
+                    "read-only calls)",
+                )
+            )
+        else:
+            findings.append(Finding(what, True, described["State"]))
+    return findings
+
+
+def _mappings(settings, client) -> list[Finding]:
+    findings = []
+    for uuid in settings.get("mappings", []):
+        what = f"event source mapping {uuid} is enabled"
+        mapping, failed = _ask(
+            what,
+            f"allow lambda:GetEventSourceMapping on {uuid}",
+            lambda uuid=uuid: client("lambda", settings["region"]).get_event_source_mapping(UUID=uuid),
+        )
+        if failed:
+            if failed.detail.startswith("ResourceNotFoundException"):
+                failed = failed._replace(detail="the mapping does not exist", fix="terraform apply recreates it")
+            findings.append(failed)
+            continue
+        state = mapping.get("State", "")
+        if state in ("Enabled", "Enabling", "Creating", "Updating"):
+            findings.append(Finding(what, True, state))
+        else:
+            findings.append(
+                Finding(
+                    what,
+                    False,
+                    f"its state is {state}: the queue {_name_in(mapping.get('EventSourceArn', ''))} is not read",
+                    f"aws lambda update-event-source-mapping --uuid {uuid} --enabled",
+                )
+            )
+    return findings
+
+
+def _concurrency(settings, client) -> list[Finding]:
+    function = settings["function"]
+    what = f"function {function} may run (reserved concurrency is not 0)"
+    answer, failed = _ask(
+        what,
+        f"allow lambda:GetFunctionConcurrency on {function}",
+        lambda: client("lambda", settings["region"]).get_function_concurrency(FunctionName=function),
+    )
+    if failed:
+        return [failed]
+    reserved = answer.get("ReservedConcurrentExecutions")
+    if reserved == 0:
+        return [
+            Finding(
+                what,
+                False,
+                "reserved concurrency is 0: the function never runs",
+                f"aws lambda delete-function-concurrency --function-name {function} (or terraform apply)",
+            )
+        ]
+    return [Finding(what, True, "unreserved" if reserved is None else f"reserved {reserved}")]
+
+
+def _dead_letter_queues(settings, client) -> list[Finding]:
+    findings = []
+    for queue in settings.get("dead_letter_queues", []):
+        what = f"dead-letter queue {queue['name']} ({queue['region']}) is empty"
+        sqs = client("sqs", queue["region"])
+        answer, failed = _ask(
+            what,
+            f"allow sqs:GetQueueUrl and sqs:GetQueueAttributes on {queue['name']}",
+            lambda queue=queue, sqs=sqs: sqs.get_queue_attributes(
+                QueueUrl=sqs.get_queue_url(QueueName=queue["name"])["QueueUrl"],
+                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            ),
+        )
+        if failed:
+            findings.append(failed)
+            continue
+        attributes = answer.get("Attributes", {})
+        waiting = sum(
+            int(attributes.get(name, 0))
+            for name in ("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")
+        )
+        if waiting:
+            findings.append(
+                Finding(
+                    what,
+                    False,
+                    f"{waiting} event(s) that never reached Slack (or the notifier's queues) wait there",
+                    "find why in the function's log (outcome failed), fix it, then move them back: "
+                    "aws sqs start-message-move-task --source-arn <the queue's ARN>",
+                )
+            )
+        else:
+            findings.append(Finding(what, True, "empty"))
+    return findings
+
+
+def _webhook_parameter(settings, client) -> list[Finding]:
+    name = settings.get("webhook_parameter")
+    if not name:
+        return []
+    what = f"webhook parameter {name} holds a Slack webhook URL"
+    answer, failed = _ask(
+        what,
+        f"allow ssm:GetParameter on {name} (and kms:Decrypt on its key)",
+        lambda: client("ssm", settings["region"]).get_parameter(Name=name, WithDecryption=True),
+    )
+    if failed:
+        if failed.detail.startswith("ParameterNotFound"):
+            return [
+                failed._replace(
+                    detail=f"it does not exist in {settings['region']}",
+                    fix=(
+                        "check slack_webhook_ssm_parameter_name (spelling, region), or create it: aws ssm "
+                        f"put-parameter --type SecureString --name {name} --value 'https://hooks.slack.com/services/...'"
+                    ),
+                )
+            ]
+        return [failed]
+    try:
+        check_webhook_url(str(answer.get("Parameter", {}).get("Value", "")), f"SSM parameter {name!r}")
+    except ConfigurationError as error:
+        return [
+            Finding(
+                what,
+                False,
+                str(error),
+                f"aws ssm put-parameter --overwrite --type SecureString --name {name} --value 'https://hooks.slack.com/services/...'",
+            )
+        ]
+    return [Finding(what, True, "readable, an https:// webhook URL")]
+
+
+def _stack_instances(settings, client) -> list[Finding]:
+    stack_set = settings.get("stack_set")
+    if not stack_set:
+        return []
+    what = f"StackSet {stack_set['name']} is CURRENT in every account and region"
+    summaries, failed = _ask(
+        what,
+        f"allow cloudformation:ListStackInstances on the StackSet {stack_set['name']}",
+        lambda: _all_stack_instances(client("cloudformation", settings["region"]), stack_set),
+    )
+    if failed:
+        return [failed]
+    # Every account gets every region: those the module lists, and any region some account has.
+    expected_regions = set(stack_set.get("regions", [])) | {summary["Region"] for summary in summaries}
+    accounts: dict[str, set[str]] = {}
+    not_current = []
+    for summary in summaries:
+        accounts.setdefault(summary["Account"], set()).add(summary["Region"])
+        status = summary.get("StackInstanceStatus", {}).get("DetailedStatus") or summary.get("Status")
+        if summary.get("Status") != "CURRENT":
+            not_current.append(f"{summary['Account']}/{summary['Region']} ({status})")
+    missing = [
+        f"{account}/{region} (no instance)"
+        for account, regions in sorted(accounts.items())
+        for region in sorted(expected_regions - regions)
+    ]
+    if not summaries:
+        missing.append("no instance in any account")
+    if not_current or missing:
+        return [
+            Finding(
+                what,
+                False,
+                "not current: " + ", ".join(sorted(not_current) + missing),
+                f"a missing one: aws cloudformation create-stack-instances --stack-set-name {stack_set['name']} "
+                "--deployment-targets OrganizationalUnitIds=<its OU> --regions <its region>; one not current: "
+                "aws cloudformation update-stack-instances (the StackSet's last operation says why); a member "
+                "outside stack_set_organizational_unit_ids gets none",
+            )
+        ]
+    return [Finding(what, True, f"{len(summaries)} instances in {len(accounts)} account(s)")]
+
+
+def _name_in(arn: str) -> str:
+    return arn.rsplit(":", 1)[-1]
+
+
+def _all_stack_instances(cloudformation: Any, stack_set: Mapping[str, Any]) -> list[dict[str, Any]]:
+    summaries, token = [], None
+    while True:
+        arguments = {"StackSetName": stack_set["name"], "CallAs": stack_set.get("call_as", "SELF")}
+        if token:
+            arguments["NextToken"] = token
+        page = cloudformation.list_stack_instances(**arguments)
+        summaries += page.get("Summaries", [])
+        token = page.get("NextToken")
+        if not token:
+            return summaries
+
+
+def _organization_prerequisites(settings, client) -> list[Finding]:
+    stack_set = settings.get("stack_set")
+    if not stack_set:
+        return []
+    organizations = client("organizations", "us-east-1")
+    what = "trusted access for CloudFormation StackSets is on in the organization"
+    answer, failed = _ask(
+        what,
+        "allow organizations:ListAWSServiceAccessForOrganization (run doctor from the management account)",
+        organizations.list_aws_service_access_for_organization,
+    )
+    if failed:
+        findings = [failed]
+    elif any(
+        entry.get("ServicePrincipal") == STACK_SETS_PRINCIPAL for entry in answer.get("EnabledServicePrincipals", [])
+    ):
+        findings = [Finding(what, True, "on")]
+    else:
+        findings = [
+            Finding(
+                what,
+                False,
+                "off: the StackSet cannot deploy to member accounts",
+                "in the management account: aws cloudformation activate-organizations-access (the StackSets "
+                "console's 'Activate trusted access')",
+            )
+        ]
+    if stack_set.get("call_as") == "DELEGATED_ADMIN":
+        what = f"account {settings.get('account')} is a delegated administrator for StackSets"
+        answer, failed = _ask(
+            what,
+            "allow organizations:ListDelegatedAdministrators",
+            lambda: organizations.list_delegated_administrators(ServicePrincipal=STACK_SETS_PRINCIPAL),
+        )
+        if failed:
+            findings.append(failed)
+        elif any(entry.get("Id") == settings.get("account") for entry in answer.get("DelegatedAdministrators", [])):
+            findings.append(Finding(what, True, "registered"))
+        else:
+            findings.append(
+                Finding(
+                    what,
+                    False,
+                    "not registered",
+                    f"from the management account: aws organizations register-delegated-administrator --account-id "
+                    f"{settings.get('account')} --service-principal {STACK_SETS_PRINCIPAL}",
+                )
+            )
+    return findings
