@@ -15,6 +15,13 @@ locals {
     alarm_email_addresses = var.alarm_email_addresses
     alarm_sns_topic_arns  = var.forwarder_alarm_sns_topic_arns
   }
+
+  # Regions of this account the notifier's own forwarders already cover: the output tells every
+  # other forwarder, which refuses them (same names: destroying a duplicate would delete ours).
+  forwarded_regions = concat(
+    local.forwards_own_activity && local.region != "us-east-1" ? ["us-east-1"] : [],
+    local.organization && local.forwards_own_activity ? [local.region] : [],
+  )
 }
 
 # This account's own activity reaches the home bus through forwarders, except in a delegated

@@ -65,8 +65,12 @@ resource "aws_lambda_function" "notifier" {
 
   lifecycle {
     precondition {
-      condition     = local.create_webhook_parameter != (var.slack_webhook_ssm_parameter_name != null)
-      error_message = "Set exactly one of slack_webhook_url (the module stores it in SSM) and slack_webhook_ssm_parameter_name (an existing SecureString parameter)."
+      condition     = local.create_webhook_parameter || var.slack_webhook_ssm_parameter_name != null
+      error_message = "Neither slack_webhook_url nor slack_webhook_ssm_parameter_name is set, so the notifier has nowhere to post. Set one: slack_webhook_url (the module stores it in SSM) or slack_webhook_ssm_parameter_name (an existing SecureString parameter)."
+    }
+    precondition {
+      condition     = !(local.create_webhook_parameter && var.slack_webhook_ssm_parameter_name != null)
+      error_message = "Both slack_webhook_url and slack_webhook_ssm_parameter_name (\"${coalesce(var.slack_webhook_ssm_parameter_name, "-")}\") are set. Keep one: remove slack_webhook_url to use the existing parameter, or remove slack_webhook_ssm_parameter_name to let the module store the URL."
     }
     precondition {
       condition     = contains(local.iana_time_zones, var.message_time_zone)

@@ -3,7 +3,9 @@
 # the rules here. CloudTrail puts a member's events on that member's own buses only, and EventBridge
 # never forwards an event that came from another account again, so each spoke sends straight here.
 
-data "aws_organizations_organization" "this" {
+# When this fails with "couldn't find resource", the account is in no organization: Terraform shows
+# the line below with its error, so that line says what to do.
+data "aws_organizations_organization" "this" { # scope = "organization" needs the management account of an organization, or its delegated administrator for StackSets: run there, or set scope = "account".
   count = local.organization ? 1 : 0
 }
 

@@ -85,7 +85,7 @@ output "forwarder_role_arn" {
 
 output "forwarder_settings" {
   description = "Everything modules/region-forwarder needs, alarm recipients included: pass it as that module's `home`."
-  value       = local.forwarder_settings
+  value       = merge(local.forwarder_settings, { forwarded_regions = local.forwarded_regions })
 }
 
 output "us_east_1_forwarder_event_rule_arn" {

@@ -129,6 +129,40 @@ run "refuses_to_run_in_the_home_region" {
   expect_failures = [aws_cloudwatch_event_rule.forward]
 }
 
+# A region-forwarder for us-east-1 beside the notifier's own takes the same names: refused at plan.
+run "refuses_a_region_the_notifier_forwards_itself" {
+  command = plan
+
+  module {
+    source = "./modules/region-forwarder"
+  }
+
+  variables {
+    home = merge(var.home, { forwarded_regions = ["us-east-1"] })
+  }
+
+  expect_failures = [aws_cloudwatch_event_rule.forward]
+}
+
+# The same region of another account (an organization's management account forwarding to a hub in a
+# member account) is not the notifier's own forwarder.
+run "accepts_that_region_of_another_account" {
+  command = plan
+
+  module {
+    source = "./modules/region-forwarder"
+  }
+
+  variables {
+    home = merge(var.home, { event_bus_arn = "arn:aws:events:ap-northeast-1:210987654321:event-bus/root-activity-notifier-hub", forwarded_regions = ["us-east-1"] })
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.home_bus.arn == "arn:aws:events:ap-northeast-1:210987654321:event-bus/root-activity-notifier-hub"
+    error_message = "A forwarder of another account's us-east-1 must be accepted."
+  }
+}
+
 # An organization hub's home region: its default bus forwards to the hub bus, in the same region.
 run "forwards_to_a_hub_bus_in_its_own_region" {
   command = plan

@@ -183,6 +183,7 @@ run "forwarder_role_may_only_put_events_on_the_home_bus" {
       create_alarms         = true
       alarm_email_addresses = ["secops@example.com"]
       alarm_sns_topic_arns  = { "us-east-1" = "arn:aws:sns:us-east-1:123456789012:security-alerts" }
+      forwarded_regions     = ["us-east-1"]
     })
     error_message = "forwarder_settings must carry everything a forwarder needs, equal to the home rule, alarm recipients included."
   }

@@ -180,6 +180,10 @@ run "management_account_hub_forwards_its_own_activity" {
     error_message = "The hub's own forwarders must send to the hub bus."
   }
   assert {
+    condition     = jsonencode(output.forwarder_settings.forwarded_regions) == jsonencode(["us-east-1", local.region])
+    error_message = "forwarder_settings must name the regions the hub forwards itself, so that a second forwarder there is refused."
+  }
+  assert {
     condition     = aws_cloudtrail.this[0].is_organization_trail && contains(one([for statement in data.aws_iam_policy_document.trail_bucket[0].statement : statement if statement.sid == "CloudTrailWrite"]).resources, "${aws_s3_bucket.trail[0].arn}/AWSLogs/o-a1b2c3d4e5/*")
     error_message = "The trail must be an organization trail, allowed to write every member account's logs."
   }
@@ -202,6 +206,10 @@ run "delegated_administrator_hub_is_a_member_like_any_other" {
   assert {
     condition     = length(module.home_region_forwarder) + length(module.us_east_1_forwarder) == 0
     error_message = "A delegated administrator hub is a member account: the StackSet covers it, its own forwarders would deliver twice."
+  }
+  assert {
+    condition     = length(output.forwarder_settings.forwarded_regions) == 0
+    error_message = "A hub without forwarders of its own must refuse no region to other forwarders."
   }
   assert {
     condition     = aws_cloudformation_stack_set.spokes[0].call_as == "DELEGATED_ADMIN" && aws_cloudformation_stack_instances.spokes[0].call_as == "DELEGATED_ADMIN"

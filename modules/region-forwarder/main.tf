@@ -11,6 +11,9 @@ data "aws_arn" "default_bus" {
 locals {
   region = data.aws_arn.default_bus.region
   name   = "${var.home.name_prefix}-forwarder"
+  # The notifier's own account: a forwarder in another account (an organization's management
+  # account forwarding to a separate hub) never duplicates the notifier's own forwarders.
+  home_account_id = split(":", var.home.event_bus_arn)[4]
 }
 
 # Same pattern and state as the home rule: what would be announced there is forwarded from here.
@@ -25,6 +28,10 @@ resource "aws_cloudwatch_event_rule" "forward" {
     precondition {
       condition     = var.home.event_bus_arn != data.aws_cloudwatch_event_bus.default.arn
       error_message = "This forwarder is configured in ${local.region}, the notifier's home region: the home rule already sees events on this bus, and forwarding would loop. Remove this forwarder (or pass it another region's provider)."
+    }
+    precondition {
+      condition     = !(contains(var.home.forwarded_regions, local.region) && data.aws_arn.default_bus.account == local.home_account_id)
+      error_message = "The notifier already forwards ${local.region} of account ${local.home_account_id} itself (module.<notifier>.module.${local.region == "us-east-1" ? "us_east_1_forwarder" : "home_region_forwarder"}). A second forwarder there would take the same names, and destroying it would delete the notifier's own. Remove this forwarder (or pass it another region's provider)."
     }
   }
 }

@@ -11,6 +11,7 @@ variable "home" {
     create_alarms         = optional(bool, true)
     alarm_email_addresses = optional(list(string), [])
     alarm_sns_topic_arns  = optional(map(string), {})
+    forwarded_regions     = optional(list(string), [])
   })
 
   validation {
