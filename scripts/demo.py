@@ -9,6 +9,8 @@ over, to one warm container of the deployed package (as Lambda reuses one). Next
 activity, a forged root sign-in (a source of its own, put with PutEvents, as any application role
 could) must reach nothing. The terminal shows the Slack messages and one line per batch; the
 function's JSON log lines go to a file whose path is printed, and the messages to an HTML preview.
+It ends with the watcher watched: an IAM user disables the notifier's rule (a tamper alert, through
+the deployed tamper rule), and the trail stops (the deployed health check's finding).
 Everything started here is stopped and destroyed at the end, also on error or Ctrl-C. The exit
 status is non-zero if anything in the chain did not do what it should.
 """
@@ -16,6 +18,7 @@ status is non-zero if anything in the chain did not do what it should.
 from __future__ import annotations
 
 import sys
+from datetime import datetime, timezone
 
 from harness.console_session import console_session
 from harness.deployed import DeployedFunction, DeployedQueues
@@ -23,6 +26,7 @@ from harness.deployment import REPO, ExampleDeployment
 from harness.emulator import LocalAws
 from harness.narration import describe_batch, run, step, write_preview
 from harness.samples import eventbridge_samples, load_sample
+from harness.tamper_calls import notifier_names, recorded, watched_calls
 from slack_preview import to_html, to_terminal
 from slack_sink import SlackSink
 
@@ -115,11 +119,50 @@ def run_console_session(aws: LocalAws, function: DeployedFunction, sink: SlackSi
     return problems
 
 
+def run_watcher(aws: LocalAws, function: DeployedFunction, sink: SlackSink, outputs: dict) -> list[str]:
+    """Someone who is not root blinds the notifier, twice: its rule disabled is announced at once, and
+    its trail stopped is found by the health check (which says nothing while all is well)."""
+    print("\n=== Watching the watcher: an IAM user disables the notifier's rule, then its trail stops")
+    names, events = notifier_names(aws, REGION, outputs), aws.client("events", REGION)
+    rule = events.describe_rule(Name=names["rule"])
+    events.disable_rule(Name=names["rule"])
+    disable_rule = next(call for call in watched_calls(names) if call.event == "DisableRule")
+    event = recorded(disable_rule, region=REGION, account=names["account"], event_id="demo-disable-rule")
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    event["time"] = event["detail"]["eventTime"] = now
+    try:
+        messages, problems = deliver(aws, function, [event], sink)
+    finally:
+        events.put_rule(Name=names["rule"], EventPattern=rule["EventPattern"], State=rule["State"])
+    for payload in messages:
+        print(to_terminal(payload))
+    if [payload["blocks"][0]["text"]["text"].startswith(":rotating_light:") for payload in messages] != [True]:
+        problems.append(f"disabling the rule gave {len(messages)} message(s), expected one critical tamper alert")
+
+    checks, before = outputs["health_check_input"], len(sink.messages)
+    quiet = function.invoke(checks)
+    step(f"the daily health check, all well: {quiet['checks']} checks hold, nothing posted")
+    cloudtrail = aws.client("cloudtrail", REGION)
+    trail_arn = f"arn:aws:cloudtrail:{REGION}:{names['account']}:trail/{names['trail']}"
+    cloudtrail.stop_logging(Name=trail_arn)
+    try:
+        answer = function.invoke(checks)
+    finally:
+        cloudtrail.start_logging(Name=trail_arn)
+    findings = sink.messages[before:]
+    step(f"the trail stopped: the health check finds it ({answer['problems']} problem), {len(findings)} message")
+    for payload in findings:
+        print(to_terminal(payload))
+    if quiet["problems"] or answer["problems"] != 1 or len(findings) != 1:
+        problems.append(f"the health check gave {quiet} while well and {answer} with the trail stopped")
+    return problems
+
+
 def main() -> int:
     return run(
         demonstrate,
         "demo complete: every root sample reached Slack from where it was recorded, no look-alike or forgery "
-        "did, and a console session became a handful of messages",
+        "did, a console session became a handful of messages, and blinding the notifier was announced",
     )
 
 
@@ -152,6 +195,7 @@ def demonstrate(problems: list[str]) -> None:
                 step(f"deployed package: {len(function.code)} bytes, CodeSha256 {digest}")
                 problems += run_samples(aws, function, sink)
                 problems += run_console_session(aws, function, sink)
+                problems += run_watcher(aws, function, sink, outputs)
             write_preview(PREVIEW, to_html(sink.messages))
             print()
             step(f"{len(sink.messages)} Slack message(s), {sink.rate_limited} answered 429; HTML preview: {PREVIEW}")

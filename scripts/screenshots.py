@@ -16,9 +16,12 @@ from pathlib import Path
 
 from harness.console_session import console_session
 from harness.samples import load_sample
+from harness.tamper_calls import EXAMPLE_NAMES, recorded, watched_calls
+from root_activity_notifier import health
 from root_activity_notifier.classify import classify
 from root_activity_notifier.config import load_render_options
 from root_activity_notifier.events import parse_input
+from root_activity_notifier.health_message import render_cannot_see
 from root_activity_notifier.render import render_message
 from root_activity_notifier.sessions import MAX_MESSAGES_PER_BATCH, occurrences, plan_messages
 from root_activity_notifier.summary import render_fold, render_summary
@@ -28,6 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 IMAGES = REPO / "docs" / "images"
 WIDTH = 800
 MEMBER, MEMBER_LABEL = "444455556666", "workloads-prod"
+HOME, HOME_REGION = EXAMPLE_NAMES["account"], EXAMPLE_NAMES["region"]
 
 
 def options(language: str = "en", time_zone: str = "UTC", **more: str):
@@ -61,6 +65,28 @@ def folded_sessions() -> dict:
     return render_fold(fold, options(NOTIFIER_ACCOUNT_LABEL="production"))
 
 
+def rule_disabled() -> dict:
+    """An IAM user disables the notifier's rule: what the tamper rule puts on the queue, rendered."""
+    (disable_rule,) = [call for call in watched_calls(EXAMPLE_NAMES) if call.event == "DisableRule"]
+    event = recorded(disable_rule, region=HOME_REGION, account=HOME, event_id="6e8e8d3c-EXAMPLE")
+    (record,) = parse_input({"tamper_rule": "root-activity-notifier-tamper-rules", "event": event})
+    return render_message(record, classify(record), options(NOTIFIER_ACCOUNT_LABEL="production"))
+
+
+class _StoppedTrail:
+    """CloudTrail's GetTrailStatus answer for a stopped trail (the only call the trail check makes)."""
+
+    def get_trail_status(self, Name: str) -> dict:  # noqa: N803 - boto3's parameter name
+        return {"IsLogging": False}
+
+
+def trail_stopped() -> dict:
+    """The health check's finding when the trail has stopped: the trail check itself, fed a stopped trail."""
+    trail = f"arn:aws:cloudtrail:{HOME_REGION}:{HOME}:trail/root-activity-notifier-trail"
+    findings = health._trail({"trail": trail}, lambda service, region: _StoppedTrail())  # the one check
+    return render_cannot_see(health.problems(findings), HOME, options(NOTIFIER_ACCOUNT_LABEL="production"))
+
+
 def payloads() -> dict[str, dict]:
     """File name (without .png) → the payload it shows."""
     labels = json.dumps({MEMBER: MEMBER_LABEL})
@@ -86,6 +112,8 @@ def payloads() -> dict[str, dict]:
         "member-account-call": message(
             "root-api-call-from-console.json", options(NOTIFIER_ACCOUNT_LABELS=labels), **member
         ),
+        "tamper-rule-disabled": rule_disabled(),
+        "health-trail-stopped": trail_stopped(),
         "assume-root": message(
             "assumed-role-assume-root-call.json",
             options(NOTIFIER_ACCOUNT_LABELS=labels, NOTIFIER_ANNOUNCE_ASSUME_ROOT="true"),

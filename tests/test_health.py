@@ -142,3 +142,83 @@ def test_the_stack_set_check_names_every_account_and_region_that_is_not_current(
     (finding,) = [each for each in findings if each.check.startswith("StackSet")]
     assert not finding.ok
     assert finding.detail == "not current: 222222222222/us-east-1 (OUTDATED), 222222222222/us-east-2 (no instance)"
+
+
+def test_a_finding_posted_right_after_a_batch_waits_for_its_turn(aws, httpserver, monkeypatch):
+    """A warm container may have posted a batch a moment ago: the health message is paced like it."""
+    from root_activity_notifier import notify
+    from root_activity_notifier.config import load_settings
+    from root_activity_notifier.deliver import Deadline
+    from root_activity_notifier.health import check_and_report
+
+    clock, slept = [100.0], []
+    pacer = notify.Pacer(clock=lambda: clock[0], sleep=slept.append)
+    pacer.posted()  # the batch's last post ended just now
+    monkeypatch.setattr(notify._container, "pacer", pacer, raising=False)
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    settings = load_settings({"SLACK_WEBHOOK_URL": httpserver.url_for("/hook")})
+    event = {"root_activity_notifier": "health_check", "checks": checks(webhook_parameter="/missing")}
+    answer = check_and_report(event, settings, lambda: httpserver.url_for("/hook"), Deadline.after(10))
+    assert answer["health"] == "failing" and len(httpserver.log) == 1
+    assert slept == [notify.SECONDS_BETWEEN_POSTS]
+
+
+class PolicySimulator:
+    """IAM's SimulatePrincipalPolicy (moto has none): allows what ``allowed`` holds, answers in pages
+    of ``page`` results, and records every call."""
+
+    def __init__(self, allowed, page=40):
+        self.allowed, self.page, self.calls = set(allowed), page, []
+
+    def simulate_principal_policy(self, PolicySourceArn, ActionNames, Marker=None):  # noqa: N803 - boto3's names
+        self.calls.append((PolicySourceArn, list(ActionNames), Marker))
+        start = int(Marker or 0)
+        results = [
+            {"EvalActionName": name, "EvalDecision": "allowed" if name in self.allowed else "implicitDeny"}
+            for name in ActionNames[start : start + self.page]
+        ]
+        more = start + self.page < len(ActionNames)
+        return {
+            "EvaluationResults": results,
+            "IsTruncated": more,
+            **({"Marker": str(start + self.page)} if more else {}),
+        }
+
+
+@pytest.mark.parametrize("organization", [False, True])
+def test_doctor_simulates_every_action_an_apply_needs_for_the_deployer_role(organization):
+    from root_activity_notifier.deployer import deployer_actions, deployer_permissions
+
+    role = "arn:aws:iam::111122223333:role/ci-deployer"
+    needed = deployer_actions(organization)
+    settings = checks(deployer=role, **({"stack_set": {"name": "s"}} if organization else {}))
+    simulator = PolicySimulator(needed)
+    (finding,) = deployer_permissions(settings, lambda service, region: simulator)
+    assert finding.ok and finding.check == f"ci-deployer may apply the module ({len(needed)} actions)"
+    asked = [name for _, names, marker in simulator.calls if marker is None for name in names]
+    assert sorted(asked) == needed and {arn for arn, _, _ in simulator.calls} == {role}
+    assert ("cloudformation:CreateStackSet" in needed) == organization and "iam:PassRole" in needed
+
+    missing = ["iam:PassRole", "lambda:CreateFunction"]
+    (finding,) = deployer_permissions(settings, lambda service, region: PolicySimulator(set(needed) - set(missing)))
+    assert not finding.ok and finding.detail == "denied: iam:PassRole, lambda:CreateFunction"
+    assert "PowerUserAccess" in finding.fix and "Who may deploy it" in finding.fix
+
+
+def test_doctor_passes_the_deployer_role_to_its_checks(monkeypatch, tmp_path):
+    """--deployer-role-arn reaches the checks doctor runs."""
+    from root_activity_notifier import cli
+
+    path = tmp_path / "checks.json"
+    path.write_text(json.dumps({"checks": checks()}))
+    seen = {}
+
+    def fake_run_checks(settings, client, include_prerequisites):
+        seen.update(settings)
+        return [Finding("x", True, "ok")]
+
+    monkeypatch.setattr("root_activity_notifier.health.run_checks", fake_run_checks)
+    stdout = io.StringIO()
+    arguments = ["doctor", "--checks", str(path), "--deployer-role-arn", "arn:aws:iam::1:role/ci"]
+    assert cli.main(arguments, stdout=stdout, stderr=io.StringIO()) == 0
+    assert seen["deployer"] == "arn:aws:iam::1:role/ci"

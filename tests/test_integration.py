@@ -19,7 +19,7 @@ from harness.deployed import DeployedFunction, DeployedQueues, FunctionError, de
 from harness.deployment import ExampleDeployment
 from harness.emulator import CREDENTIALS, LocalAws
 from harness.samples import FORGED_SOURCES, NON_ROOT_SAMPLES, ROOT_SAMPLES, SIGN_IN_SAMPLES, load_sample
-from harness.tamper_calls import recorded, watched_calls
+from harness.tamper_calls import notifier_names, recorded, watched_calls
 from root_activity_notifier.cli import main as cli_main
 from root_activity_notifier.sessions import MAX_OWN_MESSAGES
 
@@ -453,25 +453,7 @@ TAMPER_HEADLINE = "ルートアクティビティ通知の設定変更検知"  #
 
 
 def deployed_names(deployed) -> dict[str, Any]:
-    """What the watched calls name (harness/tamper_calls.py), read from the deployment."""
-    configuration = deployed.client("lambda").get_function(FunctionName=deployed.function_name)["Configuration"]
-    (mapping, *_) = deployed.client("lambda").list_event_source_mappings(FunctionName=configuration["FunctionArn"])[
-        "EventSourceMappings"
-    ]
-    return {
-        "prefix": "root-activity-notifier",
-        "region": deployed.region,
-        "account": "123456789012",
-        "trail": deployed.client("cloudtrail").describe_trails()["trailList"][0]["Name"],
-        "rule": "root-activity-notifier",
-        "queue_url": deployed.outputs["queue_urls"]["sign-ins-and-changes"],
-        "function": deployed.function_name,
-        "mapping_uuid": mapping["UUID"],
-        "parameter": configuration["Environment"]["Variables"]["SLACK_WEBHOOK_SSM_PARAMETER"],
-        "topic_arn": deployed.client("sns").list_topics()["Topics"][0]["TopicArn"],
-        "alarm": "root-activity-notifier-dead-letter-queue",
-        "role": "root-activity-notifier",
-    }
+    return notifier_names(deployed.aws, deployed.region, deployed.outputs)
 
 
 def tamper_alerts(deployed, deployed_function, sink, events):

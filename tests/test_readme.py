@@ -1,4 +1,5 @@
-"""Every image the READMEs show exists and is a PNG, and every committed screenshot is shown."""
+"""Every image the READMEs show exists and is a PNG, every committed screenshot is shown, the snippets
+validate as pasted, and the deployer policy is the one doctor checks."""
 
 from __future__ import annotations
 
@@ -79,3 +80,15 @@ def test_the_first_module_block_and_the_forwarder_snippet_validate_as_pasted(tmp
             command, cwd=tmp_path / "user", env=environment, capture_output=True, text=True, check=False
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deployer_policy_is_exactly_the_actions_doctor_checks():
+    from root_activity_notifier.deployer import deployer_actions
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Who may deploy it", 1)[1]
+    policy = json.loads(section.split("```json", 1)[1].split("```", 1)[0])
+    statements = {statement["Sid"]: statement for statement in policy["Statement"]}
+    assert statements["RootActivityNotifier"]["Action"] == deployer_actions(organization=False)
+    both = statements["RootActivityNotifier"]["Action"] + statements["Organization"]["Action"]
+    assert sorted(both) == deployer_actions(organization=True)

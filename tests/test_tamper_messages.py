@@ -9,6 +9,7 @@ import pytest
 from conftest import assert_valid_slack_message
 from harness.console_session import sqs_batch
 from harness.invoke import LambdaContext
+from harness.tamper_calls import EXAMPLE_NAMES as NAMES
 from harness.tamper_calls import recorded, watched_calls
 from root_activity_notifier.classify import Activity, Severity, classify, is_announced
 from root_activity_notifier.config import load_render_options
@@ -17,21 +18,6 @@ from root_activity_notifier.handler import lambda_handler
 from root_activity_notifier.render import render_message
 from slack_sink import SlackSink
 
-NAMES = {
-    "prefix": "root-activity-notifier",
-    "region": "ap-northeast-1",
-    "account": "111122223333",
-    "trail": "root-activity-notifier-trail",
-    "rule": "root-activity-notifier",
-    "queue_url": "https://sqs.ap-northeast-1.amazonaws.com/111122223333/root-activity-notifier-sign-ins-and-changes",
-    "function": "root-activity-notifier",
-    "mapping_uuid": "a1b2c3d4-5678-90ab-cdef-11111EXAMPLE",
-    "parameter": "/root-activity-notifier/slack-webhook-url",
-    "topic_arn": "arn:aws:sns:ap-northeast-1:111122223333:root-activity-notifier-alarms",
-    "alarm": "root-activity-notifier-dead-letter-queue",
-    "role": "root-activity-notifier",
-    "stack_set": "root-activity-notifier-spokes",
-}
 DEPLOYER = "arn:aws:iam::111122223333:role/ci-deployer"
 
 
@@ -143,3 +129,15 @@ def test_a_root_call_delivered_by_both_a_root_rule_and_a_tamper_rule_is_one_tamp
         assert lambda_handler(sqs_batch([event, marked(event)]), LambdaContext(10)) == {"batchItemFailures": []}
     (message,) = sink.messages
     assert "The root activity notifier is being changed: DeleteRule" in message["text"]
+
+
+def test_the_log_line_of_a_tamper_alert_names_the_rule_that_matched(monkeypatch, capsys):
+    with SlackSink() as sink:
+        monkeypatch.setenv("SLACK_WEBHOOK_URL", sink.url)
+        assert lambda_handler(sqs_batch([marked(call("PurgeQueue"))]), LambdaContext(10)) == {"batchItemFailures": []}
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    (event_line,) = [line for line in lines if line.get("event_id") == "t-PurgeQueue"]
+    assert (
+        event_line["tamper_rule"] == "root-activity-notifier-tamper-delivery" and event_line["outcome"] == "delivered"
+    )
+    assert event_line["severity"] == "critical"

@@ -3,6 +3,7 @@
     python -m root_activity_notifier render FILE|- [--language en|ja] [--time-zone ZONE]
     python -m root_activity_notifier send FILE|- [--webhook-url URL] [--yes] [--timeout SECONDS]
     python -m root_activity_notifier doctor (--checks FILE|- | --name-prefix PREFIX --region REGION)
+                                            [--deployer-role-arn ARN]
 
 ``render`` prints the message of each root event; ``send`` takes the function's own path (grouped by
 root session, most severe first, paced to one message a second), and asks before posting more than
@@ -10,7 +11,8 @@ root session, most severe first, paced to one message a second), and asks before
 outside ``aws.``) are refused by both.
 
 ``doctor`` runs the health check of the function from here, with your credentials: what holds and
-what does not, with the fix.
+what does not, with the fix; in an organization also its prerequisites, and with
+``--deployer-role-arn`` whether that role may apply the module.
 
 Exit codes: 0 done (doctor: every check holds); 1 delivery failed or declined (doctor: a check
 fails); 2 unreadable input or bad settings (doctor: AWS could not be asked); 3 not root activity.
@@ -203,6 +205,8 @@ def _doctor(arguments: argparse.Namespace, *, stdin: TextIO, stdout: TextIO, std
                 file=stderr,
             )
             return EXIT_BAD_INPUT
+        if arguments.deployer_role_arn:
+            checks = {**checks, "deployer": arguments.deployer_role_arn}
         findings = run_checks(checks, client, include_prerequisites=True)
     except InputError as error:
         print(f"root-activity-notifier: {error}", file=stderr)
@@ -287,6 +291,11 @@ def _parser() -> argparse.ArgumentParser:
     doctor.add_argument("--region", help="the notifier's home region (with --name-prefix)")
     doctor.add_argument("--scope", choices=("account", "organization"), default="account", help="the module's scope")
     doctor.add_argument("--call-as", choices=("SELF", "DELEGATED_ADMIN"), default="SELF", help="stack_set_call_as")
+    doctor.add_argument(
+        "--deployer-role-arn",
+        metavar="ARN",
+        help="also check that this role (your CI deployer) may apply the module (IAM's policy simulator)",
+    )
     for command in (render, send):
         command.add_argument("file", metavar="FILE", help="event JSON file, or - for standard input")
         command.add_argument(

@@ -64,9 +64,15 @@ def check_and_report(
     if failing:
         from .deliver import post_message
         from .health_message import render_cannot_see
+        from .notify import container_pacer
 
         payload = render_cannot_see(failing, str(checks.get("account", "")), settings.render)
-        post_message(webhook_url(), payload, deadline)  # a failure raises: the function's error alarm
+        pacer = container_pacer()  # paced like the container's other posts: a batch may have just posted
+        pacer.wait()
+        try:
+            post_message(webhook_url(), payload, deadline)  # a failure raises: the function's error alarm
+        finally:
+            pacer.posted()
     return {"health": "failing" if failing else "ok", "checks": len(findings), "problems": len(failing)}
 
 
@@ -96,7 +102,9 @@ def run_checks(
         _stack_instances,
     ]
     if include_prerequisites:
-        checks.append(_organization_prerequisites)
+        from .deployer import deployer_permissions
+
+        checks += [_organization_prerequisites, deployer_permissions]
     findings: list[Finding] = []
     for check in checks:
         findings += check(settings, client)

@@ -256,6 +256,7 @@ def _log_occurrence(occurrence: Occurrence, status: Status, *, kind: str | None,
         severity=occurrence.classification.severity.value,
         outcome=status.value,
         slack_message=kind,
+        tamper_rule=record.tamper_rule or None,
         message_ids=[message_id for message_id in occurrence.message_ids if message_id] or None,
         error=error or None,
     )

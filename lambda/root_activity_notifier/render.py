@@ -82,7 +82,7 @@ def render_message(record: ActivityRecord, classification: Classification, optio
         section_text(_summary_line(record, classification, words, account, mention)),
         {"type": "section", "fields": _fields(record, classification, options, local_time)},
     ]
-    details = _details(record, words)
+    details = _details(record, classification, words)
     if details:
         blocks.append(section_text(details))
     blocks.append({"type": "context", "elements": _context(record, classification, words, options)})
@@ -210,11 +210,12 @@ def _fields(
     return [field(label, value) for label, value in pairs]
 
 
-def _details(record: ActivityRecord, words: Wording) -> str:
+def _details(record: ActivityRecord, classification: Classification, words: Wording) -> str:
     lines = []
     if record.user_agent:
         lines.append(f"*{escape(words.user_agent)}*\n{escape_within(record.user_agent, LONG_VALUE_LIMIT)}")
-    if record.principal_arn:
+    # (a change to the notifier names its principal in the summary line: "changed by")
+    if record.principal_arn and classification.activity is not Activity.NOTIFIER_CHANGED:
         lines.append(f"*{escape(words.principal)}*\n{escape_within(record.principal_arn, VALUE_LIMIT)}")
     return "\n".join(lines)
 

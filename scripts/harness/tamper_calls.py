@@ -44,6 +44,23 @@ _SOURCES = {"monitoring.amazonaws.com": "aws.cloudwatch"}
 # requestParameters; global_service: recorded in us-east-1 whatever the home region.
 WatchedCall = namedtuple("WatchedCall", ["name", "service", "event", "parameters", "global_service"], defaults=[False])
 
+# The names of a deployment with the module's defaults in ap-northeast-1 of account 111122223333.
+EXAMPLE_NAMES = {
+    "prefix": "root-activity-notifier",
+    "region": "ap-northeast-1",
+    "account": "111122223333",
+    "trail": "root-activity-notifier-trail",
+    "rule": "root-activity-notifier",
+    "queue_url": "https://sqs.ap-northeast-1.amazonaws.com/111122223333/root-activity-notifier-sign-ins-and-changes",
+    "function": "root-activity-notifier",
+    "mapping_uuid": "a1b2c3d4-5678-90ab-cdef-11111EXAMPLE",
+    "parameter": "/root-activity-notifier/slack-webhook-url",
+    "topic_arn": "arn:aws:sns:ap-northeast-1:111122223333:root-activity-notifier-alarms",
+    "alarm": "root-activity-notifier-dead-letter-queue",
+    "role": "root-activity-notifier",
+    "stack_set": "root-activity-notifier-spokes",
+}
+
 
 def watched_calls(names: dict[str, Any]) -> list[WatchedCall]:
     """One call of each watched kind against the deployment's resources. ``names`` holds: prefix,
@@ -215,4 +232,27 @@ def recorded(
         "region": recorded_in,
         "resources": [],
         "detail": detail,
+    }
+
+
+def notifier_names(aws: Any, region: str, outputs: dict[str, Any]) -> dict[str, Any]:
+    """What the watched calls name, read from a deployment of an example in ``region`` (its outputs)."""
+    lambda_client = aws.client("lambda", region)
+    configuration = lambda_client.get_function(FunctionName=outputs["lambda_function_name"])["Configuration"]
+    (mapping, *_) = lambda_client.list_event_source_mappings(FunctionName=configuration["FunctionArn"])[
+        "EventSourceMappings"
+    ]
+    return {
+        "prefix": "root-activity-notifier",
+        "region": region,
+        "account": "123456789012",
+        "trail": aws.client("cloudtrail", region).describe_trails()["trailList"][0]["Name"],
+        "rule": "root-activity-notifier",
+        "queue_url": outputs["queue_urls"]["sign-ins-and-changes"],
+        "function": outputs["lambda_function_name"],
+        "mapping_uuid": mapping["UUID"],
+        "parameter": configuration["Environment"]["Variables"]["SLACK_WEBHOOK_SSM_PARAMETER"],
+        "topic_arn": aws.client("sns", region).list_topics()["Topics"][0]["TopicArn"],
+        "alarm": "root-activity-notifier-dead-letter-queue",
+        "role": "root-activity-notifier",
     }
