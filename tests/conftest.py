@@ -24,15 +24,20 @@ def _clean_environment(monkeypatch):
         "SLACK_WEBHOOK_URL",
         "SLACK_WEBHOOK_SSM_PARAMETER",
         "SLACK_WEBHOOK_CACHE_SECONDS",
+        "SLACK_BOT_TOKEN",
+        "SLACK_BOT_TOKEN_SSM_PARAMETER",
+        "SLACK_CHANNEL_ID",
+        "SLACK_CHANNEL_ROUTES",
+        "SLACK_API_URL",
         "NOTIFIER_LANGUAGE",
         "NOTIFIER_TIME_ZONE",
         "NOTIFIER_ACCOUNT_LABEL",
         "NOTIFIER_MENTION",
     ):
         monkeypatch.delenv(variable, raising=False)
-    from root_activity_notifier import notify, webhook
+    from root_activity_notifier import notify, ssm_secrets
 
-    webhook.clear_cache()
+    ssm_secrets.clear_cache()
     notify.forget_last_post()
 
 

@@ -77,18 +77,18 @@ def test_duplicates_count_once_and_a_failure_names_every_copy(monkeypatch, capsy
 
 
 def test_only_the_records_of_what_failed_are_reported(sink, monkeypatch):
-    from root_activity_notifier import notify
+    from root_activity_notifier import destination, notify
 
     events = console_session(reads=10, changes=0)  # sign-in, a 10-call summary, CreateAccessKey
     batch = sqs_batch(events + [load_sample(name) for name in NON_ROOT_SAMPLES])
-    deliver = notify.post_message
+    deliver = destination.post_message
 
     def refuse_summaries(url, payload, deadline):  # Slack refuses only the summary
         if "Root user session" in payload["text"]:
             raise notify.DeliveryError("HTTP 400 invalid_blocks", attempts=1, status=400)
         return deliver(url, payload, deadline)
 
-    monkeypatch.setattr(notify, "post_message", refuse_summaries)
+    monkeypatch.setattr(destination, "post_message", refuse_summaries)
     result = lambda_handler(batch, LambdaContext(10))
     failed = [item["itemIdentifier"] for item in result["batchItemFailures"]]
     assert failed == [record["messageId"] for record in batch["Records"][1:11]]

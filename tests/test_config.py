@@ -4,26 +4,35 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from root_activity_notifier import webhook
+from root_activity_notifier import ssm_secrets
 from root_activity_notifier.config import (
     ConfigurationError,
-    WebhookSource,
+    SecretSource,
+    WebhookTarget,
     check_webhook_url,
     load_settings,
     normalize_mention,
 )
-from root_activity_notifier.webhook import webhook_url
 
 URL = "https://hooks.slack.com/services/T000/B000/XXXXXXXX"
 
 
+def webhook_source(parameter_name="", url=""):
+    variable = "SLACK_WEBHOOK_SSM_PARAMETER" if parameter_name else "SLACK_WEBHOOK_URL"
+    return SecretSource(url, parameter_name, variable, check_webhook_url)
+
+
+def webhook_url(source, max_age, **options):
+    return ssm_secrets.secret_value(source, max_age, **options)
+
+
 def test_defaults():
     settings = load_settings({"SLACK_WEBHOOK_URL": URL})
-    assert settings.webhook == WebhookSource(url=URL)
+    assert settings.slack == WebhookTarget(webhook_source(url=URL))
     assert settings.render.language == "en"
     assert settings.render.time_zone.name == "UTC"
     assert settings.render.mention == ""
-    assert settings.webhook_cache_seconds == 300
+    assert settings.secret_cache_seconds == 300
 
 
 def test_all_settings():
@@ -37,19 +46,19 @@ def test_all_settings():
             "SLACK_WEBHOOK_CACHE_SECONDS": "60",
         }
     )
-    assert settings.webhook == WebhookSource(parameter_name="/root-activity/slack-webhook")
+    assert settings.slack == WebhookTarget(webhook_source(parameter_name="/root-activity/slack-webhook"))
     assert settings.render.language == "ja"
     assert settings.render.time_zone.name == "Asia/Tokyo"
     assert settings.render.account_label == "production"
     assert settings.render.mention == "<!channel>"
-    assert settings.webhook_cache_seconds == 60
+    assert settings.secret_cache_seconds == 60
 
 
 @pytest.mark.parametrize(
     ("environment", "message"),
     [
-        ({}, "no Slack webhook configured: set SLACK_WEBHOOK_SSM_PARAMETER"),
-        ({"SLACK_WEBHOOK_URL": URL, "SLACK_WEBHOOK_SSM_PARAMETER": "/x"}, "both SLACK_WEBHOOK_URL and"),
+        ({}, "no Slack destination configured: set SLACK_WEBHOOK_SSM_PARAMETER"),
+        ({"SLACK_WEBHOOK_URL": URL, "SLACK_WEBHOOK_SSM_PARAMETER": "/x"}, "both SLACK_WEBHOOK_SSM_PARAMETER and"),
         ({"SLACK_WEBHOOK_URL": URL, "NOTIFIER_LANGUAGE": "fr"}, "NOTIFIER_LANGUAGE='fr' is not a supported"),
         ({"SLACK_WEBHOOK_URL": URL, "NOTIFIER_MENTION": "@everyone-now"}, "NOTIFIER_MENTION='@everyone-now'"),
         ({"SLACK_WEBHOOK_URL": "http://hooks.slack.com/x"}, "SLACK_WEBHOOK_URL must hold an https://"),
@@ -120,7 +129,7 @@ def factory(client):
 def test_secure_string_is_read_decrypted_and_cached(ssm):
     ssm.put_parameter(Name="/notifier/webhook", Value=URL, Type="SecureString")
     make, calls = factory(ssm)
-    source = WebhookSource(parameter_name="/notifier/webhook")
+    source = webhook_source(parameter_name="/notifier/webhook")
     clock = [100.0]
     assert webhook_url(source, 300, ssm_client_factory=make, clock=lambda: clock[0]) == URL
     clock[0] += 299
@@ -131,7 +140,7 @@ def test_secure_string_is_read_decrypted_and_cached(ssm):
 def test_rotation_takes_effect_after_the_cache_age(ssm):
     ssm.put_parameter(Name="/notifier/webhook", Value=URL, Type="SecureString")
     make, calls = factory(ssm)
-    source = WebhookSource(parameter_name="/notifier/webhook")
+    source = webhook_source(parameter_name="/notifier/webhook")
     clock = [0.0]
     assert webhook_url(source, 300, ssm_client_factory=make, clock=lambda: clock[0]) == URL
     rotated = URL.replace("XXXXXXXX", "YYYYYYYY")
@@ -146,19 +155,19 @@ def test_rotation_takes_effect_after_the_cache_age(ssm):
 def test_missing_parameter_is_a_clear_configuration_error(ssm):
     make, _ = factory(ssm)
     with pytest.raises(ConfigurationError, match="'/nope' .* does not exist"):
-        webhook_url(WebhookSource(parameter_name="/nope"), 300, ssm_client_factory=make)
+        webhook_url(webhook_source(parameter_name="/nope"), 300, ssm_client_factory=make)
 
 
 def test_parameter_that_is_not_a_webhook_url(ssm):
     ssm.put_parameter(Name="/notifier/webhook", Value="not a url", Type="SecureString")
     make, _ = factory(ssm)
     with pytest.raises(ConfigurationError, match="must hold an https://"):
-        webhook_url(WebhookSource(parameter_name="/notifier/webhook"), 300, ssm_client_factory=make)
+        webhook_url(webhook_source(parameter_name="/notifier/webhook"), 300, ssm_client_factory=make)
 
 
 def test_plain_url_needs_no_ssm():
-    assert webhook_url(WebhookSource(url=URL), 300, ssm_client_factory=lambda: pytest.fail("SSM used")) == URL
-    assert webhook._cache == {}
+    assert webhook_url(webhook_source(url=URL), 300, ssm_client_factory=lambda: pytest.fail("SSM used")) == URL
+    assert ssm_secrets._cache == {}
 
 
 def test_a_time_zone_that_cannot_be_loaded_falls_back_to_utc():
@@ -184,13 +193,13 @@ class FailingSsm:
 @pytest.mark.parametrize("code", ["AccessDeniedException", "KMSAccessDeniedException", "KMSDisabledException"])
 def test_a_parameter_the_function_may_not_read_names_both_permissions(code):
     with pytest.raises(ConfigurationError) as failure:
-        webhook_url(WebhookSource(parameter_name="/notifier/webhook"), 300, ssm_client_factory=lambda: FailingSsm(code))
+        webhook_url(webhook_source("/notifier/webhook"), 300, ssm_client_factory=lambda: FailingSsm(code))
     assert f"({code})" in str(failure.value)
     assert "ssm:GetParameter" in str(failure.value) and "kms:Decrypt" in str(failure.value)
 
 
 @pytest.mark.parametrize("code", ["ThrottlingException", "InternalServerError"])
 def test_throttling_is_retried_later_not_a_configuration_error(code):
-    with pytest.raises(webhook.WebhookUnavailable, match=f"could not be read just now \\({code}\\)"):
-        webhook_url(WebhookSource(parameter_name="/notifier/webhook"), 300, ssm_client_factory=lambda: FailingSsm(code))
-    assert webhook._cache == {}, "a failed read must not be cached"
+    with pytest.raises(ssm_secrets.SecretUnavailable, match=f"could not be read just now \\({code}\\)"):
+        webhook_url(webhook_source("/notifier/webhook"), 300, ssm_client_factory=lambda: FailingSsm(code))
+    assert ssm_secrets._cache == {}, "a failed read must not be cached"

@@ -158,7 +158,9 @@ def test_a_finding_posted_right_after_a_batch_waits_for_its_turn(aws, httpserver
     httpserver.expect_request("/hook").respond_with_data("ok")
     settings = load_settings({"SLACK_WEBHOOK_URL": httpserver.url_for("/hook")})
     event = {"root_activity_notifier": "health_check", "checks": checks(webhook_parameter="/missing")}
-    answer = check_and_report(event, settings, lambda: httpserver.url_for("/hook"), Deadline.after(10))
+    from root_activity_notifier.destination import open_destination
+
+    answer = check_and_report(event, settings, open_destination(settings), Deadline.after(10))
     assert answer["health"] == "failing" and len(httpserver.log) == 1
     assert slept == [notify.SECONDS_BETWEEN_POSTS]
 

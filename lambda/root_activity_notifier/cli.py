@@ -1,13 +1,16 @@
 """Command line: preview (``render``) or deliver (``send``) the Slack message for an event file.
 
     python -m root_activity_notifier render FILE|- [--language en|ja] [--time-zone ZONE]
-    python -m root_activity_notifier send FILE|- [--webhook-url URL] [--yes] [--timeout SECONDS]
+    python -m root_activity_notifier send FILE|- [--webhook-url URL | --bot-token-ssm-parameter NAME]
+                                          [--channel ID] [--yes] [--timeout SECONDS]
     python -m root_activity_notifier doctor (--checks FILE|- | --name-prefix PREFIX --region REGION)
                                             [--deployer-role-arn ARN]
 
 ``render`` prints the message of each root event; ``send`` takes the function's own path (grouped by
 root session, most severe first, paced to one message a second), and asks before posting more than
-``CONFIRM_ABOVE`` messages. Records in an EventBridge envelope that AWS did not deliver (a source
+``CONFIRM_ABOVE`` messages. It posts to a webhook, or as a Slack app to ``--channel`` with the bot
+token from ``SLACK_BOT_TOKEN`` or the SSM parameter (never a flag's value: that stays in shell
+history). Records in an EventBridge envelope that AWS did not deliver (a source
 outside ``aws.``) are refused by both.
 
 ``doctor`` runs the health check of the function from here, with your credentials: what holds and
@@ -29,22 +32,28 @@ from . import __version__
 from .classify import classify, is_announced, is_from_aws
 from .config import (
     ACCOUNT_LABEL_VARIABLE,
+    BOT_TOKEN_PARAMETER_VARIABLE,
+    BOT_TOKEN_VARIABLE,
+    CHANNEL_VARIABLE,
     LANGUAGE_VARIABLE,
     MENTION_VARIABLE,
     TIME_ZONE_VARIABLE,
     WEBHOOK_PARAMETER_VARIABLE,
     WEBHOOK_URL_VARIABLE,
     ConfigurationError,
+    check_channel_id,
+    check_ssm_parameter_name,
     check_webhook_url,
     load_render_options,
     load_settings,
 )
 from .deliver import Deadline
+from .destination import open_destination
 from .events import InputError, QueuedMessage, parse_json_text
 from .messages import SUPPORTED_LANGUAGES
 from .notify import NotificationFailed, Status, container_pacer, messages_that_fit, prepare_batch, send_batch
 from .render import render_message
-from .webhook import WebhookUnavailable, webhook_url
+from .ssm_secrets import SecretUnavailable
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
@@ -138,11 +147,12 @@ def _send(
     try:
         # Read once, before anything is planned: a missing setting is the caller's to fix (exit 2),
         # not a delivery failure.
-        url = _webhook_url(arguments, environ)
+        destination = open_destination(load_settings(_destination_environment(arguments, environ)))
+        destination.prepare()
     except ConfigurationError as error:
         print(f"root-activity-notifier: {error}", file=stderr)
         return EXIT_BAD_INPUT
-    except WebhookUnavailable as error:
+    except SecretUnavailable as error:
         print(f"root-activity-notifier: {error}", file=stderr)
         return EXIT_DELIVERY_FAILED
 
@@ -163,7 +173,7 @@ def _send(
             print("root-activity-notifier: nothing sent", file=stderr)
             return EXIT_DELIVERY_FAILED
 
-    result = send_batch(prepared, options, lambda: url, Deadline.after(arguments.timeout), pacer=pacer)
+    result = send_batch(prepared, options, destination, Deadline.after(arguments.timeout), pacer=pacer)
     counts = result.counts
     if result.failures:
         announced = counts[Status.DELIVERED] + counts[Status.SUMMARIZED] + counts[Status.FAILED]
@@ -233,17 +243,30 @@ def _read_checks(path: str, stdin: TextIO) -> dict:
     return checks
 
 
-def _webhook_url(arguments: argparse.Namespace, environ: Mapping[str, str]) -> str:
+_SECRET_VARIABLES = (WEBHOOK_URL_VARIABLE, WEBHOOK_PARAMETER_VARIABLE, BOT_TOKEN_VARIABLE, BOT_TOKEN_PARAMETER_VARIABLE)
+
+
+def _destination_environment(arguments: argparse.Namespace, environ: Mapping[str, str]) -> Mapping[str, str]:
+    """The environment of send's destination: a destination flag replaces every secret variable."""
+    if arguments.webhook_url is not None and arguments.bot_token_ssm_parameter is not None:
+        raise ConfigurationError("--webhook-url and --bot-token-ssm-parameter are both given: pass one")
+    # Each flag is checked under its own name, so that an error names what was typed.
+    chosen = {}
     if arguments.webhook_url is not None:
-        return check_webhook_url(arguments.webhook_url, "--webhook-url")
-    if not environ.get(WEBHOOK_URL_VARIABLE, "").strip() and not environ.get(WEBHOOK_PARAMETER_VARIABLE, "").strip():
+        chosen = {WEBHOOK_URL_VARIABLE: check_webhook_url(arguments.webhook_url, "--webhook-url")}
+    elif arguments.bot_token_ssm_parameter is not None:
+        name = check_ssm_parameter_name(arguments.bot_token_ssm_parameter.strip(), "--bot-token-ssm-parameter")
+        chosen = {BOT_TOKEN_PARAMETER_VARIABLE: name}
+    if not chosen and not any(environ.get(name, "").strip() for name in _SECRET_VARIABLES):
         raise ConfigurationError(
-            f"no Slack webhook: set {WEBHOOK_URL_VARIABLE} to its URL, or {WEBHOOK_PARAMETER_VARIABLE} to the name "
-            "of an SSM SecureString parameter holding it, or pass --webhook-url URL (which stays in your shell "
-            "history)"
+            f"no Slack destination: set {WEBHOOK_URL_VARIABLE} (a webhook's URL) or {BOT_TOKEN_VARIABLE} (a Slack "
+            f"app's bot token, with --channel), or pass --bot-token-ssm-parameter NAME or {WEBHOOK_PARAMETER_VARIABLE} "
+            "for one kept in SSM; --webhook-url URL works too, but stays in your shell history"
         )
-    settings = load_settings(environ)
-    return webhook_url(settings.webhook, settings.webhook_cache_seconds)
+    kept = {name: value for name, value in environ.items() if not chosen or name not in _SECRET_VARIABLES}
+    if arguments.channel is not None:
+        kept[CHANNEL_VARIABLE] = check_channel_id(arguments.channel, "--channel")
+    return {**kept, **chosen}
 
 
 def _environment_with_flags(arguments: argparse.Namespace) -> Mapping[str, str]:
@@ -279,7 +302,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="{render,send,doctor}")
     render = commands.add_parser("render", help="print each Slack payload as one JSON object per line")
     send = commands.add_parser(
-        "send", help=f"render and deliver to the webhook (--webhook-url or {WEBHOOK_URL_VARIABLE})"
+        "send",
+        help=f"render and deliver to a webhook ({WEBHOOK_URL_VARIABLE}) or as a Slack app "
+        f"({BOT_TOKEN_VARIABLE} or --bot-token-ssm-parameter, with --channel)",
     )
     doctor = commands.add_parser(
         "doctor", help="run the notifier's health check from here, with your AWS credentials, and say what to fix"
@@ -308,6 +333,13 @@ def _parser() -> argparse.ArgumentParser:
         "--webhook-url",
         help=f"Slack incoming webhook URL (default ${WEBHOOK_URL_VARIABLE}, which keeps it out of shell history)",
     )
+    send.add_argument(
+        "--bot-token-ssm-parameter",
+        metavar="NAME",
+        help=f"post as a Slack app, with the bot token in this SSM SecureString parameter (${BOT_TOKEN_VARIABLE} "
+        "holds the token itself; there is no flag for it, so that it stays out of shell history)",
+    )
+    send.add_argument("--channel", metavar="ID", help=f"Slack app: the channel ID to post to (${CHANNEL_VARIABLE})")
     send.add_argument(
         "--timeout",
         type=float,

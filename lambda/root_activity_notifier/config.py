@@ -4,8 +4,18 @@
 Variable                       Meaning
 =============================  =================================================================
 SLACK_WEBHOOK_SSM_PARAMETER    Name of an SSM SecureString parameter holding the webhook URL.
-SLACK_WEBHOOK_URL              The webhook URL itself (local use and tests). Set exactly one.
-SLACK_WEBHOOK_CACHE_SECONDS    How long a warm function reuses the URL read from SSM (300).
+SLACK_WEBHOOK_URL              The webhook URL itself (local use and tests).
+SLACK_BOT_TOKEN_SSM_PARAMETER  Name of an SSM SecureString parameter holding a Slack app's bot
+                               token (``xoxb-…``): Slack app mode, which posts with the Web API.
+SLACK_BOT_TOKEN                The bot token itself (local use and tests). Set exactly one of
+                               these four.
+SLACK_CHANNEL_ID               Slack app mode: the channel ID messages go to, e.g. ``C0123ABCDEF``.
+SLACK_CHANNEL_ROUTES           Slack app mode: JSON object of account ID to channel ID, e.g.
+                               ``{"111122223333": "C0123ABCDEF"}``; other accounts go to
+                               SLACK_CHANNEL_ID.
+SLACK_API_URL                  Base URL of Slack's Web API (``https://slack.com/api``); http://
+                               only on loopback (a local stand-in).
+SLACK_WEBHOOK_CACHE_SECONDS    How long a warm function reuses the secret read from SSM (300).
 NOTIFIER_LANGUAGE              ``en`` (default) or ``ja``.
 NOTIFIER_TIME_ZONE             IANA zone of the readable time, e.g. ``Asia/Tokyo`` (``UTC``).
 NOTIFIER_ACCOUNT_LABEL         Shown after the account ID, e.g. ``production``, for accounts
@@ -39,6 +49,12 @@ if TYPE_CHECKING:
 WEBHOOK_PARAMETER_VARIABLE = "SLACK_WEBHOOK_SSM_PARAMETER"
 WEBHOOK_URL_VARIABLE = "SLACK_WEBHOOK_URL"
 WEBHOOK_CACHE_VARIABLE = "SLACK_WEBHOOK_CACHE_SECONDS"
+BOT_TOKEN_PARAMETER_VARIABLE = "SLACK_BOT_TOKEN_SSM_PARAMETER"  # noqa: S105 - a variable's name, not a token
+BOT_TOKEN_VARIABLE = "SLACK_BOT_TOKEN"  # noqa: S105 - the same
+CHANNEL_VARIABLE = "SLACK_CHANNEL_ID"
+CHANNEL_ROUTES_VARIABLE = "SLACK_CHANNEL_ROUTES"
+API_URL_VARIABLE = "SLACK_API_URL"
+SLACK_API_URL = "https://slack.com/api"
 LANGUAGE_VARIABLE = "NOTIFIER_LANGUAGE"
 TIME_ZONE_VARIABLE = "NOTIFIER_TIME_ZONE"
 ACCOUNT_LABEL_VARIABLE = "NOTIFIER_ACCOUNT_LABEL"
@@ -55,6 +71,10 @@ _SSM_PARAMETER_NAME = re.compile(
 _MENTION_ALIASES = {"here": "<!here>", "channel": "<!channel>"}
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/.+$")
+# Public (C), private (G) and direct-message (D) channel IDs, as Slack shows them (the module's
+# slack_channel_id accepts the same).
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{8,20}$")
+_BOT_TOKEN = re.compile(r"^xoxb-[A-Za-z0-9-]{10,250}$")
 _MENTION_SYNTAX = re.compile(r"^(<!here>|<!channel>|<!subteam\^[A-Z0-9]{2,30}>|<@[UW][A-Z0-9]{2,30}>)$")
 
 
@@ -62,19 +82,28 @@ class ConfigurationError(ValueError):
     """A setting is missing or wrong; the message names the variable and what to do."""
 
 
-# Where the webhook URL comes from: exactly one of the two is set.
-WebhookSource = namedtuple("WebhookSource", ["url", "parameter_name"], defaults=["", ""])
+# Where a secret comes from: ``value`` itself (local use) or the SSM parameter ``parameter_name``,
+# named by the environment variable ``variable``; ``check(value, where)`` returns it or raises
+# ConfigurationError without quoting it.
+SecretSource = namedtuple("SecretSource", ["value", "parameter_name", "variable", "check"])
 
-# webhook: WebhookSource; render: RenderOptions; webhook_cache_seconds: float
-Settings = namedtuple("Settings", ["webhook", "render", "webhook_cache_seconds"])
+# An incoming webhook: ``url`` is a SecretSource.
+WebhookTarget = namedtuple("WebhookTarget", ["url"])
+
+# A Slack app: ``token`` is a SecretSource; ``channel`` the default channel ID; ``routes`` account
+# ID to channel ID; ``api_url`` the Web API's base URL.
+SlackAppTarget = namedtuple("SlackAppTarget", ["token", "channel", "routes", "api_url"])
+
+# slack: WebhookTarget or SlackAppTarget; render: RenderOptions; secret_cache_seconds: float
+Settings = namedtuple("Settings", ["slack", "render", "secret_cache_seconds"])
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
     """Everything the notifier needs to send, from the environment; ConfigurationError if wrong."""
     return Settings(
-        webhook=load_webhook_source(environ),
+        slack=load_slack_target(environ),
         render=load_render_options(environ),
-        webhook_cache_seconds=_cache_seconds(environ.get(WEBHOOK_CACHE_VARIABLE, "")),
+        secret_cache_seconds=_cache_seconds(environ.get(WEBHOOK_CACHE_VARIABLE, "")),
     )
 
 
@@ -154,24 +183,107 @@ def normalize_mention(value: str) -> str:
     )
 
 
-def load_webhook_source(environ: Mapping[str, str]) -> WebhookSource:
-    url = environ.get(WEBHOOK_URL_VARIABLE, "").strip()
-    parameter = environ.get(WEBHOOK_PARAMETER_VARIABLE, "").strip()
-    if url and parameter:
+_SECRET_VARIABLES = (WEBHOOK_PARAMETER_VARIABLE, WEBHOOK_URL_VARIABLE, BOT_TOKEN_PARAMETER_VARIABLE, BOT_TOKEN_VARIABLE)
+
+
+def load_slack_target(environ: Mapping[str, str]) -> WebhookTarget | SlackAppTarget:
+    """Where messages go: an incoming webhook or a Slack app, from exactly one of the four secret variables."""
+    given = [name for name in _SECRET_VARIABLES if environ.get(name, "").strip()]
+    if not given:
         raise ConfigurationError(
-            f"both {WEBHOOK_URL_VARIABLE} and {WEBHOOK_PARAMETER_VARIABLE} are set: set only one "
-            f"({WEBHOOK_PARAMETER_VARIABLE} in AWS, {WEBHOOK_URL_VARIABLE} for local use)"
+            f"no Slack destination configured: set {WEBHOOK_PARAMETER_VARIABLE} to the name of an SSM "
+            f"SecureString parameter holding a webhook URL ({WEBHOOK_URL_VARIABLE} for the URL itself), or "
+            f"{BOT_TOKEN_PARAMETER_VARIABLE} to one holding a Slack app's bot token ({BOT_TOKEN_VARIABLE} for "
+            "the token itself)"
         )
-    if parameter:
-        if not _SSM_PARAMETER_NAME.match(parameter):
-            raise ConfigurationError(f"{WEBHOOK_PARAMETER_VARIABLE}={parameter!r} is not an SSM parameter name or ARN")
-        return WebhookSource(parameter_name=parameter)
-    if url:
-        return WebhookSource(url=check_webhook_url(url, WEBHOOK_URL_VARIABLE))
-    raise ConfigurationError(
-        f"no Slack webhook configured: set {WEBHOOK_PARAMETER_VARIABLE} to the name of an SSM "
-        f"SecureString parameter holding the URL, or {WEBHOOK_URL_VARIABLE} to the URL itself"
+    if len(given) > 1:
+        listed = f"{', '.join(given[:-1])} and {given[-1]} are all"
+        if len(given) == 2:  # noqa: PLR2004 - "both" reads better for a pair
+            listed = f"both {given[0]} and {given[1]} are"
+        raise ConfigurationError(
+            f"{listed} set: set only one ({WEBHOOK_PARAMETER_VARIABLE} or "
+            f"{BOT_TOKEN_PARAMETER_VARIABLE} in AWS, {WEBHOOK_URL_VARIABLE} or {BOT_TOKEN_VARIABLE} for local use)"
+        )
+    (name,) = given
+    value = environ[name].strip()
+    if name in (WEBHOOK_PARAMETER_VARIABLE, WEBHOOK_URL_VARIABLE):
+        for variable in (CHANNEL_VARIABLE, CHANNEL_ROUTES_VARIABLE):
+            if environ.get(variable, "").strip():
+                raise ConfigurationError(
+                    f"{variable} is set, but a webhook posts only to its own channel: set "
+                    f"{BOT_TOKEN_PARAMETER_VARIABLE} (a Slack app) to choose channels, or remove {variable}"
+                )
+        return WebhookTarget(url=_secret_source(name, value, WEBHOOK_PARAMETER_VARIABLE, check_webhook_url))
+    return SlackAppTarget(
+        token=_secret_source(name, value, BOT_TOKEN_PARAMETER_VARIABLE, check_bot_token),
+        channel=check_channel_id(environ.get(CHANNEL_VARIABLE, ""), CHANNEL_VARIABLE),
+        routes=parse_channel_routes(environ.get(CHANNEL_ROUTES_VARIABLE, "")),
+        api_url=check_slack_url(
+            environ.get(API_URL_VARIABLE, "").strip() or SLACK_API_URL, API_URL_VARIABLE, "Web API"
+        ),
     )
+
+
+def _secret_source(name: str, value: str, parameter_variable: str, check) -> SecretSource:
+    if name != parameter_variable:
+        return SecretSource(check(value, name), "", name, check)
+    return SecretSource("", check_ssm_parameter_name(value, name), name, check)
+
+
+def check_ssm_parameter_name(value: str, source: str) -> str:
+    if not _SSM_PARAMETER_NAME.match(value):
+        raise ConfigurationError(f"{source}={value!r} is not an SSM parameter name or ARN")
+    return value
+
+
+def check_bot_token(token: str, source: str) -> str:
+    """A Slack app's bot token, ``xoxb-…``. It is a secret: messages describe it without quoting it."""
+    token = token.strip()
+    if _BOT_TOKEN.match(token):
+        return token
+    shown = f"a value starting {token[:5]!r}" if token else "nothing"
+    raise ConfigurationError(
+        f"{source} must hold a Slack bot token (xoxb-…, from the app's OAuth & Permissions page); it holds {shown}"
+    )
+
+
+def check_channel_id(channel: str, source: str) -> str:
+    channel = channel.strip()
+    if not channel:
+        raise ConfigurationError(
+            f"{source} is not set: a Slack app needs the ID of the channel to post to (in Slack: the channel's "
+            "name, then About; it looks like C0123ABCDEF)"
+        )
+    if not _CHANNEL_ID.match(channel):
+        raise ConfigurationError(
+            f"{source}={channel!r} is not a Slack channel ID: use the ID (such as C0123ABCDEF, from the channel's "
+            "About tab), not its name"
+        )
+    return channel
+
+
+def parse_channel_routes(value: str) -> dict[str, str]:
+    """``{"111122223333": "C0123ABCDEF"}`` → that dict; empty for an empty value."""
+    if not value.strip():
+        return {}
+    import json  # only when routes are set
+
+    try:
+        routes = json.loads(value)
+    except ValueError:
+        routes = None
+    if not isinstance(routes, dict) or not all(
+        isinstance(account, str) and _ACCOUNT_ID.match(account) and isinstance(channel, str)
+        for account, channel in routes.items()
+    ):
+        raise ConfigurationError(
+            f"{CHANNEL_ROUTES_VARIABLE} must be a JSON object of 12-digit account IDs to channel IDs, such as "
+            f'{{"111122223333": "C0123ABCDEF"}}; it holds {value[:200]!r}'
+        )
+    return {
+        account: check_channel_id(channel, f"{CHANNEL_ROUTES_VARIABLE}[{account!r}]")
+        for account, channel in routes.items()
+    }
 
 
 def check_webhook_url(url: str, source: str) -> str:
@@ -179,6 +291,11 @@ def check_webhook_url(url: str, source: str) -> str:
 
     The URL is a secret, so messages describe it without quoting it.
     """
+    return check_slack_url(url, source, "webhook")
+
+
+def check_slack_url(url: str, source: str, what: str) -> str:
+    """``https://`` with a host, or ``http://`` on loopback; the URL is never quoted (a webhook's is a secret)."""
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname or ""
@@ -190,14 +307,14 @@ def check_webhook_url(url: str, source: str) -> str:
         return url.strip()
     shown = f"{parts.scheme}://" if parts.scheme else "a value without a scheme"
     raise ConfigurationError(
-        f"{source} must hold an https:// Slack webhook URL (http:// only on loopback); it holds {shown}"
+        f"{source} must hold an https:// Slack {what} URL (http:// only on loopback); it holds {shown}"
     )
 
 
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
-    import ipaddress  # only plain SLACK_WEBHOOK_URL values (local use) get here
+    import ipaddress  # only loopback stand-ins (local use) get here
 
     try:
         return ipaddress.ip_address(host).is_loopback

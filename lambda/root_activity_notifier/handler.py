@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-from functools import partial
 
 from .config import TIME_ZONE_VARIABLE, load_settings
 from .deliver import Deadline
+from .destination import open_destination
 from .events import InputError, QueuedMessage, is_health_check, is_sqs_event, parse_input, parse_sqs_event
 from .log import log_line
 from .notify import NotificationFailed, Status, notify_batch
 from .sessions import MAX_MESSAGES_PER_BATCH
-from .webhook import webhook_url
 
 
 def lambda_handler(event: object, context: object) -> dict[str, object]:
@@ -30,12 +29,12 @@ def lambda_handler(event: object, context: object) -> dict[str, object]:
             "WARNING",
             f"time zone {unavailable_zone!r} ({TIME_ZONE_VARIABLE}) could not be loaded; messages show UTC",
         )
-    fetch_webhook_url = partial(webhook_url, settings.webhook, settings.webhook_cache_seconds)
+    destination = open_destination(settings)
     deadline = Deadline.from_lambda_context(context)
     if is_health_check(event):
         from .health import check_and_report  # only on its own path: root activity's cold start stays as it was
 
-        return check_and_report(event, settings, fetch_webhook_url, deadline)
+        return check_and_report(event, settings, destination, deadline)
     from_queue = is_sqs_event(event)
     if from_queue:
         messages = parse_sqs_event(event)
@@ -45,7 +44,7 @@ def lambda_handler(event: object, context: object) -> dict[str, object]:
         except InputError as error:
             log_line("ERROR", f"unreadable input: {error}", outcome=Status.FAILED.value)
             raise
-    result = notify_batch(messages, settings.render, fetch_webhook_url, deadline, max_messages=MAX_MESSAGES_PER_BATCH)
+    result = notify_batch(messages, settings.render, destination, deadline, max_messages=MAX_MESSAGES_PER_BATCH)
     if from_queue:
         return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in result.failed_message_ids]}
     if result.failures:

@@ -3,7 +3,7 @@ apply, and ``doctor`` on a laptop.
 
 What to check comes from the module (its output ``health_check_input``, which is also the input of
 the schedule): the trail, every rule with its expected state, the event source mappings, the
-dead-letter queues, the webhook parameter and, in an organization, the StackSet. Each check gives
+dead-letter queues, the Slack secret's parameter and, in an organization, the StackSet. Each check gives
 a Finding: what holds or does not, and the fix. Nothing here posts or logs; AWS is reached only
 through the ``client`` callable, so tests hand it emulated clients.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from .config import ConfigurationError, check_webhook_url
+from .config import ConfigurationError, check_bot_token, check_webhook_url
 from .log import log_line
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from .config import Settings
     from .deliver import Deadline
+    from .destination import SlackAppDestination, WebhookDestination
 
 STACK_SETS_PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com"
 
@@ -40,7 +41,7 @@ class CannotAsk(RuntimeError):
 def check_and_report(
     event: Mapping[str, Any],
     settings: Settings,
-    webhook_url: Callable[[], str],
+    destination: WebhookDestination | SlackAppDestination,
     deadline: Deadline,
     client: Callable[[str, str], Any] | None = None,
 ) -> dict[str, Any]:
@@ -62,7 +63,6 @@ def check_and_report(
         )
         raise HealthCheckFailed(f"the root activity notifier would not see: {listed}")
     if failing:
-        from .deliver import post_message
         from .health_message import render_cannot_see
         from .notify import container_pacer
 
@@ -70,7 +70,9 @@ def check_and_report(
         pacer = container_pacer()  # paced like the container's other posts: a batch may have just posted
         pacer.wait()
         try:
-            post_message(webhook_url(), payload, deadline)  # a failure raises: the function's error alarm
+            destination.prepare()
+            # The notifier's own account: its channel. A failure raises: the function's error alarm.
+            destination.post(payload, deadline, account=str(checks.get("account", "")))
         finally:
             pacer.posted()
     return {"health": "failing" if failing else "ok", "checks": len(findings), "problems": len(failing)}
@@ -98,7 +100,7 @@ def run_checks(
         _mappings,
         _concurrency,
         _dead_letter_queues,
-        _webhook_parameter,
+        _slack_secret_parameter,
         _stack_instances,
     ]
     if include_prerequisites:
@@ -209,6 +211,7 @@ def discover_checks(
         "", "", lambda: client("lambda", region).get_function_configuration(FunctionName=name_prefix)
     )
     mappings, _ = _ask("", "", lambda: client("lambda", region).list_event_source_mappings(FunctionName=name_prefix))
+    environment = ((configuration or {}).get("Environment") or {}).get("Variables", {})
     queues = [{"region": region, "name": f"{name_prefix}-dlq"}]
     if region != "us-east-1":
         queues.append({"region": "us-east-1", "name": f"{name_prefix}-forwarder-dlq"})
@@ -220,9 +223,8 @@ def discover_checks(
         "rules": rules,
         "mappings": [each["UUID"] for each in (mappings or {}).get("EventSourceMappings", [])],
         "dead_letter_queues": queues,
-        "webhook_parameter": ((configuration or {}).get("Environment") or {})
-        .get("Variables", {})
-        .get("SLACK_WEBHOOK_SSM_PARAMETER"),
+        "webhook_parameter": environment.get("SLACK_WEBHOOK_SSM_PARAMETER"),
+        "bot_token_parameter": environment.get("SLACK_BOT_TOKEN_SSM_PARAMETER"),
         "stack_set": {"name": f"{name_prefix}-spokes", "call_as": call_as, "regions": []}
         if scope == "organization"
         else None,
@@ -349,11 +351,29 @@ def _dead_letter_queues(settings, client) -> list[Finding]:
     return findings
 
 
-def _webhook_parameter(settings, client) -> list[Finding]:
-    name = settings.get("webhook_parameter")
-    if not name:
-        return []
-    what = f"webhook parameter {name} holds a Slack webhook URL"
+# A Slack secret's parameter: what holds when it is right, its module variable, its check and an example value.
+SecretParameter = namedtuple("SecretParameter", ["setting", "what", "readable", "variable", "check", "example"])
+_SLACK_SECRETS = (
+    SecretParameter("webhook_parameter", "webhook parameter {} holds a Slack webhook URL",
+                    "readable, an https:// webhook URL", "slack_webhook_ssm_parameter_name", check_webhook_url,
+                    "https://hooks.slack.com/services/..."),
+    SecretParameter("bot_token_parameter", "bot token parameter {} holds a Slack bot token",
+                    "readable, a bot token (xoxb-)", "slack_bot_token_ssm_parameter_name", check_bot_token,
+                    "xoxb-..."),
+)  # fmt: skip
+
+
+def _slack_secret_parameter(settings, client) -> list[Finding]:
+    return [
+        _secret_parameter(settings, client, settings[secret.setting], secret)
+        for secret in _SLACK_SECRETS
+        if settings.get(secret.setting)
+    ]
+
+
+def _secret_parameter(settings, client, name: str, secret: SecretParameter) -> Finding:
+    what = secret.what.format(name)
+    put = f"aws ssm put-parameter --overwrite --type SecureString --name {name} --value '{secret.example}'"
     answer, failed = _ask(
         what,
         f"allow ssm:GetParameter on {name} (and kms:Decrypt on its key)",
@@ -361,28 +381,16 @@ def _webhook_parameter(settings, client) -> list[Finding]:
     )
     if failed:
         if failed.detail.startswith("ParameterNotFound"):
-            return [
-                failed._replace(
-                    detail=f"it does not exist in {settings['region']}",
-                    fix=(
-                        "check slack_webhook_ssm_parameter_name (spelling, region), or create it: aws ssm "
-                        f"put-parameter --type SecureString --name {name} --value 'https://hooks.slack.com/services/...'"
-                    ),
-                )
-            ]
-        return [failed]
-    try:
-        check_webhook_url(str(answer.get("Parameter", {}).get("Value", "")), f"SSM parameter {name!r}")
-    except ConfigurationError as error:
-        return [
-            Finding(
-                what,
-                False,
-                str(error),
-                f"aws ssm put-parameter --overwrite --type SecureString --name {name} --value 'https://hooks.slack.com/services/...'",
+            return failed._replace(
+                detail=f"it does not exist in {settings['region']}",
+                fix=f"check {secret.variable} (spelling, region), or create it: {put.replace(' --overwrite', '')}",
             )
-        ]
-    return [Finding(what, True, "readable, an https:// webhook URL")]
+        return failed
+    try:
+        secret.check(str(answer.get("Parameter", {}).get("Value", "")), f"SSM parameter {name!r}")
+    except ConfigurationError as error:
+        return Finding(what, False, str(error), put)
+    return Finding(what, True, secret.readable)
 
 
 def _stack_instances(settings, client) -> list[Finding]:

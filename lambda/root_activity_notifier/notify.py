@@ -16,18 +16,17 @@ from collections import namedtuple
 
 from .classify import is_announced, is_from_aws
 from .config import ConfigurationError
-from .deliver import DEFAULT_RETRY_POLICY, DeliveryError, post_message
+from .deliver import DEFAULT_RETRY_POLICY, DeliveryError
 from .log import log_line
 from .render import render_message
 from .sessions import occurrences, plan_messages
+from .ssm_secrets import SecretUnavailable
 from .summary import render_fold, render_summary
-from .webhook import WebhookUnavailable
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from .deliver import Deadline
+    from .destination import SlackAppDestination, WebhookDestination
     from .events import ActivityRecord, QueuedMessage
     from .render import RenderOptions
     from .sessions import Occurrence, PlannedMessage
@@ -116,7 +115,7 @@ class NotificationFailed(RuntimeError):
 def notify_batch(
     messages: list[QueuedMessage],
     options: RenderOptions,
-    webhook_url: Callable[[], str],
+    destination: WebhookDestination | SlackAppDestination,
     deadline: Deadline,
     *,
     max_messages: int | None = None,
@@ -124,11 +123,11 @@ def notify_batch(
 ) -> BatchResult:
     """Announce the root activity of ``messages`` in at most ``max_messages`` Slack messages (and no
     more than fit before ``deadline``). Every message is tried, and every input event gets one log
-    line, whatever fails; ``webhook_url`` is called only when there is something to send."""
+    line, whatever fails; ``destination`` reads its secret only when there is something to send."""
     pacer = pacer or container_pacer()
     budget = messages_that_fit(deadline.remaining(), pacer)
     prepared = prepare_batch(messages, options, min(budget, max_messages or budget))
-    return send_batch(prepared, options, webhook_url, deadline, pacer=pacer)
+    return send_batch(prepared, options, destination, deadline, pacer=pacer)
 
 
 def prepare_batch(messages: list[QueuedMessage], options: RenderOptions, max_messages: int | None) -> PreparedBatch:
@@ -161,7 +160,7 @@ def prepare_batch(messages: list[QueuedMessage], options: RenderOptions, max_mes
 def send_batch(
     prepared: PreparedBatch,
     options: RenderOptions,
-    webhook_url: Callable[[], str],
+    destination: WebhookDestination | SlackAppDestination,
     deadline: Deadline,
     *,
     pacer: Pacer | None = None,
@@ -169,11 +168,11 @@ def send_batch(
     """Post the planned messages in order; log every event's outcome, and one line for the batch."""
     failed_ids = dict.fromkeys(prepared.failed_message_ids)
     counts, failures = dict(prepared.counts), []
-    url, unreadable = "", ""
+    unreadable = ""
     if prepared.planned:
         try:
-            url = webhook_url()
-        except (ConfigurationError, WebhookUnavailable) as error:
+            destination.prepare()
+        except (ConfigurationError, SecretUnavailable) as error:
             unreadable = str(error)
 
     pacer = pacer or container_pacer()
@@ -181,7 +180,7 @@ def send_batch(
         if unreadable:
             status, error = Status.FAILED, unreadable
         else:
-            status, error = _send(planned, url, options, deadline, pacer)
+            status, error = _send(planned, destination, options, deadline, pacer)
         if status is Status.DELIVERED and planned.kind != "event":
             status = Status.SUMMARIZED
         for occurrence in planned.occurrences:
@@ -201,9 +200,14 @@ def send_batch(
 
 
 def _send(
-    planned: PlannedMessage, url: str, options: RenderOptions, deadline: Deadline, pacer: Pacer
+    planned: PlannedMessage,
+    destination: WebhookDestination | SlackAppDestination,
+    options: RenderOptions,
+    deadline: Deadline,
+    pacer: Pacer,
 ) -> tuple[Status, str]:
     payload = render_planned(planned, options)
+    account = routing_account(planned)
     started = time.monotonic()
     if pacer.delay() >= deadline.remaining() - DEFAULT_RETRY_POLICY.safety_margin:
         # Waiting would outlast the function: report it now, so that SQS delivers it again, rather
@@ -212,11 +216,11 @@ def _send(
     else:
         pacer.wait()
         try:
-            result = post_message(url, payload, deadline)
+            posted = destination.post(payload, deadline, account=account)
         except DeliveryError as error:
             status, attempts, reason = Status.FAILED, error.attempts, error.reason
         else:
-            status, attempts, reason = Status.DELIVERED, result.attempts, ""
+            status, attempts, reason = Status.DELIVERED, posted.attempts, ""
         finally:
             pacer.posted()
     log_line(
@@ -226,12 +230,24 @@ def _send(
         events=len(planned.occurrences),
         account=planned.session[0] if planned.session else None,
         session=planned.session[1] if planned.session else None,
+        channel=destination.channel_for(account) if destination.can_thread else None,
         outcome=status.value,
         attempts=attempts,
         duration_ms=round((time.monotonic() - started) * 1000, 1),
         error=reason or None,
     )
     return status, reason
+
+
+def routing_account(planned: PlannedMessage) -> str:
+    """The account whose channel a message goes to: an sts:AssumeRoot call's is the member it opens;
+    a fold, which spans sessions, has none (the default channel)."""
+    if not planned.session:
+        return ""
+    first = planned.occurrences[0].record
+    if first.is_assume_root and first.target_account_id:
+        return first.target_account_id
+    return planned.session[0]
 
 
 def render_planned(planned: PlannedMessage, options: RenderOptions) -> dict:

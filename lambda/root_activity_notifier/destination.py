@@ -1,0 +1,108 @@
+"""Deliver: where messages go, behind one small interface that both Slack ways satisfy.
+
+* ``WebhookDestination``: an incoming webhook. It can only post, to the webhook's own channel;
+  Slack returns no message ``ts``, so it cannot reply in a thread or edit.
+* ``SlackAppDestination``: a Slack app's bot token and the Web API. It posts to the channel of the
+  account (``routes``, else the default channel), replies in a thread (optionally broadcast to the
+  channel) and edits a message in place.
+
+Both read their secret once per batch (``prepare``), from ssm_secrets.py's cache, and post with the
+same retry policy. The planner decides what to say; a destination only says it.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+from .config import SlackAppTarget
+from .deliver import post_message
+from .ssm_secrets import secret_value
+
+TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .config import Settings, WebhookTarget
+    from .deliver import Deadline, DeliveryResult
+
+# Where a message landed: its channel and ``ts`` (Slack's ID of a message; empty for a webhook),
+# and how many attempts it took.
+Posted = namedtuple("Posted", ["channel", "ts", "attempts"], defaults=[1])
+
+
+class WebhookDestination:
+    can_thread = False
+
+    def __init__(self, target: WebhookTarget, cache_seconds: float) -> None:
+        self._target, self._cache_seconds = target, cache_seconds
+        self._url = ""
+
+    def prepare(self) -> None:
+        """Read the URL; ConfigurationError or SecretUnavailable when it cannot be."""
+        self._url = secret_value(self._target.url, self._cache_seconds)
+
+    def channel_for(self, account: str) -> str:  # noqa: ARG002 - a webhook has one channel
+        return "webhook"
+
+    def post(
+        self, payload: dict[str, Any], deadline: Deadline, *, account: str = "", thread=None, broadcast=False
+    ) -> Posted:
+        if thread is not None:
+            raise TypeError("an incoming webhook cannot reply in a thread")
+        result = post_message(self._url, payload, deadline)
+        return Posted(self.channel_for(account), "", result.attempts)
+
+    def update(self, posted: Posted, payload: dict[str, Any], deadline: Deadline) -> None:
+        raise TypeError("an incoming webhook cannot edit a message")
+
+
+class SlackAppDestination:
+    can_thread = True
+
+    def __init__(self, target: SlackAppTarget, cache_seconds: float) -> None:
+        self._target, self._cache_seconds = target, cache_seconds
+        self._token = ""
+
+    def prepare(self) -> None:
+        """Read the token; ConfigurationError or SecretUnavailable when it cannot be."""
+        self._token = secret_value(self._target.token, self._cache_seconds)
+
+    def channel_for(self, account: str) -> str:
+        return self._target.routes.get(account, self._target.channel)
+
+    def post(
+        self,
+        payload: dict[str, Any],
+        deadline: Deadline,
+        *,
+        account: str = "",
+        thread: Posted | None = None,
+        broadcast: bool = False,
+    ) -> Posted:
+        """Post to the account's channel, or reply under ``thread`` (also in the channel with ``broadcast``)."""
+        channel = thread.channel if thread else self.channel_for(account)
+        arguments = {"channel": channel, **payload}
+        if thread:
+            arguments["thread_ts"] = thread.ts
+            if broadcast:
+                arguments["reply_broadcast"] = True
+        result = self._call("chat.postMessage", arguments, deadline)
+        answer = result.answer
+        return Posted(str(answer.get("channel") or channel), str(answer.get("ts") or ""), result.attempts)
+
+    def update(self, posted: Posted, payload: dict[str, Any], deadline: Deadline) -> Posted:
+        """Edit ``posted`` in place; DeliveryError with a code in slack_api.MESSAGE_GONE_ERRORS when it is gone."""
+        arguments = {"channel": posted.channel, "ts": posted.ts, "text": payload["text"], "blocks": payload["blocks"]}
+        result = self._call("chat.update", arguments, deadline)
+        return Posted(posted.channel, posted.ts, result.attempts)
+
+    def _call(self, method: str, arguments: dict[str, Any], deadline: Deadline) -> DeliveryResult:
+        from .slack_api import call  # only Slack app mode loads the Web API client
+
+        return call(self._target.api_url, method, self._token, arguments, deadline)
+
+
+def open_destination(settings: Settings) -> WebhookDestination | SlackAppDestination:
+    if isinstance(settings.slack, SlackAppTarget):
+        return SlackAppDestination(settings.slack, settings.secret_cache_seconds)
+    return WebhookDestination(settings.slack, settings.secret_cache_seconds)
