@@ -106,3 +106,12 @@ def sink():
 
     with SlackSink() as local_sink:
         yield local_sink
+
+
+@pytest.fixture
+def slack_api_standin():
+    """A Slack Web API stand-in on loopback (scripts/slack_api_standin.py) that validates blocks with slack_sdk."""
+    from slack_api_standin import SlackApiStandIn, validate_with_slack_sdk
+
+    with SlackApiStandIn(validate_blocks=validate_with_slack_sdk) as stand_in:
+        yield stand_in

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import namedtuple
 
 from .config import SlackAppTarget
-from .deliver import post_message
+from .deliver import DeliveryError, post_message
 from .ssm_secrets import secret_value
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
@@ -32,6 +32,7 @@ Posted = namedtuple("Posted", ["channel", "ts", "attempts"], defaults=[1])
 
 class WebhookDestination:
     can_thread = False
+    refusal = ""  # Slack's answer that no other message of the batch could get past: none for a webhook
 
     def __init__(self, target: WebhookTarget, cache_seconds: float) -> None:
         self._target, self._cache_seconds = target, cache_seconds
@@ -62,6 +63,7 @@ class SlackAppDestination:
     def __init__(self, target: SlackAppTarget, cache_seconds: float) -> None:
         self._target, self._cache_seconds = target, cache_seconds
         self._token = ""
+        self.refusal = ""  # set once Slack refuses the token: the batch's other messages are not tried
 
     def prepare(self) -> None:
         """Read the token; ConfigurationError or SecretUnavailable when it cannot be."""
@@ -97,9 +99,14 @@ class SlackAppDestination:
         return Posted(posted.channel, posted.ts, result.attempts)
 
     def _call(self, method: str, arguments: dict[str, Any], deadline: Deadline) -> DeliveryResult:
-        from .slack_api import call  # only Slack app mode loads the Web API client
+        from .slack_api import TOKEN_ERRORS, call  # only Slack app mode loads the Web API client
 
-        return call(self._target.api_url, method, self._token, arguments, deadline)
+        try:
+            return call(self._target.api_url, method, self._token, arguments, deadline)
+        except DeliveryError as error:
+            if error.code in TOKEN_ERRORS:
+                self.refusal = error.reason
+            raise
 
 
 def open_destination(settings: Settings) -> WebhookDestination | SlackAppDestination:

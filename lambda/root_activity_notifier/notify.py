@@ -168,23 +168,24 @@ def send_batch(
     """Post the planned messages in order; log every event's outcome, and one line for the batch."""
     failed_ids = dict.fromkeys(prepared.failed_message_ids)
     counts, failures = dict(prepared.counts), []
-    unreadable = ""
+    cannot_send = ""
     if prepared.planned:
         try:
             destination.prepare()
         except (ConfigurationError, SecretUnavailable) as error:
-            unreadable = str(error)
+            cannot_send = str(error)
 
     pacer = pacer or container_pacer()
     for planned in prepared.planned:
-        if unreadable:
-            status, error = Status.FAILED, unreadable
+        cannot_send = cannot_send or destination.refusal  # the secret unreadable, or Slack refused the token
+        if cannot_send:
+            status, error = Status.FAILED, cannot_send
         else:
             status, error = _send(planned, destination, options, deadline, pacer)
         if status is Status.DELIVERED and planned.kind != "event":
             status = Status.SUMMARIZED
         for occurrence in planned.occurrences:
-            _log_occurrence(occurrence, status, kind=planned.kind if not unreadable else None, error=error)
+            _log_occurrence(occurrence, status, kind=planned.kind if not cannot_send else None, error=error)
             counts[status] += 1
             if status is Status.FAILED:
                 failures.append((occurrence.record.event_id, error))

@@ -37,6 +37,11 @@ PERMANENT_ERRORS = {
     "invalid_blocks": "Slack refused the message's blocks: report it as a bug of the notifier",
 }
 
+# Errors of the token or the workspace, not of one message: once one is answered, the batch's
+# other messages are not tried.
+TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive",
+                          "missing_scope"})  # fmt: skip
+
 # An update whose message is gone (deleted, or too old to edit): post a new one instead.
 MESSAGE_GONE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
 
