@@ -3,7 +3,7 @@
 # so that a misconfiguration that blinds the notifier (a misspelled webhook parameter) fails the
 # apply with the check's own message instead of losing the first alert.
 locals {
-  health_checks = {
+  health_checks = merge({
     region   = local.region
     account  = local.account_id
     function = aws_lambda_function.notifier.function_name
@@ -20,7 +20,10 @@ locals {
     )
     webhook_parameter = local.webhook_parameter_name
     stack_set         = local.organization ? { name = aws_cloudformation_stack_set.spokes[0].name, call_as = var.stack_set_call_as, regions = var.stack_set_regions } : null
-  }
+    },
+    # Only in Slack app mode, so that a webhook deployment's check (and its schedule) stays as it was.
+    { for setting, name in { bot_token_parameter = local.bot_token_parameter_name } : setting => name if local.slack_app_mode },
+  )
   health_check_event = { root_activity_notifier = "health_check", checks = local.health_checks }
 }
 

@@ -11,12 +11,12 @@ locals {
     var.account_labels,
   )
   lambda_environment = merge(
+    local.slack_environment,
     {
-      SLACK_WEBHOOK_SSM_PARAMETER = local.webhook_parameter_name
-      NOTIFIER_LANGUAGE           = var.message_language
-      NOTIFIER_TIME_ZONE          = var.message_time_zone
-      NOTIFIER_ACCOUNT_LABEL      = local.organization ? "" : var.account_label
-      NOTIFIER_MENTION            = var.slack_mention
+      NOTIFIER_LANGUAGE      = var.message_language
+      NOTIFIER_TIME_ZONE     = var.message_time_zone
+      NOTIFIER_ACCOUNT_LABEL = local.organization ? "" : var.account_label
+      NOTIFIER_MENTION       = var.slack_mention
     },
     length(local.account_labels) > 0 ? { NOTIFIER_ACCOUNT_LABELS = jsonencode(local.account_labels) } : {},
     local.includes_assume_root ? { NOTIFIER_ANNOUNCE_ASSUME_ROOT = "true" } : {},
@@ -29,7 +29,7 @@ locals {
 resource "aws_lambda_function" "notifier" {
   #checkov:skip=CKV_AWS_116:The function reads SQS queues (event source mappings); SQS itself moves what the function could not deliver to the dead-letter queue (redrive policy).
   #checkov:skip=CKV_AWS_117:The function only calls SSM and Slack over HTTPS; a VPC would need NAT for both and protects nothing here.
-  #checkov:skip=CKV_AWS_173:The environment holds no secret (the webhook URL stays in SSM); Lambda encrypts it at rest with an AWS managed key.
+  #checkov:skip=CKV_AWS_173:The environment holds no secret (the webhook URL or bot token stays in SSM); Lambda encrypts it at rest with an AWS managed key.
   #checkov:skip=CKV_AWS_272:The package is built reproducibly and verified byte for byte in CI; code signing is left to users who need it.
   #checkov:skip=CKV_AWS_115:Reserved concurrency is optional (lambda_reserved_concurrent_executions); reserving it by default would take capacity from the account.
   #checkov:skip=CKV_AWS_50:X-Ray tracing is optional (lambda_tracing_mode).
@@ -65,12 +65,28 @@ resource "aws_lambda_function" "notifier" {
 
   lifecycle {
     precondition {
-      condition     = local.create_webhook_parameter || var.slack_webhook_ssm_parameter_name != null
-      error_message = "Neither slack_webhook_url nor slack_webhook_ssm_parameter_name is set, so the notifier has nowhere to post. Set one: slack_webhook_url (the module stores it in SSM) or slack_webhook_ssm_parameter_name (an existing SecureString parameter)."
+      condition     = length(concat(local.slack_webhook_inputs, local.slack_app_inputs)) > 0
+      error_message = "Neither slack_webhook_url nor slack_webhook_ssm_parameter_name is set, nor a Slack app's slack_bot_token or slack_bot_token_ssm_parameter_name, so the notifier has nowhere to post. Set one: slack_webhook_url (the module stores it in SSM) or slack_webhook_ssm_parameter_name (an existing SecureString parameter); for Slack app mode, slack_bot_token or slack_bot_token_ssm_parameter_name with slack_channel_id."
     }
     precondition {
-      condition     = !(local.create_webhook_parameter && var.slack_webhook_ssm_parameter_name != null)
+      condition     = length(local.slack_webhook_inputs) < 2
       error_message = "Both slack_webhook_url and slack_webhook_ssm_parameter_name (\"${coalesce(var.slack_webhook_ssm_parameter_name, "-")}\") are set. Keep one: remove slack_webhook_url to use the existing parameter, or remove slack_webhook_ssm_parameter_name to let the module store the URL."
+    }
+    precondition {
+      condition     = length(local.slack_app_inputs) < 2
+      error_message = "Both slack_bot_token and slack_bot_token_ssm_parameter_name (\"${coalesce(var.slack_bot_token_ssm_parameter_name, "-")}\") are set. Keep one: remove slack_bot_token to use the existing parameter, or remove slack_bot_token_ssm_parameter_name to let the module store the token."
+    }
+    precondition {
+      condition     = length(local.slack_webhook_inputs) == 0 || length(local.slack_app_inputs) == 0
+      error_message = "A webhook (${join(" and ", local.slack_webhook_inputs)}) and a Slack app (${join(" and ", local.slack_app_inputs)}) are both set. Keep one: the webhook inputs to post through an incoming webhook, or the bot token inputs (with slack_channel_id) for Slack app mode."
+    }
+    precondition {
+      condition     = !local.slack_app_mode || var.slack_channel_id != null
+      error_message = "Slack app mode (${join(" and ", local.slack_app_inputs)}) needs slack_channel_id: the ID of the channel to post to, such as C0123ABCDEF (in Slack: the channel's name, then About). Invite the app to it."
+    }
+    precondition {
+      condition     = local.slack_app_mode || (var.slack_channel_id == null && length(var.slack_channel_routes) == 0)
+      error_message = "slack_channel_id and slack_channel_routes choose channels in Slack app mode only; an incoming webhook posts to the channel it was created for. Remove them, or set slack_bot_token or slack_bot_token_ssm_parameter_name instead of the webhook."
     }
     precondition {
       condition     = contains(local.iana_time_zones, var.message_time_zone)
@@ -159,15 +175,15 @@ data "aws_iam_policy_document" "notifier" {
   }
 
   statement {
-    sid       = "ReadWebhookParameter"
+    sid       = local.slack_app_mode ? "ReadBotTokenParameter" : "ReadWebhookParameter"
     actions   = ["ssm:GetParameter"]
-    resources = [local.webhook_parameter_arn]
+    resources = [local.slack_secret_parameter_arn]
   }
 
   dynamic "statement" {
-    for_each = var.slack_webhook_kms_key_arn == null ? [] : [var.slack_webhook_kms_key_arn]
+    for_each = local.slack_secret_kms_key_arn == null ? [] : [local.slack_secret_kms_key_arn]
     content {
-      sid       = "DecryptWebhookParameter"
+      sid       = local.slack_app_mode ? "DecryptBotTokenParameter" : "DecryptWebhookParameter"
       actions   = ["kms:Decrypt"]
       resources = [statement.value]
     }

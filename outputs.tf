@@ -68,6 +68,11 @@ output "slack_webhook_ssm_parameter_name" {
   value       = local.webhook_parameter_name
 }
 
+output "slack_bot_token_ssm_parameter_name" {
+  description = "Slack app mode: name of the SSM parameter the function reads the bot token from (null with a webhook)."
+  value       = local.bot_token_parameter_name
+}
+
 output "alarm_sns_topic_arn" {
   description = "SNS topic that receives the failure alarms (null when create_alarms is false)."
   value       = module.failure_handling.alarm_sns_topic_arn

@@ -35,7 +35,7 @@ variable "tags" {
 ################################################################################
 
 variable "slack_webhook_url" {
-  description = "Slack incoming webhook URL (https://hooks.slack.com/...). The module stores it in an SSM SecureString; it never appears in the Lambda environment. Leading and trailing white space (a file() read keeps its newline) is removed. Set this or slack_webhook_ssm_parameter_name, not both."
+  description = "Slack incoming webhook URL (https://hooks.slack.com/...). The module stores it in an SSM SecureString; it never appears in the Lambda environment. Leading and trailing white space (a file() read keeps its newline) is removed. Set exactly one of slack_webhook_url, slack_webhook_ssm_parameter_name, slack_bot_token and slack_bot_token_ssm_parameter_name."
   type        = string
   default     = null
   sensitive   = true
@@ -47,7 +47,7 @@ variable "slack_webhook_url" {
 }
 
 variable "slack_webhook_ssm_parameter_name" {
-  description = "Name of an existing SSM SecureString parameter holding the webhook URL, created outside Terraform so the URL never enters the state. Set this or slack_webhook_url, not both."
+  description = "Name of an existing SSM SecureString parameter holding the webhook URL, created outside Terraform so the URL never enters the state. Set exactly one of slack_webhook_url, slack_webhook_ssm_parameter_name, slack_bot_token and slack_bot_token_ssm_parameter_name."
   type        = string
   default     = null
 
@@ -65,6 +65,63 @@ variable "slack_webhook_kms_key_arn" {
   validation {
     condition     = var.slack_webhook_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.slack_webhook_kms_key_arn))
     error_message = "slack_webhook_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.slack_webhook_kms_key_arn, "null")}\"."
+  }
+}
+
+variable "slack_bot_token" {
+  description = "Slack app mode: the app's Bot User OAuth Token (xoxb-...). The module stores it in an SSM SecureString; it never appears in the Lambda environment. Set exactly one of slack_webhook_url, slack_webhook_ssm_parameter_name, slack_bot_token and slack_bot_token_ssm_parameter_name."
+  type        = string
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = var.slack_bot_token == null || can(regex("^xoxb-[A-Za-z0-9-]{10,250}$", trimspace(coalesce(var.slack_bot_token, "-"))))
+    error_message = "slack_bot_token must be a Slack app's bot token: xoxb- followed by letters, digits and dashes, from the app's OAuth & Permissions page (the value is not repeated here because it is a secret)."
+  }
+}
+
+variable "slack_bot_token_ssm_parameter_name" {
+  description = "Slack app mode: name of an existing SSM SecureString parameter holding the bot token, created outside Terraform so the token never enters the state. Set exactly one of slack_webhook_url, slack_webhook_ssm_parameter_name, slack_bot_token and slack_bot_token_ssm_parameter_name."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.slack_bot_token_ssm_parameter_name == null || can(regex("^/?[a-zA-Z0-9_.-]+(/[a-zA-Z0-9_.-]+)*$", var.slack_bot_token_ssm_parameter_name))
+    error_message = "slack_bot_token_ssm_parameter_name must be an SSM parameter name such as /root-activity-notifier/slack-bot-token; got \"${coalesce(var.slack_bot_token_ssm_parameter_name, "null")}\"."
+  }
+}
+
+variable "slack_bot_token_kms_key_arn" {
+  description = "KMS key ARN that encrypts the bot token parameter (the one the module creates, or the existing one). Null means the AWS managed key alias/aws/ssm."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.slack_bot_token_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.slack_bot_token_kms_key_arn))
+    error_message = "slack_bot_token_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.slack_bot_token_kms_key_arn, "null")}\"."
+  }
+}
+
+variable "slack_channel_id" {
+  description = "Slack app mode: ID of the channel messages go to, such as C0123ABCDEF (in Slack: the channel's name, then About). Invite the app to it. Required with a bot token; a webhook posts to its own channel."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.slack_channel_id == null || can(regex("^[CGD][A-Z0-9]{8,20}$", coalesce(var.slack_channel_id, "-")))
+    error_message = "slack_channel_id must be a Slack channel ID such as C0123ABCDEF (the ID, not the #name: the channel's About tab shows it); got \"${coalesce(var.slack_channel_id, "null")}\"."
+  }
+}
+
+variable "slack_channel_routes" {
+  description = "Slack app mode: channel IDs by account ID, e.g. { \"111122223333\" = \"C0123ABCDEF\" }, so that each team's accounts go to its channel (an sts:AssumeRoot call goes by the account it opens). Accounts not in the map go to slack_channel_id. Invite the app to every channel."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for id, channel in var.slack_channel_routes : can(regex("^[0-9]{12}$", id)) && can(regex("^[CGD][A-Z0-9]{8,20}$", channel))])
+    error_message = "slack_channel_routes must map 12-digit account IDs to Slack channel IDs such as C0123ABCDEF; got ${jsonencode(var.slack_channel_routes)}."
   }
 }
 

@@ -1,6 +1,6 @@
-# The examples apply with nothing but slack_webhook_url set (and the alarm addresses a real
-# deployment should have), and forward the right regions. Every provider alias of the examples is
-# mocked, reporting its own region.
+# The examples apply with nothing but slack_webhook_url set (or a bot token and a channel), and
+# the alarm addresses a real deployment should have, and forward the right regions. Every
+# provider alias of the examples is mocked, reporting its own region.
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -160,5 +160,44 @@ run "organization_with_a_separate_hub_forwards_the_management_account" {
   assert {
     condition     = module.root_activity_notifier.stack_set_name != null
     error_message = "With a separate hub, the StackSet must still target the organization root, read in the management account."
+  }
+}
+
+run "single_account_takes_slack_app_mode_instead_of_the_webhook" {
+  command = plan
+
+  module {
+    source = "./examples/single-account"
+  }
+
+  variables {
+    slack_webhook_url = null
+    slack_bot_token   = "xoxb-1111111111-2222222222-abcdefghijklmnop"
+    slack_channel_id  = "C0DEFAULT01"
+  }
+
+  assert {
+    condition     = module.root_activity_notifier.slack_bot_token_ssm_parameter_name == "/root-activity-notifier/slack-bot-token" && module.root_activity_notifier.slack_webhook_ssm_parameter_name == null
+    error_message = "single-account must pass a bot token and channel through to the module."
+  }
+}
+
+
+run "organization_takes_slack_app_mode_instead_of_the_webhook" {
+  command = plan
+
+  module {
+    source = "./examples/organization"
+  }
+
+  variables {
+    slack_webhook_url = null
+    slack_bot_token   = "xoxb-1111111111-2222222222-abcdefghijklmnop"
+    slack_channel_id  = "C0DEFAULT01"
+  }
+
+  assert {
+    condition     = module.root_activity_notifier.slack_bot_token_ssm_parameter_name == "/root-activity-notifier/slack-bot-token" && module.root_activity_notifier.stack_set_name == "root-activity-notifier-spokes"
+    error_message = "The organization example must pass a bot token and channel through to the module."
   }
 }

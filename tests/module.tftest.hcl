@@ -437,6 +437,103 @@ run "exactly_one_webhook_source_both" {
   expect_failures = [aws_lambda_function.notifier]
 }
 
+run "slack_app_mode_stores_the_token_and_routes_by_account" {
+  command = apply
+
+  variables {
+    slack_webhook_url    = null
+    slack_bot_token      = "xoxb-1111111111-2222222222-abcdefghijklmnop\n"
+    slack_channel_id     = "C0DEFAULT01"
+    slack_channel_routes = { "222222222222" = "C0TEAMPAY01" }
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.slack_bot_token[0].type == "SecureString" && aws_ssm_parameter.slack_bot_token[0].name == "/root-activity-notifier/slack-bot-token" && aws_ssm_parameter.slack_bot_token[0].value == "xoxb-1111111111-2222222222-abcdefghijklmnop" && length(aws_ssm_parameter.slack_webhook) == 0
+    error_message = "A bot token must be stored, trimmed, as the module's SecureString, and no webhook parameter created."
+  }
+  assert {
+    condition = jsonencode({ for name, value in aws_lambda_function.notifier.environment[0].variables : name => value if startswith(name, "SLACK_") }) == jsonencode({
+      SLACK_BOT_TOKEN_SSM_PARAMETER = "/root-activity-notifier/slack-bot-token"
+      SLACK_CHANNEL_ID              = "C0DEFAULT01"
+      SLACK_CHANNEL_ROUTES          = jsonencode({ "222222222222" = "C0TEAMPAY01" })
+    })
+    error_message = "The function must be told the token's parameter, the channel and the routes, and no webhook: ${jsonencode(aws_lambda_function.notifier.environment[0].variables)}"
+  }
+  assert {
+    condition = jsonencode({
+      for statement in data.aws_iam_policy_document.notifier.statement : statement.sid => sort(tolist(statement.resources)) if strcontains(statement.sid, "Parameter")
+      }) == jsonencode({
+      ReadBotTokenParameter = ["arn:aws:ssm:ap-northeast-1:123456789012:parameter/root-activity-notifier/slack-bot-token"]
+    })
+    error_message = "The function may read the token's parameter only."
+  }
+  assert {
+    condition     = output.slack_bot_token_ssm_parameter_name == "/root-activity-notifier/slack-bot-token" && output.slack_webhook_ssm_parameter_name == null && output.health_check_input.checks.bot_token_parameter == "/root-activity-notifier/slack-bot-token"
+    error_message = "The outputs and the health check must name the token's parameter."
+  }
+}
+
+run "slack_app_mode_with_an_existing_parameter_and_key" {
+  command = apply
+
+  variables {
+    slack_webhook_url                  = null
+    slack_bot_token_ssm_parameter_name = "team/slack/root-alerts-bot"
+    slack_bot_token_kms_key_arn        = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    slack_channel_id                   = "G0PRIVATE01"
+  }
+
+  assert {
+    condition     = length(aws_ssm_parameter.slack_bot_token) == 0 && aws_lambda_function.notifier.environment[0].variables["SLACK_BOT_TOKEN_SSM_PARAMETER"] == "team/slack/root-alerts-bot" && !contains(keys(aws_lambda_function.notifier.environment[0].variables), "SLACK_CHANNEL_ROUTES")
+    error_message = "An existing token parameter must be read, not created, and no routes set when none are given."
+  }
+  assert {
+    condition = jsonencode({
+      for statement in data.aws_iam_policy_document.notifier.statement : statement.sid => sort(tolist(statement.resources)) if strcontains(statement.sid, "Parameter")
+      }) == jsonencode({
+      ReadBotTokenParameter    = ["arn:aws:ssm:ap-northeast-1:123456789012:parameter/team/slack/root-alerts-bot"]
+      DecryptBotTokenParameter = ["arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+    })
+    error_message = "ssm:GetParameter and kms:Decrypt must be scoped to the token's parameter and key."
+  }
+  assert {
+    condition     = jsonencode(local.tamper_watched_parameters) == jsonencode(["team/slack/root-alerts-bot", "/team/slack/root-alerts-bot"])
+    error_message = "The tamper rules must watch a token parameter created outside Terraform: ${jsonencode(local.tamper_watched_parameters)}"
+  }
+}
+
+run "a_webhook_and_a_slack_app_together_are_refused" {
+  command = plan
+
+  variables {
+    slack_bot_token_ssm_parameter_name = "/team/slack/root-alerts-bot"
+    slack_channel_id                   = "C0DEFAULT01"
+  }
+
+  expect_failures = [aws_lambda_function.notifier]
+}
+
+run "slack_app_mode_needs_a_channel" {
+  command = plan
+
+  variables {
+    slack_webhook_url                  = null
+    slack_bot_token_ssm_parameter_name = "/team/slack/root-alerts-bot"
+  }
+
+  expect_failures = [aws_lambda_function.notifier]
+}
+
+run "a_webhook_takes_no_channel" {
+  command = plan
+
+  variables {
+    slack_channel_routes = { "222222222222" = "C0TEAMPAY01" }
+  }
+
+  expect_failures = [aws_lambda_function.notifier]
+}
+
 run "warns_when_no_one_would_hear_the_alarms" {
   command = plan
 

@@ -73,6 +73,18 @@ def test_both_webhook_inputs_are_named_as_such(example):
     assert "Neither" not in errors
 
 
+def test_a_webhook_and_a_slack_app_together_are_named_and_the_channel_asked_for(example):
+    errors = plan_errors(example, {"slack_bot_token_ssm_parameter_name": "/slack/root-alerts-bot"})
+    assert "A webhook (slack_webhook_url) and a Slack app (slack_bot_token_ssm_parameter_name) are both set" in errors
+    assert "Slack app mode (slack_bot_token_ssm_parameter_name) needs slack_channel_id" in errors
+    assert "Both" not in errors and "Neither" not in errors
+
+
+def test_a_channel_with_a_webhook_is_refused(example):
+    errors = plan_errors(example, {"slack_channel_id": "C0DEFAULT01"})
+    assert "slack_channel_id and slack_channel_routes choose channels in Slack app mode only" in errors
+
+
 def test_a_second_us_east_1_forwarder_is_refused(example):
     errors = plan_errors(example, {}, SECOND_US_EAST_1_FORWARDER)
     account = "123456789012"

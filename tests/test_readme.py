@@ -92,3 +92,16 @@ def test_the_deployer_policy_is_exactly_the_actions_doctor_checks():
     assert statements["RootActivityNotifier"]["Action"] == deployer_actions(organization=False)
     both = statements["RootActivityNotifier"]["Action"] + statements["Organization"]["Action"]
     assert sorted(both) == deployer_actions(organization=True)
+
+
+def test_the_slack_app_manifest_asks_for_chat_write_only_and_the_snippet_names_real_inputs():
+    from terraform_blocks import blocks
+
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("## Slack app mode", 1)[1].split("\n## ", 1)[0]
+    manifest = json.loads(section.split("```json", 1)[1].split("```", 1)[0])
+    assert manifest["oauth_config"]["scopes"] == {"bot": ["chat:write"]}
+    assert manifest["settings"]["socket_mode_enabled"] is False  # the notifier only calls out
+    snippet = section.split("```hcl", 1)[1].split("```", 1)[0]
+    arguments = set(re.findall(r"^\s+([a-z_]+)\s+=", snippet, re.MULTILINE))
+    assert arguments == {"slack_bot_token_ssm_parameter_name", "slack_channel_id", "slack_channel_routes"}
+    assert arguments <= set(blocks(REPO / "variables.tf", "variable"))

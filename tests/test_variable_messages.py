@@ -15,7 +15,7 @@ from conftest import REPO
 from terraform_blocks import blocks
 
 # Messages that deliberately do not quote the value: a secret, and a 101-character label.
-NOT_QUOTED = {"slack_webhook_url": None, "account_label": "got 101"}
+NOT_QUOTED = {"slack_webhook_url": None, "slack_bot_token": None, "account_label": "got 101"}
 
 
 def bad_inputs() -> list[tuple[str, object]]:

@@ -40,6 +40,56 @@ run "rejects_bad_slack_webhook_url" {
   expect_failures = [var.slack_webhook_url]
 }
 
+run "rejects_bad_slack_bot_token" {
+  command = plan
+
+  variables {
+    slack_bot_token = "xoxp-1111111111-user-token"
+  }
+
+  expect_failures = [var.slack_bot_token]
+}
+
+run "rejects_bad_slack_bot_token_ssm_parameter_name" {
+  command = plan
+
+  variables {
+    slack_bot_token_ssm_parameter_name = "has spaces"
+  }
+
+  expect_failures = [var.slack_bot_token_ssm_parameter_name]
+}
+
+run "rejects_bad_slack_bot_token_kms_key_arn" {
+  command = plan
+
+  variables {
+    slack_bot_token_kms_key_arn = "alias/my-key"
+  }
+
+  expect_failures = [var.slack_bot_token_kms_key_arn]
+}
+
+run "rejects_bad_slack_channel_id" {
+  command = plan
+
+  variables {
+    slack_channel_id = "#security"
+  }
+
+  expect_failures = [var.slack_channel_id]
+}
+
+run "rejects_bad_slack_channel_routes" {
+  command = plan
+
+  variables {
+    slack_channel_routes = { "12345" = "security" }
+  }
+
+  expect_failures = [var.slack_channel_routes]
+}
+
 run "rejects_bad_slack_webhook_ssm_parameter_name" {
   command = plan
 

@@ -33,6 +33,10 @@ module "root_activity_notifier" {
 
   scope             = "organization"
   slack_webhook_url = var.slack_webhook_url
+  # Or Slack app mode (README, Slack app mode): a bot token and the default channel; route each
+  # team's accounts to its channel with slack_channel_routes = { "111122223333" = "C0123ABCDEF" }.
+  slack_bot_token  = var.slack_bot_token
+  slack_channel_id = var.slack_channel_id
 
   # Every member account, present and future, in every region listed (us-east-1 always).
   stack_set_organizational_unit_ids = length(var.organizational_unit_ids) > 0 ? var.organizational_unit_ids : try([data.aws_organizations_organization.management[0].roots[0].id], [])

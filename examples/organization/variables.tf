@@ -5,9 +5,23 @@ variable "region" {
 }
 
 variable "slack_webhook_url" {
-  description = "Slack incoming webhook URL (https://hooks.slack.com/services/...)."
+  description = "Slack incoming webhook URL (https://hooks.slack.com/services/...). Set this, or slack_bot_token and slack_channel_id."
   type        = string
+  default     = null
   sensitive   = true
+}
+
+variable "slack_bot_token" {
+  description = "Slack app mode, instead of the webhook: the app's bot token (xoxb-...); the README's Slack app mode shows how to create the app."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "slack_channel_id" {
+  description = "Slack app mode: the ID of the channel to post to (C0123ABCDEF), with the app invited to it."
+  type        = string
+  default     = null
 }
 
 variable "hub_account_role_arn" {
