@@ -38,6 +38,9 @@ BOT_TOKEN = "xoxb-0000000000-local-standin"  # noqa: S105 - the stand-in's own, 
 MAX_TEXT = 40_000
 
 
+WORKSPACE_URL = "https://local-workspace.slack.com/"  # what auth.test answers as the workspace's address
+
+
 class SlackApiStandIn:
     """Listens on 127.0.0.1 only. ``channels``: the channel IDs the app is in (None: any);
     ``outside``: channels that exist but the app was not invited to; ``archived``."""
@@ -177,7 +180,8 @@ class SlackApiStandIn:
                 return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}
             return 200, {"ok": False, "error": forced[1]}, {}
         if method == "auth.test":
-            return 200, {"ok": True, "team": "Local", "user": "root-activity", "bot_id": "B0LOCAL"}, {}
+            answer = {"ok": True, "url": WORKSPACE_URL, "team": "Local", "user": "root-activity", "bot_id": "B0LOCAL"}
+            return 200, answer, {}
         channel = str(arguments.get("channel", ""))
         refused = self._refused_channel(channel) or self._refused_message(arguments)
         if refused:

@@ -29,16 +29,19 @@ def _clean_environment(monkeypatch):
         "SLACK_CHANNEL_ID",
         "SLACK_CHANNEL_ROUTES",
         "SLACK_API_URL",
+        "SLACK_SESSION_TABLE",
+        "SLACK_SESSION_IDLE_MINUTES",
         "NOTIFIER_LANGUAGE",
         "NOTIFIER_TIME_ZONE",
         "NOTIFIER_ACCOUNT_LABEL",
         "NOTIFIER_MENTION",
     ):
         monkeypatch.delenv(variable, raising=False)
-    from root_activity_notifier import notify, ssm_secrets
+    from root_activity_notifier import notify, notify_threaded, ssm_secrets
 
     ssm_secrets.clear_cache()
     notify.forget_last_post()
+    notify_threaded.forget_pacing()
 
 
 def assert_valid_slack_message(payload: dict[str, Any]) -> None:

@@ -54,6 +54,8 @@ BOT_TOKEN_VARIABLE = "SLACK_BOT_TOKEN"  # noqa: S105 - the same
 CHANNEL_VARIABLE = "SLACK_CHANNEL_ID"
 CHANNEL_ROUTES_VARIABLE = "SLACK_CHANNEL_ROUTES"
 API_URL_VARIABLE = "SLACK_API_URL"
+SESSION_TABLE_VARIABLE = "SLACK_SESSION_TABLE"
+SESSION_IDLE_VARIABLE = "SLACK_SESSION_IDLE_MINUTES"
 SLACK_API_URL = "https://slack.com/api"
 LANGUAGE_VARIABLE = "NOTIFIER_LANGUAGE"
 TIME_ZONE_VARIABLE = "NOTIFIER_TIME_ZONE"
@@ -92,7 +94,11 @@ WebhookTarget = namedtuple("WebhookTarget", ["url"])
 
 # A Slack app: ``token`` is a SecretSource; ``channel`` the default channel ID; ``routes`` account
 # ID to channel ID; ``api_url`` the Web API's base URL.
-SlackAppTarget = namedtuple("SlackAppTarget", ["token", "channel", "routes", "api_url"])
+SlackAppTarget = namedtuple(
+    "SlackAppTarget",
+    ["token", "channel", "routes", "api_url", "session_table", "session_idle_minutes"],
+    defaults=["", 60],
+)
 
 # slack: WebhookTarget or SlackAppTarget; render: RenderOptions; secret_cache_seconds: float
 Settings = namedtuple("Settings", ["slack", "render", "secret_cache_seconds"])
@@ -221,7 +227,19 @@ def load_slack_target(environ: Mapping[str, str]) -> WebhookTarget | SlackAppTar
         api_url=check_slack_url(
             environ.get(API_URL_VARIABLE, "").strip() or SLACK_API_URL, API_URL_VARIABLE, "Web API"
         ),
+        session_table=environ.get(SESSION_TABLE_VARIABLE, "").strip(),
+        session_idle_minutes=_idle_minutes(environ.get(SESSION_IDLE_VARIABLE, "")),
     )
+
+
+def _idle_minutes(value: str) -> int:
+    cleaned = value.strip() or "60"
+    if not cleaned.isdigit() or not 1 <= int(cleaned) <= 1440:  # noqa: PLR2004 - a day
+        raise ConfigurationError(
+            f"{SESSION_IDLE_VARIABLE}={value!r} is not a whole number of minutes from 1 to 1440: how long a "
+            "root session may be idle before its next event starts a new parent message"
+        )
+    return int(cleaned)
 
 
 def _secret_source(name: str, value: str, parameter_variable: str, check) -> SecretSource:

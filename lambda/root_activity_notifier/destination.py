@@ -63,6 +63,7 @@ class SlackAppDestination:
     def __init__(self, target: SlackAppTarget, cache_seconds: float) -> None:
         self._target, self._cache_seconds = target, cache_seconds
         self._token = ""
+        self._workspace_url: str | None = None
         self.refusal = ""  # set once Slack refuses the token: the batch's other messages are not tried
 
     def prepare(self) -> None:
@@ -97,6 +98,15 @@ class SlackAppDestination:
         arguments = {"channel": posted.channel, "ts": posted.ts, "text": payload["text"], "blocks": payload["blocks"]}
         result = self._call("chat.update", arguments, deadline)
         return Posted(posted.channel, posted.ts, result.attempts)
+
+    def workspace_url(self, deadline: Deadline) -> str:
+        """The workspace's address (auth.test), for links to a message; "" when Slack does not say."""
+        if self._workspace_url is None:
+            try:
+                self._workspace_url = str(self._call("auth.test", {}, deadline).answer.get("url") or "")
+            except DeliveryError:
+                return ""
+        return self._workspace_url
 
     def _call(self, method: str, arguments: dict[str, Any], deadline: Deadline) -> DeliveryResult:
         from .slack_api import TOKEN_ERRORS, call  # only Slack app mode loads the Web API client

@@ -77,8 +77,9 @@ class ActivityRecord(
             "tamper_rule",  # str: the notifier's tamper rule that matched it ("" for any other record)
             "session_issuer_arn",  # str: the role (or user) whose session made the call
             "resource",  # str: what the call names (a rule, queue URL, function, role ...), for tamper alerts
+            "opened_access_key_id",  # str: for an sts:AssumeRoot call, the access key of the session it opens
         ],
-        defaults=["", "", ""],
+        defaults=["", "", "", ""],
     )
 ):
     """What one CloudTrail record says, with every field as plain text or a typed value."""
@@ -242,6 +243,7 @@ def _activity_record(detail: Mapping[str, Any], envelope: Mapping[str, Any]) -> 
         ),
         session_issuer_arn=_text(_mapping(session.get("sessionIssuer")).get("arn")),
         resource=next((_text(request[name]) for name in _RESOURCE_PARAMETERS if request.get(name)), ""),
+        opened_access_key_id=_text(_mapping(response.get("credentials")).get("accessKeyId")),
     )
 
 

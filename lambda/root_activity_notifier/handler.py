@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from .config import TIME_ZONE_VARIABLE, load_settings
+from .config import TIME_ZONE_VARIABLE, SlackAppTarget, load_settings
 from .deliver import Deadline
 from .destination import open_destination
 from .events import InputError, QueuedMessage, is_health_check, is_sqs_event, parse_input, parse_sqs_event
@@ -44,10 +44,27 @@ def lambda_handler(event: object, context: object) -> dict[str, object]:
         except InputError as error:
             log_line("ERROR", f"unreadable input: {error}", outcome=Status.FAILED.value)
             raise
-    result = notify_batch(messages, settings.render, destination, deadline, max_messages=MAX_MESSAGES_PER_BATCH)
+    result = notify_batch(
+        messages,
+        settings.render,
+        destination,
+        deadline,
+        max_messages=MAX_MESSAGES_PER_BATCH,
+        sessions=open_session_store(settings),
+    )
     if from_queue:
         return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in result.failed_message_ids]}
     if result.failures:
         announced = sum(result.counts[status] for status in (Status.DELIVERED, Status.SUMMARIZED, Status.FAILED))
         raise NotificationFailed(result.failures, total=announced)
     return {status.value: result.counts[status] for status in Status if status is not Status.FAILED}
+
+
+def open_session_store(settings):
+    """Slack app mode's session table, when the module created one (SLACK_SESSION_TABLE); else None."""
+    slack = settings.slack
+    if not isinstance(slack, SlackAppTarget) or not slack.session_table:
+        return None
+    from .session_store import SessionStore  # only Slack app mode loads it (and boto3's DynamoDB client)
+
+    return SessionStore(slack.session_table, idle_seconds=slack.session_idle_minutes * 60)

@@ -68,6 +68,17 @@ Wording = namedtuple(
         "fold_headline",
         "fold_calls",
         "fold_note",
+        # a session's live parent message (Slack app mode)
+        "parent_headline",
+        "sign_ins",
+        "without_mfa",
+        "failed",
+        "worst_so_far",
+        "updated",
+        "continues",
+        "earlier_session",
+        "opened_by",
+        "in_thread",
     ],
 )
 
@@ -145,6 +156,16 @@ ENGLISH = Wording(
         "More root sessions at once than one batch posts one by one: the most severe went first, and these "
         "are listed here, a line each (account, access key or source IP, calls, first and last time)."
     ),
+    parent_headline="Root user session in account {account}",
+    sign_ins="Sign-ins",
+    without_mfa="{count} without MFA",
+    failed="{count} failed",
+    worst_so_far="Worst so far",
+    updated="Updated",
+    continues="Continues",
+    earlier_session="the earlier session",
+    opened_by="Opened with centralized root access by {principal} (account {account}), task {task}",
+    in_thread="Each sign-in, critical event and change is in the thread; read-only calls as one reply per batch.",
 )
 
 JAPANESE = Wording(
@@ -220,6 +241,16 @@ JAPANESE = Wording(
         "一度に個別通知できる数を超えるルートセッションがありました。重大なものから先に通知し、"
         "残りをここに1行ずつ（アカウント、アクセスキーまたはソースIP、操作数、最初と最後の時刻）まとめています。"
     ),
+    parent_headline="AWSルートユーザーのセッション: アカウント {account}",
+    sign_ins="ログイン",
+    without_mfa="うちMFA未使用 {count}件",
+    failed="失敗 {count}件",
+    worst_so_far="これまでの最高重要度",
+    updated="更新",
+    continues="前のセッションの続き",
+    earlier_session="前のセッション",
+    opened_by="一元化されたルートアクセスで開始: {principal}（アカウント {account}）、タスク {task}",
+    in_thread="ログイン・重大イベント・変更はスレッドに1件ずつ、読み取り操作はバッチごとに1件にまとめて返信します。",
 )
 
 WORDING = {"en": ENGLISH, "ja": JAPANESE}

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .destination import SlackAppDestination, WebhookDestination
     from .events import ActivityRecord, QueuedMessage
     from .render import RenderOptions
+    from .session_store import SessionStore
     from .sessions import Occurrence, PlannedMessage
 
 
@@ -99,8 +100,8 @@ def messages_that_fit(seconds: float, pacer: Pacer) -> int:
 BatchResult = namedtuple("BatchResult", ["failed_message_ids", "counts", "failures"])
 
 # planned: the messages to post, in order; failed_message_ids: messages already failed (unreadable);
-# counts: input events ignored or refused, by Status.
-PreparedBatch = namedtuple("PreparedBatch", ["planned", "failed_message_ids", "counts"])
+# counts: input events ignored or refused, by Status; occurrences: the root events (threads.py plans them).
+PreparedBatch = namedtuple("PreparedBatch", ["planned", "failed_message_ids", "counts", "occurrences"])
 
 
 class NotificationFailed(RuntimeError):
@@ -120,14 +121,16 @@ def notify_batch(
     *,
     max_messages: int | None = None,
     pacer: Pacer | None = None,
+    sessions: SessionStore | None = None,
 ) -> BatchResult:
     """Announce the root activity of ``messages`` in at most ``max_messages`` Slack messages (and no
     more than fit before ``deadline``). Every message is tried, and every input event gets one log
-    line, whatever fails; ``destination`` reads its secret only when there is something to send."""
+    line, whatever fails; ``destination`` reads its secret only when there is something to send.
+    With ``sessions`` (Slack app mode), each root session is a live thread instead (threads.py)."""
     pacer = pacer or container_pacer()
     budget = messages_that_fit(deadline.remaining(), pacer)
     prepared = prepare_batch(messages, options, min(budget, max_messages or budget))
-    return send_batch(prepared, options, destination, deadline, pacer=pacer)
+    return send_batch(prepared, options, destination, deadline, pacer=pacer, sessions=sessions)
 
 
 def prepare_batch(messages: list[QueuedMessage], options: RenderOptions, max_messages: int | None) -> PreparedBatch:
@@ -154,7 +157,7 @@ def prepare_batch(messages: list[QueuedMessage], options: RenderOptions, max_mes
             else:
                 root.append((message.message_id, record))
     batch = occurrences(root, options.expected_principals)
-    return PreparedBatch(plan_messages(batch, max_messages), list(failed_ids), counts)
+    return PreparedBatch(plan_messages(batch, max_messages), list(failed_ids), counts, batch)
 
 
 def send_batch(
@@ -164,8 +167,10 @@ def send_batch(
     deadline: Deadline,
     *,
     pacer: Pacer | None = None,
+    sessions: SessionStore | None = None,
 ) -> BatchResult:
-    """Post the planned messages in order; log every event's outcome, and one line for the batch."""
+    """Post the planned messages in order (or, with ``sessions``, the batch as live threads); log
+    every event's outcome, and one line for the batch."""
     failed_ids = dict.fromkeys(prepared.failed_message_ids)
     counts, failures = dict(prepared.counts), []
     cannot_send = ""
@@ -174,6 +179,14 @@ def send_batch(
             destination.prepare()
         except (ConfigurationError, SecretUnavailable) as error:
             cannot_send = str(error)
+
+    if prepared.planned and not cannot_send and sessions is not None and destination.can_thread:
+        from .notify_threaded import ThreadedDelivery  # only Slack app mode with a session table loads it
+
+        delivery = ThreadedDelivery(destination, sessions, options, deadline)
+        for outcome in delivery.send(prepared.occurrences):
+            _count(outcome.occurrence, outcome.status, outcome.kind, outcome.error, (counts, failures, failed_ids))
+        return _finish(prepared, counts, failures, failed_ids)
 
     pacer = pacer or container_pacer()
     for planned in prepared.planned:
@@ -185,11 +198,22 @@ def send_batch(
         if status is Status.DELIVERED and planned.kind != "event":
             status = Status.SUMMARIZED
         for occurrence in planned.occurrences:
-            _log_occurrence(occurrence, status, kind=planned.kind if not cannot_send else None, error=error)
-            counts[status] += 1
-            if status is Status.FAILED:
-                failures.append((occurrence.record.event_id, error))
-                failed_ids.update(dict.fromkeys(occurrence.message_ids))
+            kind = planned.kind if not cannot_send else None
+            _count(occurrence, status, kind, error, (counts, failures, failed_ids))
+    return _finish(prepared, counts, failures, failed_ids)
+
+
+def _count(occurrence: Occurrence, status: Status, kind: str | None, error: str, tally: tuple) -> None:
+    """Log one occurrence's outcome and add it to ``tally`` (counts, failures, failed message IDs)."""
+    counts, failures, failed_ids = tally
+    _log_occurrence(occurrence, status, kind=kind, error=error)
+    counts[status] += 1
+    if status is Status.FAILED:
+        failures.append((occurrence.record.event_id, error))
+        failed_ids.update(dict.fromkeys(occurrence.message_ids))
+
+
+def _finish(prepared: PreparedBatch, counts, failures, failed_ids) -> BatchResult:
     if prepared.planned:
         log_line(
             "INFO" if not failures else "ERROR",

@@ -98,3 +98,43 @@ def sqs_batch(events: list[dict[str, Any]], *, duplicate: int = 0) -> dict[str, 
             for number, body in enumerate(bodies)
         ]
     }
+
+
+def hour_of_console_use(*, account_id: str = "111122223333", access_key_id: str = "ASIAIOSFODNN7EXAMPLE"):
+    """Issue 17's measured hour: a sign-in without MFA, then 20 read-only calls a minute, a change every
+    2.5 minutes and one CreateAccessKey (half-way), all signed with one console key, from one IP."""
+    events = console_session(reads=1200, changes=24, access_key_id=access_key_id, account_id=account_id, prefix="hour")
+    sign_in, reads, changes, key = events[0], events[1:1201], events[1201:1225], events[1225]
+    for number, event in enumerate(reads):
+        _retime(event, START + timedelta(seconds=3 * number + 1))
+    for number, event in enumerate(changes, 1):
+        _retime(event, START + timedelta(seconds=150 * number - 1))
+    _retime(key, START + timedelta(minutes=30, seconds=7))
+    return [sign_in, *sorted(reads + changes + [key], key=lambda event: event["time"])]
+
+
+def queue_batches(events, *, window: float = 5, read_only_window: float = 300, read_only_batch_size: int = 1000):
+    """The events as the module's two event source mappings would hand them to the function: sign-ins
+    and changes in batches that close ``window`` seconds after their first event, read-only calls after
+    ``read_only_window`` (or at ``read_only_batch_size``); in the order the batches close."""
+    closed = []
+    for read_only, length, size in ((False, window, 100), (True, read_only_window, read_only_batch_size)):
+        batch, opened = [], None
+        for event in events:
+            if bool(event["detail"].get("readOnly")) is not read_only:
+                continue
+            moment = datetime.strptime(event["time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+            if batch and (moment - opened >= timedelta(seconds=length) or len(batch) >= size):
+                closed.append((opened + timedelta(seconds=length), batch))
+                batch = []
+            if not batch:
+                opened = moment
+            batch.append(event)
+        if batch:
+            closed.append((opened + timedelta(seconds=length), batch))
+    return [batch for _, batch in sorted(closed, key=lambda item: item[0])]
+
+
+def _retime(event: dict[str, Any], moment: datetime) -> None:
+    text = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    event["time"] = event["detail"]["eventTime"] = text

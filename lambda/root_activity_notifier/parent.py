@@ -1,0 +1,142 @@
+"""Render: a root session's live parent message (Slack app mode), drawn from its thread's exact
+totals (session_store.py's shape). Pure functions, no I/O."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from .classify import Severity
+from .messages import WORDING
+from .mrkdwn import escape, escape_within, truncate_plain
+from .render import (
+    HEADER_LIMIT,
+    SEVERITY_EMOJI,
+    field,
+    format_time,
+    labelled_account,
+    mrkdwn,
+    notification_text,
+    section_text,
+    slack_date,
+    slack_payload,
+)
+
+TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .render import RenderOptions
+
+_SEVERITIES = list(Severity)
+SHOWN = 5  # of each list (regions, source IPs, user agents) before "and N more"
+
+
+def render_parent(
+    totals: dict[str, Any],
+    account: str,
+    session_id: str,
+    options: RenderOptions,
+    *,
+    updated: datetime,
+    earlier_session_url: str = "",
+) -> dict[str, Any]:
+    """The parent of a session's thread: who, what so far (exact totals), when, how bad."""
+    words = WORDING[options.language]
+    worst = _SEVERITIES[int(totals.get("worst", _SEVERITIES.index(Severity.LOW)))]
+    labelled = labelled_account(account, options) or escape(words.unknown)
+    headline = words.parent_headline.format(account=account or words.unknown)
+    calls = int(totals.get("calls", 0))
+    sign_ins = _sign_ins(totals, words)
+    first, last = (_moment(totals.get(name)) for name in ("first_time", "last_time"))
+    span = _span(first, last, options, words)
+
+    kind, _, value = session_id.partition(":")
+    identity = f"{escape(words.access_key if kind == 'key' else words.source_ip)} `{escape_within(value, 200)}`"
+    lines = [f"*{escape(words.severities[worst])}* · {escape(words.in_account)} *{labelled}* · {identity}"]
+    if totals.get("opened_by"):
+        lines.append(
+            escape(
+                words.opened_by.format(
+                    principal=totals["opened_by"],
+                    account=totals.get("opened_from") or words.unknown,
+                    task=(totals.get("task_policy") or words.unknown).rsplit("/", 1)[-1],
+                )
+            )
+        )
+    if earlier_session_url:
+        lines.append(f"{escape(words.continues)}: <{earlier_session_url}|{escape(words.earlier_session)}>")
+    fields = [
+        (words.calls, str(calls)),
+        (words.read_only_calls, str(int(totals.get("read_only", 0)))),
+        (words.changes, str(int(totals.get("changes", 0)))),
+        (words.denied_calls, str(int(totals.get("denied", 0)))),
+        (words.sign_ins, sign_ins),
+        (words.worst_so_far, f"{SEVERITY_EMOJI[worst]} {escape(words.severities[worst])}"),
+        (words.time_span, span or escape(words.unknown)),
+        (words.regions, _listing(totals.get("regions", ()), words)),
+        (words.source_ips, _listing(totals.get("source_ips", ()), words)),
+        (words.user_agents, _listing(totals.get("user_agents", ()), words, separator="\n")),
+    ]
+    updated_text = slack_date(updated, format_time(updated, options.time_zone))
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": truncate_plain(f"{SEVERITY_EMOJI[worst]} {headline}", HEADER_LIMIT)},
+        },
+        section_text("\n".join(lines)),
+        {"type": "section", "fields": [field(label, text) for label, text in fields]},
+        {
+            "type": "context",
+            "elements": [
+                mrkdwn(f"{escape(words.updated)} {updated_text} · {escape(words.in_thread)}"),
+                mrkdwn(escape(words.footer)),
+            ],
+        },
+    ]
+    parts = [
+        f"{SEVERITY_EMOJI[worst]} {escape(headline)}",
+        f"{escape(words.calls)} {calls}, {escape(words.changes)} {int(totals.get('changes', 0))}",
+        f"{escape(words.sign_ins)} {sign_ins}" if totals.get("sign_ins") or totals.get("failed_sign_ins") else "",
+        escape(words.severities[worst]),
+    ]
+    return slack_payload(notification_text(parts, ""), blocks)
+
+
+def permalink(workspace_url: str, channel: str, ts: str) -> str:
+    """A message's link, as Slack forms it (``…/archives/C…/p1700000000123456``)."""
+    if not workspace_url or not ts:
+        return ""
+    return f"{workspace_url.rstrip('/')}/archives/{channel}/p{ts.replace('.', '')}"
+
+
+def _sign_ins(totals: dict[str, Any], words: Any) -> str:
+    text = str(int(totals.get("sign_ins", 0)))
+    notes = []
+    if totals.get("sign_ins_without_mfa"):
+        notes.append(words.without_mfa.format(count=int(totals["sign_ins_without_mfa"])))
+    if totals.get("failed_sign_ins"):
+        notes.append(words.failed.format(count=int(totals["failed_sign_ins"])))
+    return f"{text} ({escape(', '.join(notes))})" if notes else text
+
+
+def _moment(seconds: float | None) -> datetime | None:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc) if seconds else None
+
+
+def _span(first: datetime | None, last: datetime | None, options: RenderOptions, words: Any) -> str:
+    if first is None:
+        return ""
+    start = slack_date(first, format_time(first, options.time_zone))
+    if last is None or int(last.timestamp()) == int(first.timestamp()):
+        return start
+    return f"{start} – {slack_date(last, format_time(last, options.time_zone))}"
+
+
+def _listing(values: Any, words: Any, *, separator: str = ", ") -> str:
+    ranked = sorted(value for value in values if value)
+    if not ranked:
+        return escape(words.unknown)
+    listed = separator.join(escape_within(value, 300) for value in ranked[:SHOWN])
+    if len(ranked) > SHOWN:
+        listed += separator + escape(words.and_more.format(count=len(ranked) - SHOWN))
+    return listed

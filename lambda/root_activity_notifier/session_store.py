@@ -1,0 +1,364 @@
+"""Remember: each root session's Slack thread and exact running totals, in the module's DynamoDB
+table (Slack app mode only).
+
+Items, by their one key ``pk``:
+
+* ``thread#<account>#key:<access key>`` or ``thread#<account>#ip:<source IP>``: a thread. It holds
+  the parent message (channel and ``ts``), the session's totals, when the team was last mentioned;
+  or, for an alias, ``alias_of``: the thread it joins (a console sign-in's IP and the console
+  session's key name one story).
+* ``event#<account>#<eventID>``: an event counted in its thread's totals, so that SQS delivering it
+  twice counts it once. It expires with the queues' longest retention.
+
+Every item expires (``expires_at``, the table's TTL). Whatever fails here raises StoreUnavailable:
+the caller then posts without threading, so that the state store never stands between an alert
+and Slack.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections import namedtuple
+
+TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any
+
+    from .threads import Totals
+
+# SQS keeps a message at most 14 days: a redelivery can come no later.
+EVENT_RECORD_SECONDS = 14 * 24 * 3600
+# A claim whose parent was never posted (the invocation died) may be taken over after this long.
+CLAIM_SECONDS = 120
+# How long a loser of a race waits for the winner's parent before it posts without threading.
+WAIT_FOR_PARENT_SECONDS = 8.0
+_BATCH_GET_LIMIT = 100
+
+COUNTERS = ("calls", "read_only", "changes", "denied", "sign_ins", "sign_ins_without_mfa", "failed_sign_ins")
+SETS = ("regions", "source_ips", "user_agents")
+
+# A thread as stored: pk; channel and ts of the parent ("" while its claimer posts it); previous_ts:
+# the parent of the idle session it follows; totals: a dict (COUNTERS, SETS, first_time, last_time,
+# worst, opened_by, opened_from, task_policy); revision: how many batches were added; rendered: the
+# revision the parent shows; owner: this invocation claimed it and must post its parent.
+ThreadState = namedtuple(
+    "ThreadState", ["pk", "channel", "ts", "previous_ts", "totals", "revision", "rendered", "owner", "last_mention"]
+)
+
+
+class StoreUnavailable(RuntimeError):
+    """The session table could not be read or written just now (throttled, denied, unreachable)."""
+
+
+def thread_pk(account: str, session_id: str) -> str:
+    return f"thread#{account}#{session_id}"
+
+
+class SessionStore:
+    def __init__(
+        self,
+        table_name: str,
+        *,
+        idle_seconds: float = 3600,
+        client_factory: Callable[[], Any] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.table_name, self.idle_seconds = table_name, idle_seconds
+        self._client_factory = client_factory or _default_client
+        self._client = None
+        self._sleep = sleep
+
+    # -- events -------------------------------------------------------------------------------------
+
+    def counted_events(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which ``(account, eventID)`` pairs are already in a thread's totals."""
+        keys = list(dict.fromkeys(keys))
+        found: set[tuple[str, str]] = set()
+        for start in range(0, len(keys), _BATCH_GET_LIMIT):
+            wanted = {f"event#{account}#{event_id}": (account, event_id) for account, event_id in keys[start:]}
+            wanted = dict(list(wanted.items())[:_BATCH_GET_LIMIT])
+            request = {self.table_name: {"Keys": [{"pk": {"S": pk}} for pk in wanted], "ConsistentRead": True}}
+            for _ in range(5):
+                answer = self._call("batch_get_item", RequestItems=request)
+                found.update(wanted[item["pk"]["S"]] for item in answer.get("Responses", {}).get(self.table_name, []))
+                request = answer.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                self._sleep(0.05)
+            else:
+                raise StoreUnavailable("DynamoDB left keys unprocessed five times (throttled)")
+        return found
+
+    def count_events(self, keys: Iterable[tuple[str, str]], event_times: dict[tuple[str, str], float]) -> set:
+        """Record each pair once; returns the pairs this call recorded (the others were counted already)."""
+        recorded = set()
+        for account, event_id in dict.fromkeys(keys):
+            expires = int(event_times.get((account, event_id)) or time.time()) + EVENT_RECORD_SECONDS
+            if self._put_if(
+                {"pk": {"S": f"event#{account}#{event_id}"}, "expires_at": {"N": str(expires)}},
+                "attribute_not_exists(pk)",
+            ):
+                recorded.add((account, event_id))
+        return recorded
+
+    # -- threads ------------------------------------------------------------------------------------
+
+    def open_thread(self, account: str, session_ids: list[str], event_time: float, idle_seconds: float) -> ThreadState:
+        """The live thread of the first of ``session_ids`` (or of the ones after it, an alias), or a new
+        one claimed for this invocation (``owner``) when none is live at ``event_time``."""
+        waited = 0.0
+        for _ in range(40):
+            live, idle = self._find_live(account, session_ids, event_time, idle_seconds)
+            if live is not None and (live.ts or live.owner):
+                return live
+            if live is not None:  # another invocation claimed it and is posting the parent
+                if waited >= WAIT_FOR_PARENT_SECONDS:
+                    raise StoreUnavailable(f"the parent of {live.pk} was not posted within {waited:.0f} s")
+                self._sleep(0.25)
+                waited += 0.25
+                continue
+            aliases = [thread_pk(account, alias) for alias in session_ids[1:]]
+            claimed = self._claim(thread_pk(account, session_ids[0]), aliases, event_time, idle_seconds, idle)
+            if claimed is not None:
+                return claimed
+        raise StoreUnavailable(f"could not claim or find the thread of {session_ids[0]} in {account}")
+
+    def set_parent(self, pk: str, channel: str, ts: str) -> None:
+        self._call(
+            "update_item",
+            TableName=self.table_name,
+            Key={"pk": {"S": pk}},
+            UpdateExpression="SET channel = :channel, ts = :ts",
+            ExpressionAttributeValues={":channel": {"S": channel}, ":ts": {"S": ts}},
+        )
+
+    def release(self, pk: str) -> None:
+        """Give up a claim whose parent could not be posted, so that the next delivery claims it afresh."""
+        with contextlib.suppress(_ConditionFailed):  # it has a parent after all: keep it
+            self._call(
+                "delete_item",
+                TableName=self.table_name,
+                Key={"pk": {"S": pk}},
+                ConditionExpression="attribute_not_exists(ts)",
+            )
+
+    def add(self, pk: str, totals: Totals, event_time: float, idle_seconds: float) -> ThreadState:
+        """Add a batch's totals to the thread (atomically, so concurrent batches add up); the new state."""
+        from .classify import SEVERITY_RANK
+
+        values: dict[str, Any] = {":one": {"N": "1"}}
+        adds = ["revision :one"]
+        for name in COUNTERS:
+            count = getattr(totals, name)
+            if count:
+                adds.append(f"{name} :{name}")
+                values[f":{name}"] = {"N": str(count)}
+        for name in SETS:
+            members = sorted(getattr(totals, name))
+            if members:
+                adds.append(f"{name} :{name}")
+                values[f":{name}"] = {"SS": members}
+        sets = ["expires_at = :expires"]
+        values[":expires"] = {"N": str(int(event_time + idle_seconds + 86400))}
+        for name in ("opened_by", "opened_from", "task_policy"):
+            if getattr(totals, name):
+                sets.append(f"{name} = :{name}")
+                values[f":{name}"] = {"S": getattr(totals, name)}
+        answer = self._call(
+            "update_item",
+            TableName=self.table_name,
+            Key={"pk": {"S": pk}},
+            UpdateExpression=f"SET {', '.join(sets)} ADD {', '.join(adds)}",
+            ExpressionAttributeValues=values,
+            ReturnValues="ALL_NEW",
+        )
+        item = answer["Attributes"]
+        # Minimum and maximum cannot be written atomically in one expression: each is a conditional write.
+        bounds = (
+            ("first_time", totals.first_time, "<"),
+            ("last_time", totals.last_time, ">"),
+            ("worst", SEVERITY_RANK[totals.worst], "<"),
+        )
+        for name, value, better in bounds:
+            if value is None:
+                continue
+            stored = item.get(name, {}).get("N")
+            if stored is not None and not _better(float(value), float(stored), better):
+                continue
+            if self._update_if(
+                pk,
+                f"SET {name} = :value",
+                f"attribute_not_exists({name}) OR {name} {'>' if better == '<' else '<'} :value",
+                {":value": {"N": str(value)}},
+            ):
+                item[name] = {"N": str(value)}
+        return _state(item)
+
+    def claim_mention(self, pk: str, event_time: float, interval_seconds: float) -> bool:
+        """Whether this reply may mention the team: not within ``interval_seconds`` of the last mention."""
+        return self._update_if(
+            pk,
+            "SET last_mention = :now",
+            "attribute_not_exists(last_mention) OR last_mention <= :cutoff",
+            {":now": {"N": str(int(event_time))}, ":cutoff": {"N": str(int(event_time - interval_seconds))}},
+        )
+
+    def mark_rendered(self, pk: str, revision: int) -> None:
+        self._update_if(
+            pk,
+            "SET rendered = :revision",
+            "attribute_not_exists(rendered) OR rendered < :revision",
+            {":revision": {"N": str(revision)}},
+        )
+
+    def read(self, pk: str) -> ThreadState | None:
+        item = self._get(pk)
+        return _state(item) if item else None
+
+    # -- plumbing -----------------------------------------------------------------------------------
+
+    def _find_live(self, account: str, session_ids: list[str], event_time: float, idle_seconds: float):
+        """The live thread a session joins, and the idle one it would follow (either may be None)."""
+        idle = None
+        for session_id in session_ids:
+            item = self._get(thread_pk(account, session_id))
+            if item and "alias_of" in item:
+                item = self._get(item["alias_of"]["S"])
+            if not item:
+                continue
+            state = _state(item)
+            last = state.totals.get("last_time")
+            if last is not None and event_time - last > idle_seconds:
+                idle = idle or state
+                continue
+            if not state.ts and float(item.get("claimed_at", {}).get("N", "0")) < time.time() - CLAIM_SECONDS:
+                continue  # an abandoned claim: claim it again
+            return state, idle
+        return None, idle
+
+    def _claim(
+        self, pk: str, aliases: list[str], event_time: float, idle_seconds: float, idle: ThreadState | None
+    ) -> ThreadState | None:
+        """Claim ``pk`` and its aliases in one transaction, so that of two invocations racing on one
+        story (a sign-in's IP, the console key's calls) exactly one posts a parent; None if it lost."""
+        item = {
+            "pk": {"S": pk},
+            "claimed_at": {"N": str(int(time.time()))},
+            "last_time": {"N": str(event_time)},
+            "expires_at": {"N": str(int(event_time + idle_seconds + 86400))},
+        }
+        if idle is not None and idle.ts:
+            item["previous_ts"] = {"S": idle.ts}
+            item["previous_channel"] = {"S": idle.channel}
+        cutoff = {":cutoff": {"N": str(event_time - idle_seconds)}}
+        writes = [
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": item,
+                    "ConditionExpression": "attribute_not_exists(pk) OR last_time < :cutoff "
+                    "OR (attribute_not_exists(ts) AND claimed_at < :stale)",
+                    "ExpressionAttributeValues": {**cutoff, ":stale": {"N": str(int(time.time() - CLAIM_SECONDS))}},
+                }
+            }
+        ]
+        for alias in aliases:  # an alias may replace an alias or an idle thread, never a live thread
+            alias_item = {"pk": {"S": alias}, "alias_of": {"S": pk}, "expires_at": item["expires_at"]}
+            writes.append(
+                {
+                    "Put": {
+                        "TableName": self.table_name,
+                        "Item": alias_item,
+                        "ConditionExpression": "attribute_not_exists(pk) OR attribute_exists(alias_of) "
+                        "OR last_time < :cutoff",
+                        "ExpressionAttributeValues": cutoff,
+                    }
+                }
+            )
+        try:
+            self._call("transact_write_items", TransactItems=writes)
+        except _ConditionFailed:
+            return None
+        return _state(item)._replace(owner=True)
+
+    def _get(self, pk: str) -> dict[str, Any] | None:
+        answer = self._call("get_item", TableName=self.table_name, Key={"pk": {"S": pk}}, ConsistentRead=True)
+        return answer.get("Item")
+
+    def _put_if(self, item: dict[str, Any], condition: str, values: dict[str, Any] | None = None) -> bool:
+        arguments = {"TableName": self.table_name, "Item": item, "ConditionExpression": condition}
+        if values:
+            arguments["ExpressionAttributeValues"] = values
+        try:
+            self._call("put_item", **arguments)
+        except _ConditionFailed:
+            return False
+        return True
+
+    def _update_if(self, pk: str, expression: str, condition: str, values: dict[str, Any]) -> bool:
+        try:
+            self._call(
+                "update_item",
+                TableName=self.table_name,
+                Key={"pk": {"S": pk}},
+                UpdateExpression=expression,
+                ConditionExpression=condition,
+                ExpressionAttributeValues=values,
+            )
+        except _ConditionFailed:
+            return False
+        return True
+
+    def _call(self, method: str, **arguments: Any) -> dict[str, Any]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            if self._client is None:
+                self._client = self._client_factory()
+            return getattr(self._client, method)(**arguments)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code in ("ConditionalCheckFailedException", "TransactionCanceledException"):
+                raise _ConditionFailed from None
+            raise StoreUnavailable(f"DynamoDB {method} on {self.table_name} failed ({code or 'error'})") from None
+        except BotoCoreError as error:
+            raise StoreUnavailable(f"DynamoDB {method} on {self.table_name} failed ({type(error).__name__})") from None
+
+
+class _ConditionFailed(Exception):
+    pass
+
+
+def _better(value: float, stored: float, better: str) -> bool:
+    return value < stored if better == "<" else value > stored
+
+
+def _state(item: dict[str, Any]) -> ThreadState:
+    totals: dict[str, Any] = {name: int(item.get(name, {}).get("N", "0")) for name in COUNTERS}
+    totals.update({name: frozenset(item.get(name, {}).get("SS", ())) for name in SETS})
+    for name in ("first_time", "last_time", "worst"):
+        if name in item:
+            totals[name] = float(item[name]["N"])
+    for name in ("opened_by", "opened_from", "task_policy", "previous_channel"):
+        totals[name] = item.get(name, {}).get("S", "")
+    return ThreadState(
+        pk=item["pk"]["S"],
+        channel=item.get("channel", {}).get("S", ""),
+        ts=item.get("ts", {}).get("S", ""),
+        previous_ts=item.get("previous_ts", {}).get("S", ""),
+        totals=totals,
+        revision=int(item.get("revision", {}).get("N", "0")),
+        rendered=int(item.get("rendered", {}).get("N", "0")),
+        owner=False,
+        last_mention=float(item.get("last_mention", {}).get("N", "0")) or None,
+    )
+
+
+def _default_client() -> Any:
+    import os
+
+    import boto3  # present in every Lambda Python runtime; imported only in Slack app mode
+
+    return boto3.client("dynamodb", region_name=os.environ.get("AWS_REGION") or None)

@@ -1,0 +1,334 @@
+"""Slack app mode with a session table: each root session is one live thread.
+
+The handler runs against the Slack Web API stand-in (scripts/slack_api_standin.py, blocks validated
+with slack_sdk) and moto's DynamoDB, with the table the module creates (pk, on demand). Batches are
+cut as the module's two event source mappings cut them (harness.console_session.queue_batches).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import threading
+
+import boto3
+import pytest
+from moto import mock_aws
+from slack_api_standin import BOT_TOKEN, WORKSPACE_URL, SlackApiStandIn, validate_with_slack_sdk
+
+from harness.console_session import console_session, hour_of_console_use, queue_batches, sqs_batch
+from harness.invoke import LambdaContext
+from harness.samples import load_sample
+from root_activity_notifier.classify import classify
+from root_activity_notifier.config import ConfigurationError, load_settings
+from root_activity_notifier.events import parse_input
+from root_activity_notifier.handler import lambda_handler
+from root_activity_notifier.notify import Pacer
+from root_activity_notifier.notify_threaded import channel_pacers
+from root_activity_notifier.session_store import SessionStore
+from root_activity_notifier.sessions import Occurrence
+from root_activity_notifier.threads import MAX_CHANGE_REPLIES, plan_replies, thread_key, totals_of
+
+CHANNEL, TEAM_CHANNEL = "C0DEFAULT01", "C0TEAMPAY01"
+TABLE = "root-activity-notifier-sessions"
+MEMBER, MANAGEMENT = "222222222222", "111111111111"
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        yield boto3.client("dynamodb", region_name="us-east-1")
+
+
+@pytest.fixture
+def table(aws):
+    aws.create_table(
+        TableName=TABLE,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return aws
+
+
+@pytest.fixture
+def slack():
+    # Pacing is the pacers' job (tested below with Slack's real limits): here Slack answers at once.
+    with SlackApiStandIn(posts_per_second=None, updates_per_minute=None, validate_blocks=validate_with_slack_sdk) as s:
+        yield s
+
+
+@pytest.fixture
+def app_mode(monkeypatch, slack):
+    environment = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_CHANNEL_ID": CHANNEL,
+        "SLACK_API_URL": slack.url,
+        "SLACK_SESSION_TABLE": TABLE,
+        "NOTIFIER_MENTION": "here",
+        "NOTIFIER_ANNOUNCE_ASSUME_ROOT": "true",
+    }
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    unpaced()
+    return environment
+
+
+def unpaced():
+    pacers = channel_pacers()
+    for name in (CHANNEL, TEAM_CHANNEL, "chat.update"):
+        pacers[name] = Pacer(0.0)
+
+
+def deliver(events, *, duplicate=0, timeout=60.0):
+    return lambda_handler(sqs_batch(events, duplicate=duplicate), LambdaContext(timeout))
+
+
+def fields_of(message):
+    """The parent's fields as {label: value}."""
+    found = {}
+    for block in message["blocks"]:
+        for field in block.get("fields", []):
+            label, _, value = field["text"].partition("\n")
+            found[label.strip("*")] = value
+    return found
+
+
+def log_lines(captured):
+    return [json.loads(line) for line in captured.err.splitlines() if line.startswith("{")]
+
+
+def occurrences_of(events):
+    records = [record for event in events for record in parse_input(event)]
+    return [Occurrence(record, classify(record), [f"m{number}"]) for number, record in enumerate(records)]
+
+
+# The plan (pure).
+
+
+def test_a_batch_of_a_session_is_replies_most_severe_first_and_reads_last():
+    events = console_session(reads=7, changes=2)
+    replies = plan_replies(occurrences_of(events))
+    kinds = [(reply.kind, [each.record.event_name for each in reply.occurrences], reply.broadcast) for reply in replies]
+    assert kinds[0] == ("event", ["ConsoleLogin"], True)  # without MFA: critical, also in the channel
+    assert kinds[1] == ("event", ["CreateAccessKey"], True)
+    assert [kind for kind, _, _ in kinds[2:4]] == ["event", "event"]  # two changes, one reply each
+    assert kinds[4][0] == "reads" and len(kinds[4][1]) == 7 and not kinds[4][2]
+    assert len(replies) == 5
+
+
+def test_more_than_three_changes_in_a_batch_are_one_grouped_reply():
+    events = console_session(reads=0, changes=MAX_CHANGE_REPLIES + 1)[1:-1]  # the changes alone
+    (reply,) = plan_replies(occurrences_of(events))
+    assert reply.kind == "changes" and len(reply.occurrences) == MAX_CHANGE_REPLIES + 1
+
+
+def test_the_thread_of_an_assume_root_call_is_the_member_session_it_opened():
+    taken = parse_input(assume_root_call("ASIAMEMBERKEYEXAMPLE"))[0]
+    assert thread_key(taken) == (MEMBER, ("key:ASIAMEMBERKEYEXAMPLE",))
+    (call,) = parse_input(member_call("ASIAMEMBERKEYEXAMPLE", "event-1"))
+    assert thread_key(call).account == MEMBER
+    assert thread_key(call).session_ids[0] == "key:ASIAMEMBERKEYEXAMPLE"
+
+
+def test_totals_count_sign_ins_apart_from_changes():
+    totals = totals_of(occurrences_of(console_session(reads=5, changes=3)))
+    assert (totals.calls, totals.read_only, totals.changes, totals.sign_ins, totals.sign_ins_without_mfa) == (
+        10,
+        5,
+        4,
+        1,
+        1,
+    )
+
+
+@pytest.mark.parametrize("value", ["0", "abc", "1441", "-5", "1.5"])
+def test_an_idle_time_that_is_not_minutes_is_refused(value):
+    environment = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_CHANNEL_ID": CHANNEL, "SLACK_SESSION_IDLE_MINUTES": value}
+    with pytest.raises(ConfigurationError, match=re.escape(f"SLACK_SESSION_IDLE_MINUTES={value!r} is not a whole")):
+        load_settings(environment)
+
+
+# The hour of console use of issue 17.
+
+
+def test_an_hour_of_console_use_is_one_parent_and_two_broadcast_replies(table, app_mode, slack):
+    events = hour_of_console_use()
+    batches = queue_batches(events)
+    assert len(batches) == 38  # as many messages as webhook mode posts for it
+    for batch in batches:
+        assert deliver(batch) == {"batchItemFailures": []}
+
+    channel_level = slack.channel_level(CHANNEL)
+    assert len(channel_level) == 3, slack.tree()
+    (parent,) = slack.parents()
+    broadcast = [message["text"] for message in channel_level if message["thread_ts"]]
+    assert "without MFA" in broadcast[0] and "CreateAccessKey" in broadcast[1]
+    assert broadcast[0].startswith("<!here>") and broadcast[1].startswith("<!here>")  # 30 minutes apart
+
+    totals = fields_of(parent)
+    assert totals["Calls"] == "1226"
+    assert (totals["Read-only"], totals["Changes"], totals["Denied"]) == ("1200", "25", "0")
+    assert totals["Sign-ins"] == "1 (1 without MFA)"
+    assert "Critical" in totals["Worst so far"]
+    assert "2026-11-20 09:00:00 UTC" in totals["From – to"] and "2026-11-20 09:59:59 UTC" in totals["From – to"]
+    assert len(parent["edits"]) >= 30  # edited after each batch
+
+    replies = slack.replies(parent)
+    assert len(replies) == 1 + 24 + 1 + 12  # the sign-in, each change, the key, a reads reply a batch
+    read_summaries = [reply for reply in replies if "read" in reply["text"].lower() and "session" in reply["text"]]
+    assert sum(int(re.search(r"(\d+) calls", reply["text"]).group(1)) for reply in read_summaries) == 1200
+
+
+def test_a_batch_delivered_again_leaves_the_totals_and_the_thread_as_they_were(table, app_mode, slack):
+    events = console_session(reads=20, changes=2)
+    assert deliver(events) == {"batchItemFailures": []}
+    parent = slack.parents()[0]
+    before = (fields_of(parent), len(slack.messages))
+    assert deliver(events, duplicate=5) == {"batchItemFailures": []}
+    assert (fields_of(slack.parents()[0]), len(slack.messages)) == before
+    assert fields_of(parent)["Calls"] == "24"
+
+
+def test_two_invocations_racing_on_one_session_make_one_parent(table, app_mode, slack, monkeypatch):
+    events = console_session(reads=10, changes=3)
+    sign_in_and_changes, reads = events[:1] + events[11:], events[1:11]
+    both_looked = threading.Barrier(2, timeout=10)
+    claim, waited = SessionStore._claim, threading.local()
+
+    def claim_after_both_looked(self, *arguments):
+        if not getattr(waited, "once", False):  # each found no thread: both claim at once, as two
+            waited.once = True  # mappings' invocations may
+            both_looked.wait()
+        return claim(self, *arguments)
+
+    monkeypatch.setattr(SessionStore, "_claim", claim_after_both_looked)
+    results = []
+
+    def invoke(batch):
+        unpaced()  # each thread is its own container
+        results.append(deliver(batch))
+
+    workers = [threading.Thread(target=invoke, args=(batch,)) for batch in (sign_in_and_changes, reads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert results == [{"batchItemFailures": []}] * 2
+    (parent,) = slack.parents()
+    assert len(slack.replies(parent)) == 1 + 1 + 3 + 1  # the sign-in, the key, three changes, the reads
+    assert fields_of(parent)["Calls"] == "15"
+
+
+# AWS's sample of centralized root access (IAM User Guide, "Track privileged tasks in AWS
+# CloudTrail"): the management account takes root access to member 222222222222; the member's root
+# calls are signed with the key in the call's response.
+
+
+def assume_root_call(member_key):
+    event = load_sample("assumed-role-assume-root-call.json")
+    event["detail"]["responseElements"]["credentials"]["accessKeyId"] = member_key
+    return event
+
+
+def member_call(member_key, event_id, name="DeleteBucketPolicy", read_only=False):
+    event = copy.deepcopy(load_sample("root-read-only-call.json"))
+    detail = event["detail"]
+    detail.update(eventID=event_id, eventName=name, readOnly=read_only, recipientAccountId=MEMBER)
+    detail["eventTime"] = event["time"] = "2024-10-25T20:53:00Z"
+    event["account"] = MEMBER
+    detail["userIdentity"].update(accountId=MEMBER, arn=f"arn:aws:iam::{MEMBER}:root", accessKeyId=member_key)
+    detail["userIdentity"]["sessionContext"] = {"assumedRoot": "true"}
+    return event
+
+
+@pytest.mark.parametrize("assume_root_first", [True, False])
+def test_assume_root_and_the_member_calls_it_opened_are_one_thread_whichever_comes_first(
+    table, app_mode, slack, assume_root_first
+):
+    key = "ASIAMEMBERKEYEXAMPLE"
+    opened, calls = [assume_root_call(key)], [member_call(key, "member-1"), member_call(key, "member-2")]
+    for batch in (opened, calls) if assume_root_first else (calls, opened):
+        assert deliver(batch) == {"batchItemFailures": []}
+    (parent,) = slack.parents()
+    assert {reply["text"].split(" | ")[0] for reply in slack.replies(parent)} >= {
+        ":red_circle: Centralized root access taken to account 222222222222"
+    }
+    assert len(slack.replies(parent)) == 3
+    summary = parent["blocks"][1]["text"]["text"]
+    assert "Opened with centralized root access by arn:aws:sts::111111111111:assumed-role/John/JohnRole1" in summary
+    assert "S3UnlockBucketPolicy" in summary
+    assert fields_of(parent)["Calls"] == "3"
+
+
+# Slack's answers and the state store's failures.
+
+
+def test_a_deleted_parent_is_posted_again_and_the_session_points_at_it(table, app_mode, slack):
+    events = console_session(reads=4, changes=1)
+    assert deliver(events[:3]) == {"batchItemFailures": []}
+    (first,) = slack.parents()
+    slack.delete(first["channel"], first["ts"])
+    assert deliver(events[3:]) == {"batchItemFailures": []}
+    (second,) = slack.parents()
+    assert second["ts"] != first["ts"]
+    assert fields_of(second)["Calls"] == "7"
+    assert deliver(console_session(reads=1, changes=0, prefix="later")[1:2]) == {"batchItemFailures": []}
+    assert slack.parents()[0]["ts"] == second["ts"] and fields_of(slack.parents()[0])["Calls"] == "8"
+
+
+def test_a_session_idle_past_the_limit_starts_a_new_parent_that_links_to_the_old(table, app_mode, slack, monkeypatch):
+    monkeypatch.setenv("SLACK_SESSION_IDLE_MINUTES", "30")
+    events = console_session(reads=2, changes=0)
+    later = copy.deepcopy(events[1])
+    later["detail"]["eventID"] = "much-later"
+    later["time"] = later["detail"]["eventTime"] = "2026-11-20T10:00:00Z"
+    assert deliver(events) == {"batchItemFailures": []}
+    assert deliver([later]) == {"batchItemFailures": []}
+    old, new = slack.parents()
+    link = f"{WORKSPACE_URL}archives/{CHANNEL}/p{old['ts'].replace('.', '')}"
+    assert f"<{link}|the earlier session>" in new["blocks"][1]["text"]["text"]
+    assert (fields_of(old)["Calls"], fields_of(new)["Calls"]) == ("4", "1")
+
+
+def test_the_team_is_mentioned_at_most_once_in_fifteen_minutes(table, app_mode, slack):
+    first = console_session(reads=0, changes=0, prefix="a")  # a sign-in and a CreateAccessKey, 5 s apart
+    assert deliver(first) == {"batchItemFailures": []}
+    mentioned = [message["text"].startswith("<!here>") for message in slack.channel_level() if message["thread_ts"]]
+    assert mentioned == [True, False]
+
+
+def test_without_the_session_table_every_alert_is_still_posted_unthreaded(aws, app_mode, slack, capsys):
+    events = console_session(reads=10, changes=2)
+    assert deliver(events) == {"batchItemFailures": []}  # the table does not exist: DynamoDB refuses each call
+    assert not any(message["thread_ts"] for message in slack.messages)
+    texts = [message["text"] for message in slack.messages]
+    assert len(texts) == 2 + 1  # the sign-in and the key alone; the session's other 12 calls summarized
+    warnings = [line for line in log_lines(capsys.readouterr()) if line.get("state_store") == "unavailable"]
+    assert len(warnings) == 2 and warnings[0]["level"] == "WARNING"  # the sign-in's session and the key's
+    assert "ResourceNotFoundException" in warnings[0]["error"]
+
+
+def test_a_revoked_token_fails_every_record_of_the_batch(table, app_mode, slack):
+    slack.revoke()
+    events = console_session(reads=3, changes=1)
+    result = deliver(events)
+    assert len(result["batchItemFailures"]) == len(events)
+    assert [method for method, _ in slack.calls] == ["chat.postMessage"]  # refused once, not tried again
+
+
+def test_a_channel_the_app_is_not_in_fails_the_records_with_what_to_do(table, app_mode, monkeypatch, capsys):
+    with SlackApiStandIn(outside=(CHANNEL,), posts_per_second=None) as outside:
+        monkeypatch.setenv("SLACK_API_URL", outside.url)
+        result = deliver(console_session(reads=1, changes=0))
+    assert len(result["batchItemFailures"]) == 3
+    errors = [line["error"] for line in log_lines(capsys.readouterr()) if line.get("outcome") == "failed"]
+    assert any("not_in_channel" in error and "invite the app" in error for error in errors)
