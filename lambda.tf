@@ -12,6 +12,7 @@ locals {
   )
   lambda_environment = merge(
     local.slack_environment,
+    local.slack_session_environment,
     {
       NOTIFIER_LANGUAGE      = var.message_language
       NOTIFIER_TIME_ZONE     = var.message_time_zone
@@ -103,23 +104,32 @@ resource "aws_lambda_function" "notifier" {
 # reports partial failures without an error, so Lambda's Errors metric never sees them, and a
 # refused event is no error at all.
 locals {
-  log_metric_alarms = {
-    delivery-failures = {
-      pattern     = "{ $.outcome = \"failed\" }"
-      metric_name = "DeliveryFailures"
-      description = "Slack did not accept a root activity message (log lines with outcome \"failed\" in ${aws_cloudwatch_log_group.notifier.name} say why); SQS delivers the events again, then keeps them in ${var.name_prefix}-dlq."
-    }
-    health-check = {
-      pattern     = "{ $.health = \"failing\" }"
-      metric_name = "HealthCheckFailures"
-      description = "The root activity notifier cannot see: its health check found a stopped trail, a disabled rule or mapping, a function that may not run, events in a dead-letter queue, an unreadable webhook or a spoke that is not current. The log line with health \"failing\" in ${aws_cloudwatch_log_group.notifier.name} lists each problem; Slack has them with their fixes (doctor on the command line runs the same checks)."
-    }
-    forged-events = {
-      pattern     = "{ $.outcome = \"refused\" }"
-      metric_name = "ForgedEvents"
-      description = "Someone is putting forged root events on the notifier's bus: events shaped as root activity whose source is not an AWS service's, so AWS did not deliver them. They were refused and never posted to Slack. The log lines with outcome \"refused\" in ${aws_cloudwatch_log_group.notifier.name} name the source, the account that put them and the event ID: find who may call events:PutEvents on ${local.home_event_bus_arn}."
-    }
-  }
+  log_metric_alarms = merge(
+    {
+      delivery-failures = {
+        pattern     = "{ $.outcome = \"failed\" }"
+        metric_name = "DeliveryFailures"
+        description = "Slack did not accept a root activity message (log lines with outcome \"failed\" in ${aws_cloudwatch_log_group.notifier.name} say why); SQS delivers the events again, then keeps them in ${var.name_prefix}-dlq."
+      }
+      health-check = {
+        pattern     = "{ $.health = \"failing\" }"
+        metric_name = "HealthCheckFailures"
+        description = "The root activity notifier cannot see: its health check found a stopped trail, a disabled rule or mapping, a function that may not run, events in a dead-letter queue, an unreadable webhook or a spoke that is not current. The log line with health \"failing\" in ${aws_cloudwatch_log_group.notifier.name} lists each problem; Slack has them with their fixes (doctor on the command line runs the same checks)."
+      }
+      forged-events = {
+        pattern     = "{ $.outcome = \"refused\" }"
+        metric_name = "ForgedEvents"
+        description = "Someone is putting forged root events on the notifier's bus: events shaped as root activity whose source is not an AWS service's, so AWS did not deliver them. They were refused and never posted to Slack. The log lines with outcome \"refused\" in ${aws_cloudwatch_log_group.notifier.name} name the source, the account that put them and the event ID: find who may call events:PutEvents on ${local.home_event_bus_arn}."
+      }
+    },
+    local.slack_app_mode ? {
+      session-state-unavailable = {
+        pattern     = "{ $.state_store = \"unavailable\" }"
+        metric_name = "SessionStateUnavailable"
+        description = "The notifier could not read or write its Slack session table (${try(aws_dynamodb_table.slack_sessions[0].name, "")}): root activity was still posted, but without threading. The log lines with state_store \"unavailable\" in ${aws_cloudwatch_log_group.notifier.name} say why (throttled, denied, unreachable)."
+      }
+    } : {},
+  )
 }
 
 resource "aws_cloudwatch_log_metric_filter" "notifier" {
@@ -186,6 +196,30 @@ data "aws_iam_policy_document" "notifier" {
       sid       = local.slack_app_mode ? "DecryptBotTokenParameter" : "DecryptWebhookParameter"
       actions   = ["kms:Decrypt"]
       resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.slack_app_mode ? [local.slack_session_table_arn] : []
+    content {
+      sid = "KeepSlackSessions"
+      # TransactWriteItems (a claim) is authorized as its PutItem and ConditionCheckItem parts.
+      actions   = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.slack_app_mode && var.slack_session_table_kms_key_arn != null ? [var.slack_session_table_kms_key_arn] : []
+    content {
+      sid       = "UseSlackSessionsKey"
+      actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+      resources = [statement.value]
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["dynamodb.${local.region}.amazonaws.com"]
+      }
     }
   }
 

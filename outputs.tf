@@ -112,3 +112,13 @@ output "health_check_input" {
   description = "What the health check checks, as the schedule gives it to the function: give it to doctor (terraform output -json health_check_input > checks.json; python3 -m root_activity_notifier doctor --checks checks.json)."
   value       = local.health_check_event
 }
+
+output "slack_session_table_name" {
+  description = "Slack app mode: name of the DynamoDB table that keeps each root session's thread (null with a webhook)."
+  value       = try(aws_dynamodb_table.slack_sessions[0].name, null)
+}
+
+output "slack_session_table_arn" {
+  description = "Slack app mode: ARN of the DynamoDB table that keeps each root session's thread (null with a webhook)."
+  value       = local.slack_session_table_arn
+}

@@ -125,6 +125,29 @@ variable "slack_channel_routes" {
   }
 }
 
+variable "slack_session_idle_minutes" {
+  description = "Slack app mode: minutes a root session may be idle before its next event starts a new parent message (which links to the old one)."
+  type        = number
+  default     = 60
+  nullable    = false
+
+  validation {
+    condition     = var.slack_session_idle_minutes >= 1 && var.slack_session_idle_minutes <= 1440 && floor(var.slack_session_idle_minutes) == var.slack_session_idle_minutes
+    error_message = "slack_session_idle_minutes must be a whole number of minutes from 1 to 1440; got ${var.slack_session_idle_minutes}."
+  }
+}
+
+variable "slack_session_table_kms_key_arn" {
+  description = "Slack app mode: KMS key ARN that encrypts the session table (DynamoDB). Null means DynamoDB's AWS owned key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.slack_session_table_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.slack_session_table_kms_key_arn))
+    error_message = "slack_session_table_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.slack_session_table_kms_key_arn, "null")}\"."
+  }
+}
+
 variable "slack_mention" {
   description = "Mention added to critical alerts: \"here\", \"channel\", \"<!subteam^S0123ABCD>\" (a user group) or \"<@U0123ABCD>\" (a user). Empty for none."
   type        = string

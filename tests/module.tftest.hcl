@@ -24,6 +24,11 @@ run "defaults_watch_every_root_call_including_read_only" {
   command = apply
 
   assert {
+    condition     = length(aws_dynamodb_table.slack_sessions) == 0 && output.slack_session_table_name == null && !contains(keys(aws_cloudwatch_log_metric_filter.notifier), "session-state-unavailable") && length([for statement in data.aws_iam_policy_document.notifier.statement : statement if strcontains(statement.sid, "Sessions")]) == 0
+    error_message = "A webhook keeps no session state: no table, no alarm for it, no DynamoDB permissions."
+  }
+
+  assert {
     condition = jsondecode(output.event_pattern) == {
       source        = [{ prefix = "aws." }]
       "detail-type" = ["AWS API Call via CloudTrail", "AWS Console Sign In via CloudTrail", "AWS Service Event via CloudTrail", "AWS Console Action via CloudTrail"]
@@ -456,8 +461,26 @@ run "slack_app_mode_stores_the_token_and_routes_by_account" {
       SLACK_BOT_TOKEN_SSM_PARAMETER = "/root-activity-notifier/slack-bot-token"
       SLACK_CHANNEL_ID              = "C0DEFAULT01"
       SLACK_CHANNEL_ROUTES          = jsonencode({ "222222222222" = "C0TEAMPAY01" })
+      SLACK_SESSION_IDLE_MINUTES    = "60"
+      SLACK_SESSION_TABLE           = "root-activity-notifier-slack-sessions"
     })
-    error_message = "The function must be told the token's parameter, the channel and the routes, and no webhook: ${jsonencode(aws_lambda_function.notifier.environment[0].variables)}"
+    error_message = "The function must be told the token's parameter, the channel, the routes and its session table, and no webhook: ${jsonencode(aws_lambda_function.notifier.environment[0].variables)}"
+  }
+  assert {
+    condition     = aws_dynamodb_table.slack_sessions[0].billing_mode == "PAY_PER_REQUEST" && aws_dynamodb_table.slack_sessions[0].hash_key == "pk" && aws_dynamodb_table.slack_sessions[0].ttl[0].attribute_name == "expires_at" && aws_dynamodb_table.slack_sessions[0].ttl[0].enabled && aws_dynamodb_table.slack_sessions[0].point_in_time_recovery[0].enabled && !aws_dynamodb_table.slack_sessions[0].server_side_encryption[0].enabled
+    error_message = "The session table must be on demand, keyed by pk, expire items by expires_at, keep point-in-time recovery and use DynamoDB's own key when none is given."
+  }
+  assert {
+    condition = jsonencode([
+      for statement in data.aws_iam_policy_document.notifier.statement : [statement.sid, sort(tolist(statement.resources))] if strcontains(statement.sid, "Sessions")
+      ]) == jsonencode([
+      ["KeepSlackSessions", [aws_dynamodb_table.slack_sessions[0].arn]],
+    ])
+    error_message = "The function may use the session table only, and no key when the table has none."
+  }
+  assert {
+    condition     = output.slack_session_table_name == aws_dynamodb_table.slack_sessions[0].name && output.slack_session_table_arn == aws_dynamodb_table.slack_sessions[0].arn && aws_cloudwatch_log_metric_filter.notifier["session-state-unavailable"].pattern == "{ $.state_store = \"unavailable\" }" && contains(module.failure_handling.alarm_names, "root-activity-notifier-session-state-unavailable")
+    error_message = "The outputs must name the session table, and an alarm must count the batches posted unthreaded because the table failed."
   }
   assert {
     condition = jsonencode({
@@ -481,6 +504,22 @@ run "slack_app_mode_with_an_existing_parameter_and_key" {
     slack_bot_token_ssm_parameter_name = "team/slack/root-alerts-bot"
     slack_bot_token_kms_key_arn        = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     slack_channel_id                   = "G0PRIVATE01"
+    slack_session_idle_minutes         = 30
+    slack_session_table_kms_key_arn    = "arn:aws:kms:ap-northeast-1:123456789012:key/5678efgh-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition     = aws_dynamodb_table.slack_sessions[0].server_side_encryption[0].enabled && aws_dynamodb_table.slack_sessions[0].server_side_encryption[0].kms_key_arn == "arn:aws:kms:ap-northeast-1:123456789012:key/5678efgh-12ab-34cd-56ef-1234567890ab" && aws_lambda_function.notifier.environment[0].variables["SLACK_SESSION_IDLE_MINUTES"] == "30"
+    error_message = "The session table must be encrypted with the given key, and the idle time passed on."
+  }
+  assert {
+    condition = jsonencode([
+      for statement in data.aws_iam_policy_document.notifier.statement : [statement.sid, sort(tolist(statement.resources)), [for condition in statement.condition : [condition.variable, tolist(condition.values)]]] if strcontains(statement.sid, "Sessions")
+      ]) == jsonencode([
+      ["KeepSlackSessions", [aws_dynamodb_table.slack_sessions[0].arn], []],
+      ["UseSlackSessionsKey", ["arn:aws:kms:ap-northeast-1:123456789012:key/5678efgh-12ab-34cd-56ef-1234567890ab"], [["kms:ViaService", ["dynamodb.ap-northeast-1.amazonaws.com"]]]],
+    ])
+    error_message = "The table's key may be used only through DynamoDB."
   }
 
   assert {

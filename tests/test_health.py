@@ -207,6 +207,18 @@ def test_doctor_simulates_every_action_an_apply_needs_for_the_deployer_role(orga
     assert "PowerUserAccess" in finding.fix and "Who may deploy it" in finding.fix
 
 
+def test_a_deployer_of_slack_app_mode_is_also_checked_for_the_session_table():
+    from root_activity_notifier.deployer import deployer_actions, deployer_permissions
+
+    needed = deployer_actions(organization=False, slack_app=True)
+    assert "dynamodb:CreateTable" in needed and "dynamodb:CreateTable" not in deployer_actions(organization=False)
+    settings = checks(deployer="arn:aws:iam::111122223333:role/ci-deployer", bot_token_parameter="/x/slack-bot-token")
+    (finding,) = deployer_permissions(
+        settings, lambda service, region: PolicySimulator(set(needed) - {"dynamodb:UpdateTimeToLive"})
+    )
+    assert not finding.ok and finding.detail == "denied: dynamodb:UpdateTimeToLive"
+
+
 def test_doctor_passes_the_deployer_role_to_its_checks(monkeypatch, tmp_path):
     """--deployer-role-arn reaches the checks doctor runs."""
     from root_activity_notifier import cli

@@ -70,6 +70,26 @@ run "rejects_bad_slack_bot_token_kms_key_arn" {
   expect_failures = [var.slack_bot_token_kms_key_arn]
 }
 
+run "rejects_bad_slack_session_idle_minutes" {
+  command = plan
+
+  variables {
+    slack_session_idle_minutes = 2.5
+  }
+
+  expect_failures = [var.slack_session_idle_minutes]
+}
+
+run "rejects_bad_slack_session_table_kms_key_arn" {
+  command = plan
+
+  variables {
+    slack_session_table_kms_key_arn = "alias/sessions"
+  }
+
+  expect_failures = [var.slack_session_table_kms_key_arn]
+}
+
 run "rejects_bad_slack_channel_id" {
   command = plan
 

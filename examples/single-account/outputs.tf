@@ -32,3 +32,8 @@ output "health_check_input" {
   description = "What the notifier's health check checks: for doctor (terraform output -json health_check_input > checks.json)."
   value       = module.root_activity_notifier.health_check_input
 }
+
+output "slack_session_table_name" {
+  description = "Slack app mode: the table that keeps each root session's thread (null with a webhook)."
+  value       = module.root_activity_notifier.slack_session_table_name
+}

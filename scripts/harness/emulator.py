@@ -16,7 +16,7 @@ from .network import free_port
 
 ACCOUNT_ID = "123456789012"  # moto's default account
 SERVICES = (
-    *("cloudformation", "cloudtrail", "cloudwatch", "events", "iam", "lambda", "logs"),
+    *("cloudformation", "cloudtrail", "cloudwatch", "dynamodb", "events", "iam", "lambda", "logs"),
     *("organizations", "s3", "scheduler", "sns", "sqs", "ssm", "sts"),
 )
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}

@@ -38,3 +38,6 @@ mock_resource "aws_s3_bucket" {
 mock_resource "aws_cloudwatch_event_bus" {
   defaults = { arn = "arn:aws:events:ap-northeast-1:123456789012:event-bus/mock-bus" }
 }
+mock_resource "aws_dynamodb_table" {
+  defaults = { arn = "arn:aws:dynamodb:ap-northeast-1:123456789012:table/mock-table" }
+}

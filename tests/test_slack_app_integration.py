@@ -1,0 +1,97 @@
+"""Slack app mode applied to moto's server: examples/single-account with a bot token, its session
+table checked as deployed, the deployed package run against moto's DynamoDB and the Slack Web API
+stand-in, with the batches the deployed queues hold, cut as the deployed mappings cut them."""
+
+from __future__ import annotations
+
+import pytest
+from slack_api_standin import BOT_TOKEN, SlackApiStandIn, validate_with_slack_sdk
+
+from harness.console_session import console_session
+from harness.deployed import DeployedFunction, DeployedQueues
+from harness.deployment import ExampleDeployment
+
+pytestmark = pytest.mark.integration
+
+REGION = "ap-northeast-1"
+CHANNEL = "C0SECURITY1"
+
+
+@pytest.fixture(scope="module")
+def deployed(aws):
+    deployment = ExampleDeployment(
+        aws,
+        "single-account",
+        variables={
+            "region": REGION,
+            "slack_webhook_url": None,
+            "slack_bot_token": BOT_TOKEN,
+            "slack_channel_id": CHANNEL,
+            "alarm_email_addresses": ["secops@example.com"],
+        },
+    )
+    try:
+        yield deployment, deployment.apply()
+    finally:
+        deployment.destroy()
+    assert aws.client("dynamodb", REGION).list_tables()["TableNames"] == []
+    aws.reset()
+
+
+@pytest.fixture(scope="module")
+def slack():
+    with SlackApiStandIn(channels=[CHANNEL], validate_blocks=validate_with_slack_sdk) as stand_in:
+        yield stand_in
+
+
+def test_the_session_table_is_deployed_as_planned_and_a_second_plan_is_empty(deployed, aws):
+    deployment, outputs = deployed
+    name = outputs["slack_session_table_name"]
+    assert name == "root-activity-notifier-slack-sessions"
+    dynamodb = aws.client("dynamodb", REGION)
+    table = dynamodb.describe_table(TableName=name)["Table"]
+    assert table["KeySchema"] == [{"AttributeName": "pk", "KeyType": "HASH"}]
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    ttl = dynamodb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+    assert (ttl["AttributeName"], ttl["TimeToLiveStatus"]) == ("expires_at", "ENABLED")
+    backups = dynamodb.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+    assert backups["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "ENABLED"
+    variables = aws.client("lambda", REGION).get_function(FunctionName=outputs["lambda_function_name"])
+    environment = variables["Configuration"]["Environment"]["Variables"]
+    assert environment["SLACK_SESSION_TABLE"] == name and environment["SLACK_CHANNEL_ID"] == CHANNEL
+    assert "SLACK_WEBHOOK_SSM_PARAMETER" not in environment
+    empty, plan = deployment.plan_is_empty()
+    assert empty, plan
+
+
+def test_a_console_session_through_the_deployed_queues_is_one_thread_with_exact_totals(deployed, aws, slack):
+    _, outputs = deployed
+    events = console_session(reads=30, changes=5)
+    with DeployedFunction(aws, REGION, outputs["lambda_function_name"]) as function:
+        function.environment["SLACK_API_URL"] = slack.url  # the deployed function's Slack is the stand-in
+        with DeployedQueues(aws, REGION, outputs["lambda_function_name"]) as queues:
+            for event in events:
+                aws.put_event(event)
+            batches = queues.batches()
+        assert len(batches) == 2  # sign-ins and changes; read-only calls
+        for _, batch in batches:
+            assert function.invoke(batch) == {"batchItemFailures": []}
+        (parent,) = slack.parents()
+        calls = _field(parent, "操作")  # the example speaks Japanese
+        assert calls == str(len(events))
+        replies = slack.replies(parent)
+        # The sign-in and the key alone (both also in the channel); 5 changes grouped; the reads summarized.
+        assert len(replies) == 4 and len(slack.channel_level()) == 3
+
+        for _, batch in batches:  # SQS delivers both batches again
+            assert function.invoke(batch) == {"batchItemFailures": []}
+        assert len(slack.messages) == 1 + 4 and _field(slack.parents()[0], "操作") == calls
+
+
+def _field(message, label):
+    for block in message["blocks"]:
+        for field in block.get("fields", []):
+            name, _, value = field["text"].partition("\n")
+            if name.strip("*") == label:
+                return value
+    raise AssertionError(f"no {label} field in {message['blocks']}")
