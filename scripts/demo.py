@@ -10,7 +10,10 @@ activity, a forged root sign-in (a source of its own, put with PutEvents, as any
 could) must reach nothing. The terminal shows the Slack messages and one line per batch; the
 function's JSON log lines go to a file whose path is printed, and the messages to an HTML preview.
 It ends with the watcher watched: an IAM user disables the notifier's rule (a tamper alert, through
-the deployed tamper rule), and the trail stops (the deployed health check's finding).
+the deployed tamper rule), and the trail stops (the deployed health check's finding). A second pass
+applies the example again in Slack app mode (a bot token, the session table) against a local Slack
+Web API, sends the same console session through, and prints the channel as a tree: the parent with
+its final totals, its replies, which were also sent to the channel.
 Everything started here is stopped and destroyed at the end, also on error or Ctrl-C. The exit
 status is non-zero if anything in the chain did not do what it should.
 """
@@ -27,7 +30,8 @@ from harness.emulator import LocalAws
 from harness.narration import describe_batch, run, step, write_preview
 from harness.samples import eventbridge_samples, load_sample
 from harness.tamper_calls import notifier_names, recorded, watched_calls
-from slack_preview import to_html, to_terminal
+from slack_api_standin import BOT_TOKEN, SlackApiStandIn
+from slack_preview import channel_html, to_html, to_terminal
 from slack_sink import SlackSink
 
 EXAMPLE = "single-account"
@@ -37,6 +41,8 @@ REGION = "ap-northeast-1"
 FORWARD_REGIONS = ["us-east-2"]
 PARAMETER = "/root-activity-notifier-demo/slack-webhook-url"
 PREVIEW = REPO / "build" / "demo" / "slack-preview.html"
+APP_PREVIEW = REPO / "build" / "demo" / "slack-app-preview.html"
+APP_CHANNEL = "C0SECURITY1"
 FUNCTION_LOG = REPO / "build" / "demo" / "function-log.jsonl"
 
 
@@ -158,11 +164,59 @@ def run_watcher(aws: LocalAws, function: DeployedFunction, sink: SlackSink, outp
     return problems
 
 
+def run_slack_app_mode(aws: LocalAws) -> list[str]:
+    """The example again, in Slack app mode: the console session as one live thread."""
+    print("\n=== Slack app mode: the same console session as one live thread (a bot token, the session table)")
+    deployment = ExampleDeployment(
+        aws,
+        EXAMPLE,
+        variables={"region": REGION, "slack_webhook_url": None, "slack_bot_token": BOT_TOKEN,
+                   "slack_channel_id": APP_CHANNEL},
+    )  # fmt: skip
+    problems: list[str] = []
+    with SlackApiStandIn(channels=[APP_CHANNEL]) as slack:
+        try:
+            step(f"Slack Web API stand-in on {slack.url}; terraform apply examples/{EXAMPLE} with slack_bot_token")
+            outputs = deployment.apply()
+            step(f"applied: session table {outputs['slack_session_table_name']}")
+            events = console_session(reads=100, changes=3)
+            with DeployedFunction(aws, REGION, outputs["lambda_function_name"], log_path=FUNCTION_LOG) as function:
+                function.environment["SLACK_API_URL"] = slack.url
+                problems += deliver(aws, function, events, _NoSink())[1]
+            print("\nThe channel, as a tree (each parent's latest text; its replies under it):")
+            print(slack.tree())
+            parents = slack.parents()
+            for parent in parents:
+                print("\nThe parent's final totals:")
+                print(to_terminal(parent))
+            level = slack.channel_level()
+            step(
+                f"{len(events)} events: {len(level)} message(s) in the channel, "
+                f"{len(slack.messages) - len(parents)} replies in the thread, "
+                f"{sum(len(parent['edits']) for parent in parents)} edit(s) of the parent, "
+                f"{slack.rate_limited} answered 429; HTML preview: {APP_PREVIEW}"
+            )
+            write_preview(APP_PREVIEW, channel_html(slack.messages))
+            if len(parents) != 1 or len(level) > 3:
+                problems.append(f"Slack app mode gave {len(parents)} parents and {len(level)} channel messages")
+        finally:
+            step("terraform destroy (Slack app mode)")
+            deployment.destroy()
+    return problems
+
+
+class _NoSink:
+    """deliver() counts a webhook sink's messages; in Slack app mode the stand-in keeps them."""
+
+    messages: list = []
+
+
 def main() -> int:
     return run(
         demonstrate,
         "demo complete: every root sample reached Slack from where it was recorded, no look-alike or forgery "
-        "did, a console session became a handful of messages, and blinding the notifier was announced",
+        "did, a console session became a handful of messages (and one live thread in Slack app mode), and "
+        "blinding the notifier was announced",
     )
 
 
@@ -202,6 +256,8 @@ def demonstrate(problems: list[str]) -> None:
         finally:
             step("terraform destroy")
             deployment.destroy()
+        aws.reset()  # moto keeps tags by ARN after a resource is deleted: start the second pass afresh
+        problems += run_slack_app_mode(aws)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from root_activity_notifier.health_message import render_cannot_see
 from root_activity_notifier.render import render_message
 from root_activity_notifier.sessions import MAX_MESSAGES_PER_BATCH, occurrences, plan_messages
 from root_activity_notifier.summary import render_fold, render_summary
-from slack_preview import message_page
+from slack_preview import message_page, thread_page
 
 REPO = Path(__file__).resolve().parents[1]
 IMAGES = REPO / "docs" / "images"
@@ -125,6 +125,24 @@ def payloads() -> dict[str, dict]:
     }
 
 
+def session_thread() -> str:
+    """Slack app mode: a console session's live thread, as the handler leaves it (run against the
+    Slack Web API stand-in and moto's DynamoDB, the queues' two batches)."""
+    from slack_app_bench import AppMode, Quiet, invoke
+
+    events = console_session(reads=40, changes=2)
+    with AppMode() as app, Quiet():
+        invoke([event for event in events if event["detail"].get("readOnly") is not True])
+        invoke([event for event in events if event["detail"].get("readOnly") is True])
+        (parent,) = app.slack.parents()
+        return thread_page(parent, app.slack.replies(parent))
+
+
+def pages() -> dict[str, str]:
+    """File name (without .png) → the HTML page it shows."""
+    return {**{name: message_page(payload) for name, payload in payloads().items()}, "session-thread": session_thread()}
+
+
 def chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
@@ -187,9 +205,9 @@ def main() -> int:
     browser = chromium()
     IMAGES.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as workdir:
-        for name, payload in payloads().items():
+        for name, text in pages().items():
             page = Path(workdir) / f"{name}.html"
-            page.write_text(message_page(payload), encoding="utf-8")
+            page.write_text(text, encoding="utf-8")
             target = IMAGES / f"{name}.png"
             screenshot(browser, page, target)
             print(f"{target.relative_to(REPO)}: {target.stat().st_size} bytes")

@@ -144,6 +144,9 @@ a { color: #1264a3; text-decoration: none; }
 code { color: #e01e5a; background: rgba(29,28,29,.04); border: 1px solid rgba(29,28,29,.13);
   border-radius: 3px; padding: 1px 3px; font-size: 12px; font-family: Monaco, Menlo, monospace; }
 .notification { color: #616061; font-size: 12px; border-top: 1px solid #eee; padding-top: 4px; }
+.thread { border-left: 3px solid #ddd; margin: 0 0 12px 44px; padding-left: 12px; }
+.thread-count { color: #1264a3; font-size: 13px; font-weight: 700; margin: 0 0 4px 44px; }
+.also-sent { color: #616061; font-size: 12px; }
 """
 
 
@@ -158,6 +161,40 @@ def to_html(payloads: list[dict[str, Any]], title: str = "Root activity notifier
 <p>{len(payloads)} message(s) received by the local Slack webhook.</p>
 {"".join(cards)}
 </main></body></html>
+"""
+
+
+def thread_html(parent: dict[str, Any], replies: list[dict[str, Any]]) -> str:
+    """A parent as the channel shows it, then its thread: each reply, marked when it was also sent to
+    the channel (``reply_broadcast``), as the Slack Web API stand-in keeps them."""
+    shown = []
+    for reply in replies:
+        mark = '<div class="also-sent">Also sent to the channel</div>' if reply.get("reply_broadcast") else ""
+        shown.append(f"{mark}{message_html(reply)}")
+    count = f'<p class="thread-count">{len(replies)} replies</p>' if replies else ""
+    return f'{message_html(parent)}{count}<div class="thread">{"".join(shown)}</div>'
+
+
+def channel_html(messages: list[dict[str, Any]], title: str = "Root activity notifier: Slack app preview") -> str:
+    """What a Slack app posted (the stand-in's messages, with ``ts`` and ``thread_ts``): each parent with its thread."""
+    parents = [message for message in messages if not message.get("thread_ts")]
+    threads = "".join(
+        thread_html(parent, [each for each in messages if each.get("thread_ts") == parent["ts"]]) for parent in parents
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title><style>{STYLE}</style></head>
+<body><main><h1>{html.escape(title)}</h1>
+<p>{len(parents)} message(s) in the channel, {len(messages) - len(parents)} replies in their threads.</p>
+{threads}
+</main></body></html>
+"""
+
+
+def thread_page(parent: dict[str, Any], replies: list[dict[str, Any]]) -> str:
+    """One thread alone on a page, as a screenshot shows it."""
+    return f"""<!doctype html>
+<html><head><meta charset="utf-8"><style>{STYLE}</style></head>
+<body><main id="message">{thread_html(parent, replies)}</main></body></html>
 """
 
 

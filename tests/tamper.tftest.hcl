@@ -162,3 +162,27 @@ run "rejects_a_trail_arn_to_watch_that_is_not_one" {
 
   expect_failures = [var.trail_arn_to_watch]
 }
+
+run "slack_app_mode_watches_the_session_table" {
+  command = plan
+
+  variables {
+    slack_webhook_url                  = null
+    slack_bot_token_ssm_parameter_name = "/team/slack/root-alerts-bot"
+    slack_channel_id                   = "C0DEFAULT01"
+  }
+
+  assert {
+    condition     = contains(jsondecode(aws_cloudwatch_event_rule.tamper["tamper-access"].event_pattern).detail["$or"], { eventSource = ["dynamodb.amazonaws.com"], eventName = ["DeleteTable", "UpdateTable", "UpdateTimeToLive"], requestParameters = { tableName = [{ wildcard = "*root-activity-notifier*" }] } })
+    error_message = "Deleting or changing the session table must be announced in Slack app mode."
+  }
+}
+
+run "a_webhook_has_no_session_table_to_watch" {
+  command = plan
+
+  assert {
+    condition     = !strcontains(aws_cloudwatch_event_rule.tamper["tamper-access"].event_pattern, "dynamodb")
+    error_message = "Without Slack app mode there is no session table to watch."
+  }
+}

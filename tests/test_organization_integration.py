@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
+from harness.console_session import centralized_root_session
 from harness.deployed import DeployedFunction, DeployedQueues
 from harness.deployment import ExampleDeployment
 from harness.emulator import CREDENTIALS, LocalAws
@@ -20,6 +21,7 @@ from harness.organization import Organization
 from harness.samples import FORGED_SOURCES, load_sample
 from harness.tamper_calls import WatchedCall, recorded, watched_calls
 from root_activity_notifier.cli import main as cli_main
+from slack_api_standin import BOT_TOKEN, SlackApiStandIn
 
 pytestmark = pytest.mark.integration
 
@@ -27,6 +29,7 @@ HUB_REGION = "ap-northeast-1"
 SPOKE_REGIONS = ["us-east-1", "us-east-2"]
 PARAMETER = "/root-activity-notifier-test/slack-webhook-url"
 SPOKE = "root-activity-notifier-spoke"
+CHANNEL, TEAM_CHANNEL = "C0SECURITY1", "C0PRODTEAM1"
 
 
 @pytest.fixture(scope="module")
@@ -271,3 +274,40 @@ def test_second_plan_is_empty(deployed):
     deployment, _ = deployed
     empty, plan = deployment.plan_is_empty()
     assert empty, plan[-4000:]
+
+
+def test_slack_app_mode_applies_in_place_and_threads_each_member_session_in_its_team_channel(
+    deployed, aws, organization
+):
+    """Last, on the same deployment: switched to Slack app mode (a bot token, routes by account), an
+    apply changes it in place and a second plan is empty; then centralized root access to a member is
+    one thread in the default channel, and a root call in the routed account one in its team's."""
+    deployment, _ = deployed
+    dev, prod = organization.members["workloads-dev"], organization.members["workloads-prod"]
+    deployment.reconfigure(
+        {**deployment.variables, "slack_webhook_url": None, "slack_bot_token": BOT_TOKEN, "slack_channel_id": CHANNEL},
+        {"slack_channel_routes": {prod: TEAM_CHANNEL}},
+    )
+    outputs = deployment.apply()
+    assert outputs["slack_session_table_name"] == "root-activity-notifier-slack-sessions"
+    empty, plan = deployment.plan_is_empty()
+    assert empty, plan[-4000:]
+
+    opened, calls = centralized_root_session("ASIAMEMBERDEVEXAMPLE", member_account=dev)
+    opened["detail"]["awsRegion"] = "us-east-1"  # the management account's us-east-1 forwarder
+    with SlackApiStandIn(channels=[CHANNEL, TEAM_CHANNEL]) as slack:
+        with DeployedFunction(aws, HUB_REGION, outputs["lambda_function_name"]) as function:
+            function.environment["SLACK_API_URL"] = slack.url
+            with DeployedQueues(aws, HUB_REGION, function.name) as queues:
+                for call in calls:
+                    organization.put_event(call, dev)
+                organization.put_event(opened, organization.management_account)
+                organization.put_event(load_sample("root-api-call-from-console.json"), prod)
+                batches = queues.batches()
+            answers = [function.invoke(batch) for _, batch in batches]
+        assert answers and all(answer == {"batchItemFailures": []} for answer in answers), answers
+        (dev_parent,) = slack.parents(CHANNEL)
+        (prod_parent,) = slack.parents(TEAM_CHANNEL)
+        assert dev in dev_parent["text"] and prod in prod_parent["text"]
+        assert len(slack.replies(dev_parent)) == 3  # the AssumeRoot call and the member's two calls
+        assert "John" in dev_parent["blocks"][1]["text"]["text"]  # who opened the session

@@ -11,7 +11,6 @@ import json
 import boto3
 import pytest
 from moto import mock_aws
-from slack_api_standin import BOT_TOKEN
 
 from harness.console_session import console_session, sqs_batch
 from harness.invoke import LambdaContext
@@ -22,6 +21,7 @@ from root_activity_notifier.config import ConfigurationError, SlackAppTarget, lo
 from root_activity_notifier.deliver import ACCEPT, FAIL, RETRY, Deadline, DeliveryError, RetryPolicy
 from root_activity_notifier.destination import SlackAppDestination, open_destination
 from root_activity_notifier.handler import lambda_handler
+from slack_api_standin import BOT_TOKEN
 
 CHANNEL, TEAM_CHANNEL = "C0DEFAULT01", "C0TEAMPAY01"
 FAST = RetryPolicy(attempt_timeout=2, base_delay=0.01, max_delay=0.05, safety_margin=0.2)

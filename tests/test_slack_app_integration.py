@@ -5,11 +5,11 @@ stand-in, with the batches the deployed queues hold, cut as the deployed mapping
 from __future__ import annotations
 
 import pytest
-from slack_api_standin import BOT_TOKEN, SlackApiStandIn, validate_with_slack_sdk
 
 from harness.console_session import console_session
 from harness.deployed import DeployedFunction, DeployedQueues
 from harness.deployment import ExampleDeployment
+from slack_api_standin import BOT_TOKEN, SlackApiStandIn, validate_with_slack_sdk
 
 pytestmark = pytest.mark.integration
 

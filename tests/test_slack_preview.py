@@ -4,7 +4,7 @@ from harness.samples import load_sample
 from root_activity_notifier.classify import classify
 from root_activity_notifier.events import parse_input
 from root_activity_notifier.render import RenderOptions, render_message
-from slack_preview import mrkdwn_to_html, mrkdwn_to_plain, to_html, to_terminal
+from slack_preview import channel_html, mrkdwn_to_html, mrkdwn_to_plain, to_html, to_terminal
 
 
 def payload(name="root-console-sign-in-without-mfa.json", **changes):
@@ -39,3 +39,22 @@ def test_html_links_and_emphasis():
     assert mrkdwn_to_html("*bold* `code` <https://a.example/|link>") == (
         '<b>bold</b> <code>code</code> <a href="https://a.example/">link</a>'
     )
+
+
+def test_a_thread_shows_its_parent_then_its_replies_and_which_were_also_sent_to_the_channel():
+    def message(ts, text, thread_ts="", broadcast=False):
+        blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+        return {"ts": ts, "text": text, "blocks": blocks, "thread_ts": thread_ts, "reply_broadcast": broadcast}
+
+    messages = [
+        message("1.1", "Root user session"),
+        message("1.2", "Signed in &lt;b&gt;", "1.1", broadcast=True),
+        message("1.3", "Read-only calls", "1.1"),
+        message("2.1", "Another session"),
+    ]
+    page = channel_html(messages)
+    assert "2 message(s) in the channel, 2 replies in their threads" in page
+    assert page.index("Root user session") < page.index("Signed in") < page.index("Read-only calls")
+    assert page.index("Read-only calls") < page.index("Another session")
+    assert page.count("Also sent to the channel") == 1 and "Signed in &lt;b&gt;" in page  # escaped, not a tag
+    assert "2 replies" in page and page.count("replies</p>") == 1

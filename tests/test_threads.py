@@ -15,11 +15,15 @@ import threading
 import boto3
 import pytest
 from moto import mock_aws
-from slack_api_standin import BOT_TOKEN, WORKSPACE_URL, SlackApiStandIn, validate_with_slack_sdk
 
-from harness.console_session import console_session, hour_of_console_use, queue_batches, sqs_batch
+from harness.console_session import (
+    centralized_root_session,
+    console_session,
+    hour_of_console_use,
+    queue_batches,
+    sqs_batch,
+)
 from harness.invoke import LambdaContext
-from harness.samples import load_sample
 from root_activity_notifier.classify import classify
 from root_activity_notifier.config import ConfigurationError, load_settings
 from root_activity_notifier.events import parse_input
@@ -29,6 +33,7 @@ from root_activity_notifier.notify_threaded import channel_pacers
 from root_activity_notifier.session_store import SessionStore
 from root_activity_notifier.sessions import Occurrence
 from root_activity_notifier.threads import MAX_CHANGE_REPLIES, plan_replies, thread_key, totals_of
+from slack_api_standin import BOT_TOKEN, WORKSPACE_URL, SlackApiStandIn, validate_with_slack_sdk
 
 CHANNEL, TEAM_CHANNEL = "C0DEFAULT01", "C0TEAMPAY01"
 TABLE = "root-activity-notifier-sessions"
@@ -132,9 +137,10 @@ def test_more_than_three_changes_in_a_batch_are_one_grouped_reply():
 
 
 def test_the_thread_of_an_assume_root_call_is_the_member_session_it_opened():
-    taken = parse_input(assume_root_call("ASIAMEMBERKEYEXAMPLE"))[0]
+    opened, calls = centralized_root_session("ASIAMEMBERKEYEXAMPLE", calls=1)
+    taken = parse_input(opened)[0]
     assert thread_key(taken) == (MEMBER, ("key:ASIAMEMBERKEYEXAMPLE",))
-    (call,) = parse_input(member_call("ASIAMEMBERKEYEXAMPLE", "event-1"))
+    (call,) = parse_input(calls[0])
     assert thread_key(call).account == MEMBER
     assert thread_key(call).session_ids[0] == "key:ASIAMEMBERKEYEXAMPLE"
 
@@ -184,8 +190,9 @@ def test_an_hour_of_console_use_is_one_parent_and_two_broadcast_replies(table, a
 
     replies = slack.replies(parent)
     assert len(replies) == 1 + 24 + 1 + 12  # the sign-in, each change, the key, a reads reply a batch
-    read_summaries = [reply for reply in replies if "read" in reply["text"].lower() and "session" in reply["text"]]
-    assert sum(int(re.search(r"(\d+) calls", reply["text"]).group(1)) for reply in read_summaries) == 1200
+    read_summaries = [re.search(r"(\d+) read-only calls", reply["text"]) for reply in replies]
+    assert sum(int(found.group(1)) for found in read_summaries if found) == 1200
+    assert sum(1 for found in read_summaries if found) == 12
 
 
 def test_a_batch_delivered_again_leaves_the_totals_and_the_thread_as_they_were(table, app_mode, slack):
@@ -228,34 +235,15 @@ def test_two_invocations_racing_on_one_session_make_one_parent(table, app_mode, 
     assert fields_of(parent)["Calls"] == "15"
 
 
-# AWS's sample of centralized root access (IAM User Guide, "Track privileged tasks in AWS
-# CloudTrail"): the management account takes root access to member 222222222222; the member's root
-# calls are signed with the key in the call's response.
-
-
-def assume_root_call(member_key):
-    event = load_sample("assumed-role-assume-root-call.json")
-    event["detail"]["responseElements"]["credentials"]["accessKeyId"] = member_key
-    return event
-
-
-def member_call(member_key, event_id, name="DeleteBucketPolicy", read_only=False):
-    event = copy.deepcopy(load_sample("root-read-only-call.json"))
-    detail = event["detail"]
-    detail.update(eventID=event_id, eventName=name, readOnly=read_only, recipientAccountId=MEMBER)
-    detail["eventTime"] = event["time"] = "2024-10-25T20:53:00Z"
-    event["account"] = MEMBER
-    detail["userIdentity"].update(accountId=MEMBER, arn=f"arn:aws:iam::{MEMBER}:root", accessKeyId=member_key)
-    detail["userIdentity"]["sessionContext"] = {"assumedRoot": "true"}
-    return event
-
-
 @pytest.mark.parametrize("assume_root_first", [True, False])
+# AWS's sample of centralized root access (harness.console_session.centralized_root_session).
+
+
 def test_assume_root_and_the_member_calls_it_opened_are_one_thread_whichever_comes_first(
     table, app_mode, slack, assume_root_first
 ):
-    key = "ASIAMEMBERKEYEXAMPLE"
-    opened, calls = [assume_root_call(key)], [member_call(key, "member-1"), member_call(key, "member-2")]
+    opened, calls = centralized_root_session("ASIAMEMBERKEYEXAMPLE")
+    opened = [opened]
     for batch in (opened, calls) if assume_root_first else (calls, opened):
         assert deliver(batch) == {"batchItemFailures": []}
     (parent,) = slack.parents()
@@ -332,3 +320,24 @@ def test_a_channel_the_app_is_not_in_fails_the_records_with_what_to_do(table, ap
     assert len(result["batchItemFailures"]) == 3
     errors = [line["error"] for line in log_lines(capsys.readouterr()) if line.get("outcome") == "failed"]
     assert any("not_in_channel" in error and "invite the app" in error for error in errors)
+
+
+def test_a_parent_edit_that_failed_is_made_when_the_batch_comes_again(table, app_mode, slack):
+    events = console_session(reads=5, changes=0)
+    sign_in, reads = events[:1], events[1:6]
+    assert deliver(reads) == {"batchItemFailures": []}  # the key's thread, which the sign-in's IP joins
+    slack.fail_next("chat.update", "invalid_blocks")  # refused once, as Slack might
+    assert len(deliver(sign_in)["batchItemFailures"]) == 1  # the reply is posted, the edit is not
+    (parent,) = slack.parents()
+    assert fields_of(parent)["Calls"] == "5"
+    assert deliver(sign_in) == {"batchItemFailures": []}  # delivered again: counted already, edited now
+    assert fields_of(slack.parents()[0])["Calls"] == "6" and len(slack.replies(parent)) == 2
+
+
+def test_events_are_counted_once_across_transactions_of_a_hundred(table):
+    store = SessionStore(TABLE)
+    first = [("111122223333", f"event-{number}") for number in range(150)]
+    assert store.count_events(first, {}) == set(first)
+    again = first[140:] + [("111122223333", f"event-{number}") for number in range(150, 260)]
+    assert store.count_events(again, {}) == set(again[10:])  # the ten counted already are refused
+    assert store.counted_events(first[:3] + [("111122223333", "never")]) == set(first[:3])

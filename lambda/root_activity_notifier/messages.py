@@ -79,6 +79,8 @@ Wording = namedtuple(
         "earlier_session",
         "opened_by",
         "in_thread",
+        "reads_reply_headline",
+        "changes_reply_headline",
     ],
 )
 
@@ -166,6 +168,8 @@ ENGLISH = Wording(
     earlier_session="the earlier session",
     opened_by="Opened with centralized root access by {principal} (account {account}), task {task}",
     in_thread="Each sign-in, critical event and change is in the thread; read-only calls as one reply per batch.",
+    reads_reply_headline="{count} read-only calls",
+    changes_reply_headline="{count} changes",
 )
 
 JAPANESE = Wording(
@@ -251,6 +255,8 @@ JAPANESE = Wording(
     earlier_session="前のセッション",
     opened_by="一元化されたルートアクセスで開始: {principal}（アカウント {account}）、タスク {task}",
     in_thread="ログイン・重大イベント・変更はスレッドに1件ずつ、読み取り操作はバッチごとに1件にまとめて返信します。",
+    reads_reply_headline="読み取り操作 {count}件",
+    changes_reply_headline="変更操作 {count}件",
 )
 
 WORDING = {"en": ENGLISH, "ja": JAPANESE}

@@ -277,7 +277,7 @@ def routing_account(planned: PlannedMessage) -> str:
 
 def render_planned(planned: PlannedMessage, options: RenderOptions) -> dict:
     """The Slack payload of one planned message, whatever its kind."""
-    if planned.kind == "summary":
+    if planned.kind in ("summary", "reads", "changes"):  # the last two: replies in a thread (threads.py)
         return render_summary(planned, options)
     if planned.kind == "fold":
         return render_fold(planned, options)

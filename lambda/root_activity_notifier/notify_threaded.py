@@ -113,7 +113,8 @@ class ThreadedDelivery:
         pairs = {id(each): (each.record.account_id, each.record.event_id) for each in session if each.record.event_id}
         counted = self.store.counted_events(pairs.values())
         fresh = [each for each in session if pairs.get(id(each)) not in counted]
-        self._settle([each for each in session if each not in fresh], Status.DELIVERED, "counted already", "")
+        again = [each for each in session if pairs.get(id(each)) in counted]
+        self._settle(again, Status.DELIVERED, "counted already", "")
         if not fresh:
             self._repaint_if_behind(key, session)
             return
@@ -129,12 +130,13 @@ class ThreadedDelivery:
             if not (reply.broadcast and self._may_mention(state, reply)):
                 options = options._replace(mention="")
             payload = render_planned(as_planned_message(reply, key), options)
-            _, error, code = self._post(payload, reply.kind, key, thread=_posted(state), broadcast=reply.broadcast)
+            reply_to = {"broadcast": reply.broadcast, "events": len(reply.occurrences)}
+            _, error, code = self._post(payload, reply.kind, key, thread=_posted(state), **reply_to)
             if code in THREAD_GONE:
                 # The parent was deleted: post it again (its totals so far) and reply under the new one.
                 state = self._repost_parent(key, self.store.read(state.pk) or state)
                 if state.ts:
-                    _, error, _ = self._post(payload, reply.kind, key, thread=_posted(state), broadcast=reply.broadcast)
+                    _, error, _ = self._post(payload, reply.kind, key, thread=_posted(state), **reply_to)
             done = Status.DELIVERED if reply.kind == "event" else Status.SUMMARIZED
             self._settle(reply.occurrences, Status.FAILED if error else done, f"reply:{reply.kind}", error)
             if not error:
@@ -233,7 +235,14 @@ class ThreadedDelivery:
     # -- Slack --------------------------------------------------------------------------------------
 
     def _post(
-        self, payload: dict, kind: str, key: ThreadKey, *, thread: Posted | None = None, broadcast: bool = False
+        self,
+        payload: dict,
+        kind: str,
+        key: ThreadKey,
+        *,
+        thread: Posted | None = None,
+        broadcast: bool = False,
+        events: int = 0,
     ) -> tuple[Posted | None, str, str]:
         """What was posted (None if not), why not and Slack's error code."""
         account = key.account
@@ -248,27 +257,29 @@ class ThreadedDelivery:
         try:
             posted = self.destination.post(payload, self.deadline, account=account, thread=thread, broadcast=broadcast)
         except DeliveryError as error:
-            self._log_call(kind, key, channel, started, error.reason, thread=thread)
+            self._log_call(kind, key, channel, started, error.reason, thread=thread, events=events)
             return None, error.reason, error.code
         finally:
             pacer.posted()
-        self._log_call(kind, key, channel, started, "", thread=thread, broadcast=broadcast)
+        self._log_call(kind, key, channel, started, "", thread=thread, broadcast=broadcast, events=events)
         return posted, "", ""
 
     def _send_unthreaded(self, left: list[Occurrence]) -> None:
         for planned in plan_messages(left):
             account = routing_account(planned)
             key = _Unthreaded(account, (planned.session[1] if planned.session else "",))
-            error = self._post(render_planned(planned, self.options), f"unthreaded {planned.kind}", key)[1]
+            payload = render_planned(planned, self.options)
+            error = self._post(payload, f"unthreaded {planned.kind}", key, events=len(planned.occurrences))[1]
             status = Status.FAILED if error else (Status.DELIVERED if planned.kind == "event" else Status.SUMMARIZED)
             self._settle(planned.occurrences, status, f"unthreaded:{planned.kind}", error)
 
-    def _log_call(self, kind, key, channel, started, error, *, thread=None, broadcast=False) -> None:
+    def _log_call(self, kind, key, channel, started, error, *, thread=None, broadcast=False, events=0) -> None:
         status = Status.FAILED if error else Status.DELIVERED
         log_line(
             "INFO" if status is Status.DELIVERED else "ERROR",
             "Slack message sent" if status is Status.DELIVERED else "Slack message NOT sent",
             kind=kind,
+            events=events,
             account=key.account,
             session=key.session_ids[0],
             channel=channel,

@@ -35,6 +35,8 @@ CLAIM_SECONDS = 120
 # How long a loser of a race waits for the winner's parent before it posts without threading.
 WAIT_FOR_PARENT_SECONDS = 8.0
 _BATCH_GET_LIMIT = 100
+_TRANSACTION_LIMIT = 100
+_TRANSACTION_TRIES = 4  # a transaction also fails on a conflicting concurrent one: try again
 
 COUNTERS = ("calls", "read_only", "changes", "denied", "sign_ins", "sign_ins_without_mfa", "failed_sign_ins")
 SETS = ("regions", "source_ips", "user_agents")
@@ -77,8 +79,8 @@ class SessionStore:
         keys = list(dict.fromkeys(keys))
         found: set[tuple[str, str]] = set()
         for start in range(0, len(keys), _BATCH_GET_LIMIT):
-            wanted = {f"event#{account}#{event_id}": (account, event_id) for account, event_id in keys[start:]}
-            wanted = dict(list(wanted.items())[:_BATCH_GET_LIMIT])
+            chunk = keys[start : start + _BATCH_GET_LIMIT]
+            wanted = {f"event#{account}#{event_id}": (account, event_id) for account, event_id in chunk}
             request = {self.table_name: {"Keys": [{"pk": {"S": pk}} for pk in wanted], "ConsistentRead": True}}
             for _ in range(5):
                 answer = self._call("batch_get_item", RequestItems=request)
@@ -92,16 +94,37 @@ class SessionStore:
         return found
 
     def count_events(self, keys: Iterable[tuple[str, str]], event_times: dict[tuple[str, str], float]) -> set:
-        """Record each pair once; returns the pairs this call recorded (the others were counted already)."""
+        """Record each pair once; returns the pairs this call recorded (the others were counted already).
+        A hundred conditional puts per transaction: one that finds its event counted cancels the
+        transaction, which is tried again without it."""
+        keys = list(dict.fromkeys(keys))
         recorded = set()
-        for account, event_id in dict.fromkeys(keys):
-            expires = int(event_times.get((account, event_id)) or time.time()) + EVENT_RECORD_SECONDS
-            if self._put_if(
-                {"pk": {"S": f"event#{account}#{event_id}"}, "expires_at": {"N": str(expires)}},
-                "attribute_not_exists(pk)",
-            ):
-                recorded.add((account, event_id))
+        for start in range(0, len(keys), _TRANSACTION_LIMIT):
+            remaining = keys[start : start + _TRANSACTION_LIMIT]
+            for _ in range(_TRANSACTION_TRIES):
+                if not remaining:
+                    break
+                try:
+                    self._call(
+                        "transact_write_items", TransactItems=[self._event_put(key, event_times) for key in remaining]
+                    )
+                except _ConditionFailed as cancelled:
+                    codes = zip(remaining, cancelled.codes, strict=False)
+                    counted = {key for key, code in codes if code == "ConditionalCheckFailed"}
+                    remaining = [key for key in remaining if key not in counted]
+                    continue
+                recorded.update(remaining)
+                break
+            else:
+                if remaining:
+                    raise StoreUnavailable(f"DynamoDB cancelled the events' transaction {_TRANSACTION_TRIES} times")
         return recorded
+
+    def _event_put(self, key: tuple[str, str], event_times: dict[tuple[str, str], float]) -> dict[str, Any]:
+        account, event_id = key
+        expires = int(event_times.get(key) or time.time()) + EVENT_RECORD_SECONDS
+        item = {"pk": {"S": f"event#{account}#{event_id}"}, "expires_at": {"N": str(expires)}}
+        return {"Put": {"TableName": self.table_name, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
 
     # -- threads ------------------------------------------------------------------------------------
 
@@ -214,7 +237,10 @@ class SessionStore:
         )
 
     def read(self, pk: str) -> ThreadState | None:
+        """The thread ``pk`` names, or joins when it is an alias."""
         item = self._get(pk)
+        if item and "alias_of" in item:
+            item = self._get(item["alias_of"]["S"])
         return _state(item) if item else None
 
     # -- plumbing -----------------------------------------------------------------------------------
@@ -321,14 +347,19 @@ class SessionStore:
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
             if code in ("ConditionalCheckFailedException", "TransactionCanceledException"):
-                raise _ConditionFailed from None
+                reasons = error.response.get("CancellationReasons") or []
+                raise _ConditionFailed([str(reason.get("Code") or "None") for reason in reasons]) from None
             raise StoreUnavailable(f"DynamoDB {method} on {self.table_name} failed ({code or 'error'})") from None
         except BotoCoreError as error:
             raise StoreUnavailable(f"DynamoDB {method} on {self.table_name} failed ({type(error).__name__})") from None
 
 
 class _ConditionFailed(Exception):
-    pass
+    """A condition did not hold; for a transaction, ``codes`` says why each of its items was refused."""
+
+    def __init__(self, codes: list[str] | None = None) -> None:
+        super().__init__(codes)
+        self.codes = codes or []
 
 
 def _better(value: float, stored: float, better: str) -> bool:

@@ -44,8 +44,9 @@ _NO_TIME = datetime.max.replace(tzinfo=timezone.utc)
 Occurrence = namedtuple("Occurrence", ["record", "classification", "message_ids"])
 
 # One Slack message to send. kind: "event" (one occurrence), "summary" (a session's events) or
-# "fold" (what the batch had no room for, session by session; session is None); named: for a
-# summary, the events that would have had a message of their own.
+# "fold" (what the batch had no room for, session by session; session is None); in a thread
+# (threads.py) also "reads" and "changes", a batch's summary reply; named: for a summary, the events
+# that would have had a message of their own.
 PlannedMessage = namedtuple("PlannedMessage", ["kind", "session", "occurrences", "named"], defaults=[()])
 
 

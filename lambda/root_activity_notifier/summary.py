@@ -53,9 +53,9 @@ def render_summary(message: PlannedMessage, options: RenderOptions) -> dict[str,
     account = labelled_account(records[0].account_id, options)
     mention = options.mention if worst is Severity.CRITICAL else ""
     changes_to_notifier = all(each.classification.activity is Activity.NOTIFIER_CHANGED for each in occurrences)
-    headline = (words.tamper_summary_headline if changes_to_notifier else words.summary_headline).format(
-        count=len(records)
-    )
+    headline = {"reads": words.reads_reply_headline, "changes": words.changes_reply_headline}.get(
+        message.kind, words.tamper_summary_headline if changes_to_notifier else words.summary_headline
+    ).format(count=len(records))
     times = sorted(record.event_time for record in records if record.event_time)
     span = _time_span(times, options, words)
 

@@ -108,8 +108,9 @@ def plan_replies(session: Iterable[Occurrence]) -> list[Reply]:
 
 
 def as_planned_message(reply: Reply, key: ThreadKey) -> PlannedMessage:
-    """The reply as the webhook planner's message, so that the same renderers draw it."""
-    return PlannedMessage("event" if reply.kind == "event" else "summary", _session_of(reply, key), reply.occurrences)
+    """The reply as the webhook planner's message, so that the same renderers draw it (a grouped reply
+    is a summary headed by what it holds: "12 read-only calls")."""
+    return PlannedMessage(reply.kind, _session_of(reply, key), reply.occurrences)
 
 
 def totals_of(occurrences: Iterable[Occurrence]) -> Totals:

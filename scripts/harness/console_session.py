@@ -138,3 +138,30 @@ def queue_batches(events, *, window: float = 5, read_only_window: float = 300, r
 def _retime(event: dict[str, Any], moment: datetime) -> None:
     text = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     event["time"] = event["detail"]["eventTime"] = text
+
+
+MEMBER_ACCOUNT = "222222222222"
+
+
+def centralized_root_session(
+    member_key: str = "ASIAMEMBERKEYEXAMPLE", calls: int = 2, member_account: str = MEMBER_ACCOUNT
+):
+    """AWS's sample of centralized root access (IAM User Guide, "Track privileged tasks in AWS
+    CloudTrail": examples/events/assumed-role-assume-root-call.json), the management account taking
+    root access to a member (222222222222), and ``calls`` root calls in the member signed with the key
+    of the call's response: (the sts:AssumeRoot event, the member's events)."""
+    opened = load_sample("assumed-role-assume-root-call.json")
+    opened["detail"]["responseElements"]["credentials"]["accessKeyId"] = member_key
+    opened["detail"]["requestParameters"]["targetPrincipal"] = member_account
+    member = []
+    for number in range(1, calls + 1):
+        event = copy.deepcopy(load_sample("root-read-only-call.json"))
+        detail = event["detail"]
+        detail.update(eventID=f"member-{number}", eventName="DeleteBucketPolicy", readOnly=False)
+        detail.update(recipientAccountId=member_account, eventTime="2024-10-25T20:53:00Z")
+        event["time"], event["account"] = detail["eventTime"], member_account
+        identity = detail["userIdentity"]
+        identity.update(accountId=member_account, arn=f"arn:aws:iam::{member_account}:root", accessKeyId=member_key)
+        identity["sessionContext"] = {"assumedRoot": "true"}
+        member.append(event)
+    return opened, member

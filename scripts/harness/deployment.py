@@ -123,13 +123,18 @@ class ExampleDeployment:
         if forward_regions:
             forwarders = self.directory / "forwarders.tf"
             forwarders.write_text(uncomment_forwarders(forwarders.read_text(), forward_regions))
+        self.applied = False
+        self.reconfigure(variables, module_arguments)
+
+    def reconfigure(self, variables: dict[str, Any], module_arguments: dict[str, Any] | None = None) -> None:
+        """Set the example's variables and the module's arguments; the next apply() changes the deployment."""
+        self.variables = variables
         aliases = sorted({alias for path in self.directory.glob("*.tf") for alias in _ALIAS.findall(path.read_text())})
         # moto cannot run the function (no Docker), so the health check at apply is off here; the
         # tests run the deployed package with the same input instead (output health_check_input).
         arguments = {"health_check_at_apply": False, **(module_arguments or {})}
-        (self.directory / "local_override.tf").write_text(provider_override(aws.endpoint, aliases, arguments))
+        (self.directory / "local_override.tf").write_text(provider_override(self.aws.endpoint, aliases, arguments))
         (self.directory / "terraform.tfvars.json").write_text(json.dumps(variables))
-        self.applied = False
 
     def terraform(self, *arguments: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(

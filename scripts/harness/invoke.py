@@ -53,6 +53,7 @@ def main() -> int:
     done = time.perf_counter()
     report.update(import_ms=(imported - started) * 1000, total_ms=(done - started) * 1000)
     report["boto3_imported"] = "boto3" in sys.modules
+    report["package_modules"] = sorted(name for name in sys.modules if name.startswith("root_activity_notifier."))
     print(json.dumps(report))
     return 0
 

@@ -23,9 +23,13 @@ def describe_batch(log: list[dict]) -> str:
     events summarized in 1 message", and what was ignored, refused or failed."""
     delivered = {"messages": 0, "events": 0}
     summarized = {"messages": 0, "events": 0}
+    parents = {"parent": 0, "parent update": 0}  # Slack app mode: a thread's parent posted, edited
     for line in log:
         if line.get("message") == "Slack message sent":
-            kind = delivered if line["kind"] == "event" else summarized
+            if line["kind"].startswith("parent"):
+                parents["parent update" if line["kind"] == "parent update" else "parent"] += 1
+                continue
+            kind = delivered if line["kind"] in ("event", "unthreaded event") else summarized
             kind["messages"] += 1
             kind["events"] += line["events"]
     parts = [
@@ -34,6 +38,10 @@ def describe_batch(log: list[dict]) -> str:
         for what, counts in (("delivered", delivered), ("summarized", summarized))
         if counts["events"]
     ]
+    if parents["parent"]:
+        parts.append(f"{parents['parent']} parent posted")
+    if parents["parent update"]:
+        parts.append(f"the parent edited {parents['parent update']}×")
     outcomes = [line["outcome"] for line in log if "event_id" in line and "outcome" in line]
     for outcome in ("ignored", "refused", "failed"):
         if outcomes.count(outcome):
