@@ -64,9 +64,12 @@ class AppMode:
         import boto3
         from moto import mock_aws
 
-        from root_activity_notifier import notify, notify_threaded, ssm_secrets
+        from harness.dynamodb import serialized_client
+        from root_activity_notifier import notify, notify_threaded, session_store, ssm_secrets
 
         self._saved = dict(os.environ)
+        self._default_client = session_store._default_client
+        session_store._default_client = serialized_client  # moto's transactions are not thread-safe
         self._mock = mock_aws()
         self._mock.start()
         self.slack = SlackApiStandIn().__enter__()
@@ -90,6 +93,9 @@ class AppMode:
         return self
 
     def __exit__(self, *_) -> None:
+        from root_activity_notifier import session_store
+
+        session_store._default_client = self._default_client
         self.slack.__exit__()
         self._mock.stop()
         os.environ.clear()

@@ -32,7 +32,7 @@ from root_activity_notifier.notify import Pacer
 from root_activity_notifier.notify_threaded import channel_pacers
 from root_activity_notifier.session_store import SessionStore
 from root_activity_notifier.sessions import Occurrence
-from root_activity_notifier.threads import MAX_CHANGE_REPLIES, plan_replies, thread_key, totals_of
+from root_activity_notifier.threads import MAX_CHANGE_REPLIES, group_by_thread, plan_replies, thread_key, totals_of
 from slack_api_standin import BOT_TOKEN, WORKSPACE_URL, SlackApiStandIn, validate_with_slack_sdk
 
 CHANNEL, TEAM_CHANNEL = "C0DEFAULT01", "C0TEAMPAY01"
@@ -49,6 +49,11 @@ def aws(monkeypatch):
         "AWS_DEFAULT_REGION": "us-east-1",
     }.items():
         monkeypatch.setenv(name, value)
+    from harness.dynamodb import serialized_client
+    from root_activity_notifier import session_store
+
+    # moto's transactions are not thread-safe; DynamoDB's calls are atomic, and so are these.
+    monkeypatch.setattr(session_store, "_default_client", serialized_client)
     with mock_aws():
         yield boto3.client("dynamodb", region_name="us-east-1")
 
@@ -128,6 +133,12 @@ def test_a_batch_of_a_session_is_replies_most_severe_first_and_reads_last():
     assert [kind for kind, _, _ in kinds[2:4]] == ["event", "event"]  # two changes, one reply each
     assert kinds[4][0] == "reads" and len(kinds[4][1]) == 7 and not kinds[4][2]
     assert len(replies) == 5
+
+
+def test_a_sign_in_and_the_calls_from_its_ip_in_one_batch_are_one_thread():
+    (key, session), *others = group_by_thread(occurrences_of(console_session(reads=3, changes=1)))
+    assert others == [] and key.session_ids == ("key:ASIAIOSFODNN7EXAMPLE", "ip:203.0.113.64")
+    assert session[0].record.event_name == "ConsoleLogin" and len(session) == 6
 
 
 def test_more_than_three_changes_in_a_batch_are_one_grouped_reply():
@@ -301,7 +312,8 @@ def test_without_the_session_table_every_alert_is_still_posted_unthreaded(aws, a
     texts = [message["text"] for message in slack.messages]
     assert len(texts) == 2 + 1  # the sign-in and the key alone; the session's other 12 calls summarized
     warnings = [line for line in log_lines(capsys.readouterr()) if line.get("state_store") == "unavailable"]
-    assert len(warnings) == 2 and warnings[0]["level"] == "WARNING"  # the sign-in's session and the key's
+    assert len(warnings) == 1 and warnings[0]["level"] == "WARNING"  # the sign-in and its key's calls: one story
+    assert warnings[0]["events"] == len(events)
     assert "ResourceNotFoundException" in warnings[0]["error"]
 
 

@@ -120,7 +120,8 @@ class ThreadedDelivery:
             return
         first_time = _epoch(fresh, min) or self.clock()
         state = self.store.open_thread(key.account, list(key.session_ids), first_time, self.idle_seconds)
-        if state.owner:
+        opened = state.owner
+        if opened:
             state = self._post_parent(key, state, fresh)
             if state is None:
                 return
@@ -151,6 +152,10 @@ class ThreadedDelivery:
         newly = [each for each in posted if id(each) not in pairs or pairs[id(each)] in recorded]
         if newly:
             state = self.store.add(state.pk, totals_of(newly), _epoch(newly, max) or self.clock(), self.idle_seconds)
+        if opened and state.revision == 1 and len(newly) == len(fresh):
+            # The new parent already shows exactly these totals, and no other batch has added since.
+            self.store.mark_rendered(state.pk, state.revision)
+            return
         self._repaint(key, state, session)
 
     def _render_parent(self, key: ThreadKey, state: ThreadState, totals: dict) -> dict:

@@ -338,7 +338,7 @@ class SessionStore:
         return True
 
     def _call(self, method: str, **arguments: Any) -> dict[str, Any]:
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import ClientError
 
         try:
             if self._client is None:
@@ -350,7 +350,7 @@ class SessionStore:
                 reasons = error.response.get("CancellationReasons") or []
                 raise _ConditionFailed([str(reason.get("Code") or "None") for reason in reasons]) from None
             raise StoreUnavailable(f"DynamoDB {method} on {self.table_name} failed ({code or 'error'})") from None
-        except BotoCoreError as error:
+        except Exception as error:  # noqa: BLE001 - BotoCoreError, or anything else: the alert still goes out
             raise StoreUnavailable(f"DynamoDB {method} on {self.table_name} failed ({type(error).__name__})") from None
 
 

@@ -78,11 +78,26 @@ def thread_key(record: ActivityRecord) -> ThreadKey:
 
 
 def group_by_thread(batch: Iterable[Occurrence]) -> list[tuple[ThreadKey, list[Occurrence]]]:
-    """The batch's occurrences by thread, the most urgent thread first."""
+    """The batch's occurrences by thread, the most urgent thread first. A sign-in joins the batch's
+    session of calls from its IP: one thread, found and edited once."""
     threads: dict[tuple[str, str], tuple[ThreadKey, list[Occurrence]]] = {}
     for occurrence in batch:
         key = thread_key(occurrence.record)
         threads.setdefault((key.account, key.session_ids[0]), (key, []))[1].append(occurrence)
+    for (account, session_id), (key, occurrences) in list(threads.items()):
+        if len(key.session_ids) > 1 or not session_id.startswith("ip:"):
+            continue
+        joined = next(
+            (
+                other
+                for other in threads.values()
+                if other[0].account == account and session_id in other[0].session_ids[1:]
+            ),
+            None,
+        )
+        if joined:
+            joined[1][:0] = occurrences
+            del threads[(account, session_id)]
     return sorted(threads.values(), key=lambda item: urgency(item[1]))
 
 
