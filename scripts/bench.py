@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,6 +30,7 @@ sys.path[:0] = [str(REPO / "lambda"), str(REPO / "scripts")]
 
 from harness.console_session import console_session, sqs_batch  # noqa: E402
 from harness.invoke import INVOKE_SCRIPT, LambdaContext  # noqa: E402
+from harness.mappings import FUNCTION_TIMEOUT, as_the_mappings_would  # noqa: E402
 from harness.samples import load_sample  # noqa: E402
 from slack_sink import SlackSink  # noqa: E402
 
@@ -42,11 +42,6 @@ HANDLERS = {"handler": REPO / "lambda", "minimal": REPO / "scripts" / "bench_bas
 SLACK_APP_MODULES = {"notify_threaded", "threads", "parent", "session_store", "slack_api"}
 # The cold start of the handler may cost at most this much more than the minimal handler's.
 COLD_RATIO_TARGET = 1.5
-# As deployed (delivery.tf, variables.tf): batch sizes, concurrency per queue, timeout, receives.
-BATCH_SIZES = {"sign-ins-and-changes": 100, "read-only": 1000}
-CONCURRENCY_PER_QUEUE = 2
-FUNCTION_TIMEOUT = 60
-MAX_RECEIVES = 5
 
 
 def warm_ms_per_event(event: dict) -> float:
@@ -86,34 +81,15 @@ def burst(name: str, events: list[dict]) -> str:
     """One Markdown row: the burst through the handler against a Slack that allows 1 message/s."""
     from root_activity_notifier.handler import lambda_handler
 
-    queues: dict[str, list[dict]] = {path: [] for path in BATCH_SIZES}
-    for record in sqs_batch(events)["Records"]:
-        read_only = json.loads(record["body"])["detail"].get("readOnly") is True
-        queues["read-only" if read_only else "sign-ins-and-changes"].append(record)
     with SlackSink(messages_per_second=1) as sink, open(os.devnull, "w") as quiet:
         os.environ["SLACK_WEBHOOK_URL"] = sink.url
         stderr, sys.stderr = sys.stderr, quiet
         started, cpu_started = time.perf_counter(), time.process_time()
         try:
-            pending = queues
-            for _ in range(MAX_RECEIVES):
-                batches = [
-                    {"Records": records[start : start + BATCH_SIZES[path]]}
-                    for path, records in pending.items()
-                    for start in range(0, len(records), BATCH_SIZES[path])
-                ]
-                if not batches:
-                    break
-                with ThreadPoolExecutor(CONCURRENCY_PER_QUEUE * len(BATCH_SIZES)) as pool:
-                    answers = list(
-                        pool.map(lambda batch: lambda_handler(batch, LambdaContext(FUNCTION_TIMEOUT)), batches)
-                    )
-                failed = {item["itemIdentifier"] for answer in answers for item in answer["batchItemFailures"]}
-                pending = {path: [r for r in records if r["messageId"] in failed] for path, records in pending.items()}
+            lost = as_the_mappings_would(events, lambda batch: lambda_handler(batch, LambdaContext(FUNCTION_TIMEOUT)))
         finally:
             sys.stderr = stderr
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    lost = sum(len(records) for records in pending.values())
     return (
         f"| {name} | {len(events)} | {len(sink.messages)} | {sink.rate_limited} | {lost} | {wall:.0f} s "
         f"| {cpu * 1000 / len(events):.2f} ms |"

@@ -22,15 +22,12 @@ from harness.console_session import (
     sqs_batch,
 )
 from harness.invoke import LambdaContext
+from harness.mappings import FUNCTION_TIMEOUT
 from slack_api_standin import BOT_TOKEN, SlackApiStandIn
 from slack_sink import SlackSink
 
 CHANNEL = "C0SECURITY1"
 TABLE = "bench-slack-sessions"
-FUNCTION_TIMEOUT = 60
-BATCH_SIZES = {"sign-ins-and-changes": 100, "read-only": 1000}
-CONCURRENCY_PER_QUEUE = 2
-MAX_RECEIVES = 5
 
 
 class Quiet:
@@ -117,35 +114,17 @@ def invoke(events: list[dict]) -> dict:
 
 
 def as_the_mappings_would(events: list[dict]) -> int:
-    """The burst through the handler as the two queues' mappings hand it over (at most two invocations
-    per queue at once, each a container of its own, redelivery up to five receives); events lost."""
+    """The burst through the handler as the mappings hand it over, each invocation a container of its own."""
+    from harness import mappings
     from root_activity_notifier import notify, notify_threaded
     from root_activity_notifier.handler import lambda_handler
-
-    queues: dict[str, list[dict]] = {path: [] for path in BATCH_SIZES}
-    for record in sqs_batch(events)["Records"]:
-        read_only = json.loads(record["body"])["detail"].get("readOnly") is True
-        queues["read-only" if read_only else "sign-ins-and-changes"].append(record)
 
     def run(batch: dict) -> dict:
         notify.forget_last_post()
         notify_threaded.forget_pacing()
         return lambda_handler(batch, LambdaContext(FUNCTION_TIMEOUT))
 
-    pending = queues
-    for _ in range(MAX_RECEIVES):
-        batches = [
-            {"Records": records[start : start + BATCH_SIZES[path]]}
-            for path, records in pending.items()
-            for start in range(0, len(records), BATCH_SIZES[path])
-        ]
-        if not batches:
-            break
-        with ThreadPoolExecutor(CONCURRENCY_PER_QUEUE * len(BATCH_SIZES)) as pool:
-            answers = list(pool.map(run, batches))
-        failed = {item["itemIdentifier"] for answer in answers for item in answer["batchItemFailures"]}
-        pending = {path: [r for r in records if r["messageId"] in failed] for path, records in pending.items()}
-    return sum(len(records) for records in pending.values())
+    return mappings.as_the_mappings_would(events, run)
 
 
 def row(case: str, result: str, target: str, met: bool) -> str:
