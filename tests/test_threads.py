@@ -353,3 +353,14 @@ def test_events_are_counted_once_across_transactions_of_a_hundred(table):
     again = first[140:] + [("111122223333", f"event-{number}") for number in range(150, 260)]
     assert store.count_events(again, {}) == set(again[10:])  # the ten counted already are refused
     assert store.counted_events(first[:3] + [("111122223333", "never")]) == set(first[:3])
+
+
+def test_an_edit_slack_cannot_make_posts_a_new_parent_and_the_session_follows_it(table, app_mode, slack):
+    events = console_session(reads=4, changes=1)
+    assert deliver(events[:3]) == {"batchItemFailures": []}
+    slack.fail_next("chat.update", "cant_update_message")
+    assert deliver(events[3:]) == {"batchItemFailures": []}
+    old, new = slack.parents()
+    assert fields_of(new)["Calls"] == "7" and len(old["edits"]) == 0
+    assert deliver(console_session(reads=1, changes=0, prefix="later")[1:2]) == {"batchItemFailures": []}
+    assert len(slack.parents()) == 2 and fields_of(slack.parents()[1])["Calls"] == "8"
