@@ -8,7 +8,9 @@ resource "aws_dynamodb_table" "slack_sessions" {
   #checkov:skip=CKV_AWS_119:A customer managed key is optional (slack_session_table_kms_key_arn); DynamoDB encrypts every table at rest with an AWS owned key otherwise.
   name         = "${var.name_prefix}-slack-sessions"
   billing_mode = "PAY_PER_REQUEST"
-  hash_key     = "pk"
+  # Provider 6.x warns that hash_key is deprecated for a key_schema block, which 5.x does not know:
+  # hash_key works in both.
+  hash_key = "pk"
 
   attribute {
     name = "pk"

@@ -2,6 +2,8 @@
 
 Only 5.100 runs here, so what 6.x deprecates is kept as a list, from the provider's 6.x
 documentation and upgrade guide; what 5.x itself deprecates, `terraform validate` reports.
+One known exception, in Slack app mode only: later 6.x releases deprecate `aws_dynamodb_table`'s
+`hash_key` for a `key_schema` block that 5.x does not have (state.tf; the README says so).
 """
 
 from __future__ import annotations
