@@ -47,10 +47,16 @@ FUNCTION_LOG = REPO / "build" / "demo" / "function-log.jsonl"
 
 
 def deliver(
-    aws: LocalAws, function: DeployedFunction, events: list[dict], sink: SlackSink, *, quiet: bool = False
+    aws: LocalAws,
+    function: DeployedFunction,
+    events: list[dict],
+    sink: SlackSink | SlackApiStandIn,
+    *,
+    quiet: bool = False,
 ) -> tuple[list, list[str]]:
     """Put the events on their buses, hand every waiting batch to the deployed package (saying what
-    became of each, unless ``quiet``); return the Slack messages that resulted, and what went wrong."""
+    became of each, unless ``quiet``); return the Slack messages that resulted (from the webhook
+    sink or the Web API stand-in), and what went wrong."""
     problems = []
     with DeployedQueues(aws, REGION, function.name) as queues:
         for event in events:
@@ -182,7 +188,7 @@ def run_slack_app_mode(aws: LocalAws) -> list[str]:
             events = console_session(reads=100, changes=3)
             with DeployedFunction(aws, REGION, outputs["lambda_function_name"], log_path=FUNCTION_LOG) as function:
                 function.environment["SLACK_API_URL"] = slack.url
-                problems += deliver(aws, function, events, _NoSink())[1]
+                problems += deliver(aws, function, events, slack)[1]
             print("\nThe channel, as a tree (each parent's latest text; its replies under it):")
             print(slack.tree())
             parents = slack.parents()
@@ -203,12 +209,6 @@ def run_slack_app_mode(aws: LocalAws) -> list[str]:
             step("terraform destroy (Slack app mode)")
             deployment.destroy()
     return problems
-
-
-class _NoSink:
-    """deliver() counts a webhook sink's messages; in Slack app mode the stand-in keeps them."""
-
-    messages: list = []
 
 
 def main() -> int:

@@ -144,7 +144,7 @@ def hour_in_webhook_mode() -> str:
         f"{len(sink.messages)} messages",
         "38, as before",
         len(sink.messages) == 38,
-    )  # noqa: E501
+    )
 
 
 def hour_in_slack_app_mode() -> str:
@@ -169,7 +169,7 @@ def hour_in_slack_app_mode() -> str:
         result,
         "≤ 3 in the channel, exact",
         len(level) <= 3 and exact,
-    )  # noqa: E501
+    )
 
 
 def twenty_sessions() -> str:
@@ -196,7 +196,7 @@ def twenty_sessions() -> str:
         result,
         "20 parents, 0 lost",
         len(parents) == 20 and lost == 0,
-    )  # noqa: E501
+    )
 
 
 def race() -> str:
@@ -222,7 +222,7 @@ def race() -> str:
         f"one parent in {single} of {trials} trials",
         "always one",
         single == trials,
-    )  # noqa: E501
+    )
 
 
 def duplicate() -> str:
@@ -237,7 +237,7 @@ def duplicate() -> str:
         f"calls {before[0]} → {after[0]}, messages {before[1]} → {after[1]}",
         "unchanged",
         before == after,
-    )  # noqa: E501
+    )
 
 
 def state_store_unavailable() -> str:
@@ -254,7 +254,7 @@ def state_store_unavailable() -> str:
         result,
         "all posted, unthreaded",
         posted == 3 and failed == 0 and warnings > 0,
-    )  # noqa: E501
+    )
 
 
 def token_revoked() -> str:

@@ -89,6 +89,14 @@ def forget_last_post() -> None:
     _container.pacer = Pacer()
 
 
+def out_of_time(pacer: Pacer, deadline: Deadline) -> bool:
+    """Whether waiting for the pacer would outlast the function (with the retry policy's margin)."""
+    return pacer.delay() >= deadline.remaining() - DEFAULT_RETRY_POLICY.safety_margin
+
+
+NO_TIME_LEFT = "no time left in the function's timeout to send it"
+
+
 def messages_that_fit(seconds: float, pacer: Pacer) -> int:
     """How many posts, paced by ``pacer``, fit in ``seconds`` with the retry policy's margin (at least one)."""
     usable = seconds - DEFAULT_RETRY_POLICY.safety_margin - pacer.delay()
@@ -234,10 +242,10 @@ def _send(
     payload = render_planned(planned, options)
     account = routing_account(planned)
     started = time.monotonic()
-    if pacer.delay() >= deadline.remaining() - DEFAULT_RETRY_POLICY.safety_margin:
+    if out_of_time(pacer, deadline):
         # Waiting would outlast the function: report it now, so that SQS delivers it again, rather
         # than be stopped mid-batch and have the whole batch (sent messages too) delivered again.
-        status, attempts, reason = Status.FAILED, 0, "no time left in the function's timeout to send it"
+        status, attempts, reason = Status.FAILED, 0, NO_TIME_LEFT
     else:
         pacer.wait()
         try:

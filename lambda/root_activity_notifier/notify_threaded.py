@@ -18,15 +18,17 @@ import time
 from collections import namedtuple
 from datetime import datetime, timezone
 
-from .deliver import DEFAULT_RETRY_POLICY, DeliveryError
+from .deliver import DeliveryError
+from .destination import Posted
 from .log import log_line
-from .notify import Pacer, Status, render_planned, routing_account
+from .notify import NO_TIME_LEFT, Pacer, Status, out_of_time, render_planned, routing_account
 from .parent import permalink, render_parent
-from .session_store import SessionStore, StoreUnavailable
+from .session_store import SessionStore, StoreUnavailable, session_of, thread_pk
 from .sessions import plan_messages
 from .slack_api import is_message_gone
 from .threads import (
     MENTION_INTERVAL_SECONDS,
+    ThreadKey,
     as_planned_message,
     as_stored,
     group_by_thread,
@@ -37,11 +39,10 @@ from .threads import (
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from .deliver import Deadline
-    from .destination import Posted, SlackAppDestination
+    from .destination import SlackAppDestination
     from .render import RenderOptions
     from .session_store import ThreadState
     from .sessions import Occurrence
-    from .threads import ThreadKey
 
 # What became of one occurrence: its Status, the kind of message that carried it and why it failed.
 Outcome = namedtuple("Outcome", ["occurrence", "status", "kind", "error"])
@@ -74,14 +75,10 @@ class ThreadedDelivery:
         store: SessionStore,
         options: RenderOptions,
         deadline: Deadline,
-        *,
-        pacers: dict[str, Pacer] | None = None,
-        clock=time.time,
     ) -> None:
         self.destination, self.store, self.options, self.deadline = destination, store, options, deadline
-        self.idle_seconds = store.idle_seconds
-        self.pacers = channel_pacers() if pacers is None else pacers
-        self.clock = clock
+        self.pacers = channel_pacers()
+        self.clock = time.time
         self.outcomes: dict[int, Outcome] = {}
 
     def send(self, batch: list[Occurrence]) -> list[Outcome]:
@@ -119,7 +116,7 @@ class ThreadedDelivery:
             self._repaint_if_behind(key, session)
             return
         first_time = _epoch(fresh, min) or self.clock()
-        state = self.store.open_thread(key.account, list(key.session_ids), first_time, self.idle_seconds)
+        state = self.store.open_thread(key.account, list(key.session_ids), first_time)
         opened = state.owner
         if opened:
             state = self._post_parent(key, state, fresh)
@@ -151,7 +148,7 @@ class ThreadedDelivery:
         )
         newly = [each for each in posted if id(each) not in pairs or pairs[id(each)] in recorded]
         if newly:
-            state = self.store.add(state.pk, totals_of(newly), _epoch(newly, max) or self.clock(), self.idle_seconds)
+            state = self.store.add(state.pk, totals_of(newly), _epoch(newly, max) or self.clock())
         if opened and state.revision == 1 and len(newly) == len(fresh):
             # The new parent already shows exactly these totals, and no other batch has added since.
             self.store.mark_rendered(state.pk, state.revision)
@@ -167,7 +164,7 @@ class ThreadedDelivery:
                 state.previous_ts,
             )
         return render_parent(
-            totals, key.account, _session_id(state), self.options, updated=self._now(), earlier_session_url=previous
+            totals, key.account, session_of(state.pk), self.options, updated=self._now(), earlier_session_url=previous
         )
 
     def _post_parent(self, key: ThreadKey, state: ThreadState, fresh: list[Occurrence]) -> ThreadState | None:
@@ -191,7 +188,7 @@ class ThreadedDelivery:
     def _repaint_if_behind(self, key: ThreadKey, session: list[Occurrence]) -> None:
         """A batch delivered again after its parent's edit failed: edit it now."""
         for session_id in key.session_ids:
-            state = self.store.read(f"thread#{key.account}#{session_id}")
+            state = self.store.read(thread_pk(key.account, session_id))
             if state and state.ts and state.rendered < state.revision:
                 self._repaint(key, state, session)
                 return
@@ -212,7 +209,7 @@ class ThreadedDelivery:
 
     def _update(self, payload: dict, key: ThreadKey, state: ThreadState) -> str:
         pacer = self.pacers.setdefault("chat.update", Pacer(SECONDS_BETWEEN_UPDATES))
-        if pacer.delay() >= self.deadline.remaining() - DEFAULT_RETRY_POLICY.safety_margin:
+        if out_of_time(pacer, self.deadline):
             return "no time left in the function's timeout to edit the parent message"
         pacer.wait()
         started = time.monotonic()
@@ -255,8 +252,8 @@ class ThreadedDelivery:
         pacer = self.pacers.setdefault(channel, Pacer())
         if self.destination.refusal:
             return None, self.destination.refusal, ""
-        if pacer.delay() >= self.deadline.remaining() - DEFAULT_RETRY_POLICY.safety_margin:
-            return None, "no time left in the function's timeout to send it", ""
+        if out_of_time(pacer, self.deadline):
+            return None, NO_TIME_LEFT, ""
         pacer.wait()
         started = time.monotonic()
         try:
@@ -272,7 +269,7 @@ class ThreadedDelivery:
     def _send_unthreaded(self, left: list[Occurrence]) -> None:
         for planned in plan_messages(left):
             account = routing_account(planned)
-            key = _Unthreaded(account, (planned.session[1] if planned.session else "",))
+            key = ThreadKey(account, (planned.session[1] if planned.session else "",))
             payload = render_planned(planned, self.options)
             error = self._post(payload, f"unthreaded {planned.kind}", key, events=len(planned.occurrences))[1]
             status = Status.FAILED if error else (Status.DELIVERED if planned.kind == "event" else Status.SUMMARIZED)
@@ -306,19 +303,10 @@ class ThreadedDelivery:
         return datetime.fromtimestamp(self.clock(), tz=timezone.utc)
 
 
-_Unthreaded = namedtuple("_Unthreaded", ["account", "session_ids"])
-
-
 def _posted(state: ThreadState) -> Posted:
-    from .destination import Posted
-
     return Posted(state.channel, state.ts)
 
 
 def _epoch(occurrences: list[Occurrence], pick) -> float:
     """``pick`` (min or max) of the occurrences' event times, in epoch seconds; 0 when none has one."""
     return pick((each.record.event_time.timestamp() for each in occurrences if each.record.event_time), default=0)
-
-
-def _session_id(state: ThreadState) -> str:
-    return state.pk.split("#", 2)[2]

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from .classify import Severity
 from .messages import WORDING
-from .mrkdwn import escape, escape_within, truncate_plain
+from .mrkdwn import escape, truncate_plain
 from .render import (
     HEADER_LIMIT,
     SEVERITY_EMOJI,
@@ -20,6 +20,7 @@ from .render import (
     slack_date,
     slack_payload,
 )
+from .summary import listing, session_text, time_span
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
@@ -47,11 +48,9 @@ def render_parent(
     headline = words.parent_headline.format(account=account or words.unknown)
     calls = int(totals.get("calls", 0))
     sign_ins = _sign_ins(totals, words)
-    first, last = (_moment(totals.get(name)) for name in ("first_time", "last_time"))
-    span = _span(first, last, options, words)
-
-    kind, _, value = session_id.partition(":")
-    identity = f"{escape(words.access_key if kind == 'key' else words.source_ip)} `{escape_within(value, 200)}`"
+    times = [moment for moment in (_moment(totals.get(name)) for name in ("first_time", "last_time")) if moment]
+    span = time_span(times, options, words)
+    identity = session_text((account, session_id), words)
     lines = [f"*{escape(words.severities[worst])}* · {escape(words.in_account)} *{labelled}* · {identity}"]
     if totals.get("opened_by"):
         lines.append(
@@ -73,9 +72,9 @@ def render_parent(
         (words.sign_ins, sign_ins),
         (words.worst_so_far, f"{SEVERITY_EMOJI[worst]} {escape(words.severities[worst])}"),
         (words.time_span, span or escape(words.unknown)),
-        (words.regions, _listing(totals.get("regions", ()), words)),
-        (words.source_ips, _listing(totals.get("source_ips", ()), words)),
-        (words.user_agents, _listing(totals.get("user_agents", ()), words, separator="\n")),
+        (words.regions, listing(sorted(totals.get("regions", ())), SHOWN, words, limit=300)),
+        (words.source_ips, listing(sorted(totals.get("source_ips", ())), SHOWN, words, limit=300)),
+        (words.user_agents, listing(sorted(totals.get("user_agents", ())), SHOWN, words, separator="\n", limit=300)),
     ]
     updated_text = slack_date(updated, format_time(updated, options.time_zone))
     blocks: list[dict[str, Any]] = [
@@ -121,22 +120,3 @@ def _sign_ins(totals: dict[str, Any], words: Any) -> str:
 
 def _moment(seconds: float | None) -> datetime | None:
     return datetime.fromtimestamp(seconds, tz=timezone.utc) if seconds else None
-
-
-def _span(first: datetime | None, last: datetime | None, options: RenderOptions, words: Any) -> str:
-    if first is None:
-        return ""
-    start = slack_date(first, format_time(first, options.time_zone))
-    if last is None or int(last.timestamp()) == int(first.timestamp()):
-        return start
-    return f"{start} – {slack_date(last, format_time(last, options.time_zone))}"
-
-
-def _listing(values: Any, words: Any, *, separator: str = ", ") -> str:
-    ranked = sorted(value for value in values if value)
-    if not ranked:
-        return escape(words.unknown)
-    listed = separator.join(escape_within(value, 300) for value in ranked[:SHOWN])
-    if len(ranked) > SHOWN:
-        listed += separator + escape(words.and_more.format(count=len(ranked) - SHOWN))
-    return listed

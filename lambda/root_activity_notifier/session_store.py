@@ -58,6 +58,11 @@ def thread_pk(account: str, session_id: str) -> str:
     return f"thread#{account}#{session_id}"
 
 
+def session_of(pk: str) -> str:
+    """The session ID a thread's key names (``key:…`` or ``ip:…``)."""
+    return pk.split("#", 2)[2]
+
+
 class SessionStore:
     def __init__(
         self,
@@ -128,12 +133,12 @@ class SessionStore:
 
     # -- threads ------------------------------------------------------------------------------------
 
-    def open_thread(self, account: str, session_ids: list[str], event_time: float, idle_seconds: float) -> ThreadState:
+    def open_thread(self, account: str, session_ids: list[str], event_time: float) -> ThreadState:
         """The live thread of the first of ``session_ids`` (or of the ones after it, an alias), or a new
         one claimed for this invocation (``owner``) when none is live at ``event_time``."""
         waited = 0.0
         for _ in range(40):
-            live, idle = self._find_live(account, session_ids, event_time, idle_seconds)
+            live, idle = self._find_live(account, session_ids, event_time)
             if live is not None and (live.ts or live.owner):
                 return live
             if live is not None:  # another invocation claimed it and is posting the parent
@@ -143,7 +148,7 @@ class SessionStore:
                 waited += 0.25
                 continue
             aliases = [thread_pk(account, alias) for alias in session_ids[1:]]
-            claimed = self._claim(thread_pk(account, session_ids[0]), aliases, event_time, idle_seconds, idle)
+            claimed = self._claim(thread_pk(account, session_ids[0]), aliases, event_time, idle)
             if claimed is not None:
                 return claimed
         raise StoreUnavailable(f"could not claim or find the thread of {session_ids[0]} in {account}")
@@ -167,7 +172,7 @@ class SessionStore:
                 ConditionExpression="attribute_not_exists(ts)",
             )
 
-    def add(self, pk: str, totals: Totals, event_time: float, idle_seconds: float) -> ThreadState:
+    def add(self, pk: str, totals: Totals, event_time: float) -> ThreadState:
         """Add a batch's totals to the thread (atomically, so concurrent batches add up); the new state."""
         from .classify import SEVERITY_RANK
 
@@ -184,7 +189,7 @@ class SessionStore:
                 adds.append(f"{name} :{name}")
                 values[f":{name}"] = {"SS": members}
         sets = ["expires_at = :expires"]
-        values[":expires"] = {"N": str(int(event_time + idle_seconds + 86400))}
+        values[":expires"] = {"N": str(self._expiry(event_time))}
         for name in ("opened_by", "opened_from", "task_policy"):
             if getattr(totals, name):
                 sets.append(f"{name} = :{name}")
@@ -245,7 +250,7 @@ class SessionStore:
 
     # -- plumbing -----------------------------------------------------------------------------------
 
-    def _find_live(self, account: str, session_ids: list[str], event_time: float, idle_seconds: float):
+    def _find_live(self, account: str, session_ids: list[str], event_time: float):
         """The live thread a session joins, and the idle one it would follow (either may be None)."""
         idle = None
         for session_id in session_ids:
@@ -256,7 +261,7 @@ class SessionStore:
                 continue
             state = _state(item)
             last = state.totals.get("last_time")
-            if last is not None and event_time - last > idle_seconds:
+            if last is not None and event_time - last > self.idle_seconds:
                 idle = idle or state
                 continue
             if not state.ts and float(item.get("claimed_at", {}).get("N", "0")) < time.time() - CLAIM_SECONDS:
@@ -264,21 +269,19 @@ class SessionStore:
             return state, idle
         return None, idle
 
-    def _claim(
-        self, pk: str, aliases: list[str], event_time: float, idle_seconds: float, idle: ThreadState | None
-    ) -> ThreadState | None:
+    def _claim(self, pk: str, aliases: list[str], event_time: float, idle: ThreadState | None) -> ThreadState | None:
         """Claim ``pk`` and its aliases in one transaction, so that of two invocations racing on one
         story (a sign-in's IP, the console key's calls) exactly one posts a parent; None if it lost."""
         item = {
             "pk": {"S": pk},
             "claimed_at": {"N": str(int(time.time()))},
             "last_time": {"N": str(event_time)},
-            "expires_at": {"N": str(int(event_time + idle_seconds + 86400))},
+            "expires_at": {"N": str(self._expiry(event_time))},
         }
         if idle is not None and idle.ts:
             item["previous_ts"] = {"S": idle.ts}
             item["previous_channel"] = {"S": idle.channel}
-        cutoff = {":cutoff": {"N": str(event_time - idle_seconds)}}
+        cutoff = {":cutoff": {"N": str(event_time - self.idle_seconds)}}
         writes = [
             {
                 "Put": {
@@ -309,19 +312,13 @@ class SessionStore:
             return None
         return _state(item)._replace(owner=True)
 
+    def _expiry(self, event_time: float) -> int:
+        """When a thread's item expires: a day after it went idle."""
+        return int(event_time + self.idle_seconds + 86400)
+
     def _get(self, pk: str) -> dict[str, Any] | None:
         answer = self._call("get_item", TableName=self.table_name, Key={"pk": {"S": pk}}, ConsistentRead=True)
         return answer.get("Item")
-
-    def _put_if(self, item: dict[str, Any], condition: str, values: dict[str, Any] | None = None) -> bool:
-        arguments = {"TableName": self.table_name, "Item": item, "ConditionExpression": condition}
-        if values:
-            arguments["ExpressionAttributeValues"] = values
-        try:
-            self._call("put_item", **arguments)
-        except _ConditionFailed:
-            return False
-        return True
 
     def _update_if(self, pk: str, expression: str, condition: str, values: dict[str, Any]) -> bool:
         try:

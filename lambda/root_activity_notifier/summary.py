@@ -57,14 +57,14 @@ def render_summary(message: PlannedMessage, options: RenderOptions) -> dict[str,
         message.kind, words.tamper_summary_headline if changes_to_notifier else words.summary_headline
     ).format(count=len(records))
     times = sorted(record.event_time for record in records if record.event_time)
-    span = _time_span(times, options, words)
+    span = time_span(times, options, words)
 
     summary_line = " · ".join(
         part
         for part in (
             f"*{escape(words.severities[worst])}*",
             f"{escape(words.in_account)} *{account}*" if account else "",
-            _session_text(message.session, words),
+            session_text(message.session, words),
         )
         if part
     )
@@ -74,8 +74,8 @@ def render_summary(message: PlannedMessage, options: RenderOptions) -> dict[str,
         (words.changes, str(len(records) - read_only)),
         (words.denied_calls, str(denied)),
         (words.time_span, span or words.unknown),
-        (words.source_ips, _listing([record.source_ip for record in records], SOURCE_IPS_SHOWN, words)),
-        (words.regions, _listing([record.region for record in records], REGIONS_SHOWN, words)),
+        (words.source_ips, listing([record.source_ip for record in records], SOURCE_IPS_SHOWN, words)),
+        (words.regions, listing([record.region for record in records], REGIONS_SHOWN, words)),
     ]
     blocks: list[dict[str, Any]] = [
         {
@@ -91,7 +91,7 @@ def render_summary(message: PlannedMessage, options: RenderOptions) -> dict[str,
     ]
     if message.named:
         blocks.append(section_text(f"*{escape(words.not_announced_separately)}*\n{_named_events(message, options)}"))
-    agents = _listing([record.user_agent for record in records], USER_AGENTS_SHOWN, words, separator="\n", limit=300)
+    agents = listing([record.user_agent for record in records], USER_AGENTS_SHOWN, words, separator="\n", limit=300)
     blocks.append(section_text(f"*{escape(words.user_agents)}*\n{agents}"))
     blocks.append({"type": "context", "elements": _context(records, words)})
 
@@ -148,8 +148,8 @@ def _fold_line(session: tuple[str, str], group: list[Occurrence], options: Rende
         f"{escape(words.calls)} {len(group)} ({escape(words.changes)} {len(group) - read_only}, "
         f"{escape(words.denied_calls)} {denied})"
     )
-    parts = [f"{SEVERITY_EMOJI[worst]} *{account}*", _session_text(session, words), counts]
-    span = _time_span(times, options, words)
+    parts = [f"{SEVERITY_EMOJI[worst]} *{account}*", session_text(session, words), counts]
+    span = time_span(times, options, words)
     if span:
         parts.append(span)
     return " · ".join(parts)
@@ -166,7 +166,7 @@ def _chunks(lines: list[str], limit: int) -> list[str]:
     return chunks
 
 
-def _session_text(session: tuple[str, str], words: Any) -> str:
+def session_text(session: tuple[str, str], words: Any) -> str:
     """``Access key `ASIA…``` or ``Source IP `192.0.2.1```: what names the session (sessions.py)."""
     kind, _, value = session[1].partition(":")
     label = words.access_key if kind == "key" else words.source_ip
@@ -215,7 +215,7 @@ def _named_events(message: PlannedMessage, options: RenderOptions) -> str:
     return "\n".join(lines)
 
 
-def _listing(values: list[str], shown: int, words: Any, *, separator: str = ", ", limit: int = 100) -> str:
+def listing(values: list[str], shown: int, words: Any, *, separator: str = ", ", limit: int = 100) -> str:
     """Distinct values, most frequent first, escaped; "and N more" past ``shown``."""
     ranked = [value for value, _ in Counter(value for value in values if value).most_common()]
     if not ranked:
@@ -226,7 +226,7 @@ def _listing(values: list[str], shown: int, words: Any, *, separator: str = ", "
     return listed
 
 
-def _time_span(times: list, options: RenderOptions, words: Any) -> str:
+def time_span(times: list, options: RenderOptions, words: Any) -> str:
     if not times:
         return ""
     first, last = times[0], times[-1]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from .classify import Severity, is_read_only, most_severe
+from .classify import SEVERITY_RANK, Severity, is_read_only, most_severe
 from .sessions import PlannedMessage, deserves_own_message, urgency
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
@@ -159,8 +159,6 @@ def totals_of(occurrences: Iterable[Occurrence]) -> Totals:
 
 def as_stored(totals: Totals) -> dict:
     """A batch's totals in the shape session_store.py reads a thread's back: what a new parent shows."""
-    from .classify import SEVERITY_RANK
-
     stored = totals._asdict()
     stored["worst"] = float(SEVERITY_RANK[totals.worst])
     return {name: value for name, value in stored.items() if value is not None}
