@@ -44,12 +44,15 @@ locals {
   # A rule in the plain ENABLED state never receives read-only management events.
   event_rule_state = var.event_rule_include_read_only_events ? "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" : "ENABLED"
 
-  # The same activity split by how soon it must reach Slack (delivery.tf): read-only calls, and
-  # everything else (sign-ins carry no readOnly field at all).
+  # The same activity split by how soon it must reach Slack (delivery.tf): read-only calls (readOnly
+  # is the boolean true), and everything else, so that no event falls between the two: sign-ins carry
+  # no readOnly at all, and a false, a null or a string ("false", "true") takes the fast path too.
   split_read_only = var.event_rule_mode == "all" && var.event_rule_include_read_only_events
   read_only_patterns = {
     sign-ins-and-changes = merge(local.event_patterns.all, {
-      detail = merge(local.event_patterns.all.detail, { "$or" = [{ readOnly = [false] }, { readOnly = [{ exists = false }] }] })
+      detail = merge(local.event_patterns.all.detail, {
+        "$or" = [{ readOnly = [false, null] }, { readOnly = [{ exists = false }] }, { readOnly = [{ prefix = "" }] }]
+      })
     })
     read-only = merge(local.event_patterns.all, {
       detail = merge(local.event_patterns.all.detail, { readOnly = [true] })

@@ -50,7 +50,7 @@ run "defaults_watch_every_root_call_including_read_only" {
   assert {
     condition = jsondecode(aws_cloudwatch_event_rule.root_activity["sign-ins-and-changes"].event_pattern).detail == {
       userIdentity = { type = ["Root"] }
-      "$or"        = [{ readOnly = [false] }, { readOnly = [{ exists = false }] }]
+      "$or"        = [{ readOnly = [false, null] }, { readOnly = [{ exists = false }] }, { readOnly = [{ prefix = "" }] }]
     }
     error_message = "Everything else, sign-ins included (they carry no readOnly), must take the fast path."
   }

@@ -99,6 +99,19 @@ def test_each_root_sample_takes_exactly_one_home_rule_and_the_forwarders(rendere
     assert sources == {"aws.signin", "aws.iam", "aws.cloudtrail"}
 
 
+@pytest.mark.parametrize("read_only", [True, False, None, "false", "true", "", "absent"])
+def test_the_two_home_rules_split_every_readonly_value_between_them(rendered_patterns, read_only):
+    # One peer's fixtures carry readOnly as the string "false": no value may fall between the rules.
+    rendered = rendered_patterns()
+    event = load_sample("root-read-only-call.json")
+    if read_only == "absent":
+        del event["detail"]["readOnly"]
+    else:
+        event["detail"]["readOnly"] = read_only
+    taken = [path for path, pattern in rendered["home"].items() if matches(pattern, event)]
+    assert taken == ["read-only" if read_only is True else "sign-ins-and-changes"]
+
+
 def test_a_root_call_matches_whatever_aws_service_made_it(rendered_patterns):
     pattern = rendered_patterns()["modes"]["all"]
     event = load_sample("root-read-only-call.json")
