@@ -1,6 +1,6 @@
 """A local stand-in for Slack's Web API, as a Slack app's bot token sees it.
 
-It serves ``chat.postMessage``, ``chat.update`` and ``auth.test`` on 127.0.0.1 and keeps every
+It serves ``chat.postMessage``, ``chat.update``, ``chat.delete`` and ``auth.test`` on 127.0.0.1 and keeps every
 channel's messages, with ``ts``, ``thread_ts`` and ``reply_broadcast``, so that a test, the demo
 or the benchmark can read the channel back as a tree. It answers as Slack does
 (https://docs.slack.dev/reference/methods/chat.postMessage, .../chat.update):
@@ -10,6 +10,8 @@ or the benchmark can read the channel back as a tree. It answers as Slack does
   revoked one;
 * ``channel_not_found`` for a channel it does not know, ``not_in_channel``, ``is_archived``;
 * ``message_not_found`` for an update of a message that is not there (``delete`` removes one);
+* a reply whose parent is gone at the channel's top level, its answer without ``thread_ts``, as
+  public reports say Slack does (``thread_not_found`` instead with ``orphan_replies="refuse"``);
 * ``msg_too_long`` over 40,000 characters of text, ``invalid_blocks`` when ``validate_blocks``
   raises (tests pass slack_sdk's models);
 * HTTP 429 ``ratelimited`` with ``Retry-After`` when a channel gets more than
@@ -56,7 +58,9 @@ class SlackApiStandIn:
         updates_per_minute: float | None = 50.0,
         validate_blocks: Callable[[list[dict[str, Any]]], None] | None = None,
         clock: Callable[[], float] = time.time,
+        orphan_replies: str = "top-level",
     ) -> None:
+        self.orphan_replies = orphan_replies
         self.tokens = {BOT_TOKEN}
         self.revoked: set[str] = set()
         self.channels = None if channels is None else set(channels)
@@ -65,6 +69,8 @@ class SlackApiStandIn:
         self.messages: list[dict[str, Any]] = []  # in the order posted; deleted ones are dropped
         self.calls: list[tuple[str, str]] = []  # (method, "ok" or the error)
         self.rate_limited = 0
+        self.deleted: list[tuple[str, str]] = []  # (channel, ts) of what chat.delete removed
+        self.orphaned = 0  # replies posted at the top level because their parent was gone
         self._post_interval = 1 / posts_per_second if posts_per_second else 0.0
         self._update_interval = 60 / updates_per_minute if updates_per_minute else 0.0
         self._last_post: dict[str, float] = {}
@@ -168,7 +174,7 @@ class SlackApiStandIn:
             return status, answer, headers
 
     def _answer(self, method: str, token: str, arguments: dict[str, Any]) -> tuple[int, dict[str, Any], dict]:
-        if method not in ("chat.postMessage", "chat.update", "auth.test"):
+        if method not in ("chat.postMessage", "chat.update", "chat.delete", "auth.test"):
             return 404, {"ok": False, "error": "unknown_method"}, {}
         refused = self._refused_token(token)
         if refused:
@@ -183,10 +189,17 @@ class SlackApiStandIn:
             answer = {"ok": True, "url": WORKSPACE_URL, "team": "Local", "user": "root-activity", "bot_id": "B0LOCAL"}
             return 200, answer, {}
         channel = str(arguments.get("channel", ""))
-        refused = self._refused_channel(channel) or self._refused_message(arguments)
+        refused = self._refused_channel(channel) or ("" if method == "chat.delete" else self._refused_message(arguments))
         if refused:
             return 200, {"ok": False, "error": refused}, {}
         now = self._clock()
+        if method == "chat.delete":
+            ts = str(arguments.get("ts") or "")
+            if not any((each["channel"], each["ts"]) == (channel, ts) for each in self.messages):
+                return 200, {"ok": False, "error": "message_not_found"}, {}
+            self.messages = [each for each in self.messages if (each["channel"], each["ts"]) != (channel, ts)]
+            self.deleted.append((channel, ts))
+            return 200, {"ok": True, "channel": channel, "ts": ts}, {}
         if method == "chat.postMessage":
             wait = self._last_post.get(channel, -math.inf) + self._post_interval - now
             if wait > 0:
@@ -241,7 +254,10 @@ class SlackApiStandIn:
             each["channel"] == channel and each["ts"] == thread_ts and not each.get("thread_ts")
             for each in self.messages
         ):
-            return 200, {"ok": False, "error": "thread_not_found"}, {}
+            if self.orphan_replies == "refuse":
+                return 200, {"ok": False, "error": "thread_not_found"}, {}
+            thread_ts = ""  # the parent is gone: Slack posts the reply at the channel's top level
+            self.orphaned += 1
         self._last_post[channel] = now
         ts = f"{int(now)}.{next(self._sequence):06d}"
         message = {

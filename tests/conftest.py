@@ -37,11 +37,11 @@ def _clean_environment(monkeypatch):
         "NOTIFIER_MENTION",
     ):
         monkeypatch.delenv(variable, raising=False)
-    from root_activity_notifier import notify, notify_threaded, ssm_secrets
+    from root_activity_notifier import notify, session_delivery, ssm_secrets
 
     ssm_secrets.clear_cache()
     notify.forget_last_post()
-    notify_threaded.forget_pacing()
+    session_delivery.forget_pacing()
 
 
 def assert_valid_slack_message(payload: dict[str, Any]) -> None:

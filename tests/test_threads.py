@@ -29,7 +29,8 @@ from root_activity_notifier.config import ConfigurationError, load_settings
 from root_activity_notifier.events import parse_input
 from root_activity_notifier.handler import lambda_handler
 from root_activity_notifier.notify import Pacer
-from root_activity_notifier.notify_threaded import channel_pacers
+from root_activity_notifier import session_delivery
+from root_activity_notifier.session_delivery import container_pacers
 from root_activity_notifier.session_store import SessionStore
 from root_activity_notifier.sessions import Occurrence
 from root_activity_notifier.threads import MAX_CHANGE_REPLIES, group_by_thread, plan_replies, thread_key, totals_of
@@ -88,18 +89,50 @@ def app_mode(monkeypatch, slack):
     }
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
+    for what in session_delivery.PACE_SECONDS:
+        monkeypatch.setitem(session_delivery.PACE_SECONDS, what, 0.0)
     unpaced()
     return environment
 
 
 def unpaced():
-    pacers = channel_pacers()
+    pacers = container_pacers()
     for name in (CHANNEL, TEAM_CHANNEL, "chat.update"):
         pacers[name] = Pacer(0.0)
 
 
 def deliver(events, *, duplicate=0, timeout=60.0):
     return lambda_handler(sqs_batch(events, duplicate=duplicate), LambdaContext(timeout))
+
+
+def follow_up_queue(monkeypatch):
+    """A queue in moto for the function's follow-ups; the list of what was sent to it."""
+    from root_activity_notifier import follow_up
+
+    url = boto3.client("sqs", region_name="us-east-1").create_queue(QueueName="notifier-sign-ins-and-changes")[
+        "QueueUrl"
+    ]
+    monkeypatch.setenv("NOTIFIER_FOLLOW_UP_QUEUE_URL", url)
+    sent = []
+    real = follow_up._default_client
+
+    class Recording:
+        def __init__(self):
+            self.client = real()
+
+        def send_message(self, **arguments):
+            sent.append(arguments)
+            return self.client.send_message(**arguments)
+
+    monkeypatch.setattr(follow_up, "_default_client", Recording)
+    return sent
+
+
+def deliver_follow_up(sent):
+    """A follow-up as the event source mapping hands it over (its delay passed)."""
+    record = sqs_batch([])
+    record["Records"] = [{**sqs_batch([{}])["Records"][0], "body": sent["MessageBody"]}]
+    return lambda_handler(record, LambdaContext(60.0))
 
 
 def fields_of(message):
@@ -177,19 +210,20 @@ def test_an_idle_time_that_is_not_minutes_is_refused(value):
 # The hour of console use of issue 17.
 
 
-def test_an_hour_of_console_use_is_one_parent_and_two_broadcast_replies(table, app_mode, slack):
+def test_an_hour_of_console_use_is_one_parent_whose_headline_names_the_worst(table, app_mode, slack):
     events = hour_of_console_use()
     batches = queue_batches(events)
-    assert len(batches) == 38  # as many messages as webhook mode posts for it
+    assert len(batches) == 38
     for batch in batches:
         assert deliver(batch) == {"batchItemFailures": []}
 
+    # The sign-in without MFA makes the parent critical at once: nothing later raises the session's
+    # worst, so nothing is broadcast; the parent's headline names the critical kinds.
     channel_level = slack.channel_level(CHANNEL)
-    assert len(channel_level) == 3, slack.tree()
+    assert len(channel_level) == 1, slack.tree()
     (parent,) = slack.parents()
-    broadcast = [message["text"] for message in channel_level if message["thread_ts"]]
-    assert "without MFA" in broadcast[0] and "CreateAccessKey" in broadcast[1]
-    assert broadcast[0].startswith("<!here>") and broadcast[1].startswith("<!here>")  # 30 minutes apart
+    assert parent["edits"][0]["text"].startswith("<!here>")  # the first post mentioned the team
+    assert parent["blocks"][0]["text"]["text"].endswith(": ConsoleLogin, CreateAccessKey")
 
     totals = fields_of(parent)
     assert totals["Calls"] == "1226"
@@ -277,11 +311,27 @@ def test_a_deleted_parent_is_posted_again_and_the_session_points_at_it(table, ap
     (first,) = slack.parents()
     slack.delete(first["channel"], first["ts"])
     assert deliver(events[3:]) == {"batchItemFailures": []}
+    # Slack put the first reply at the channel's top level: it was taken back, and nothing sits loose.
+    assert slack.orphaned == 1 and len(slack.deleted) == 1
     (second,) = slack.parents()
     assert second["ts"] != first["ts"]
+    assert {reply["thread_ts"] for reply in slack.messages if reply is not second} == {first["ts"], second["ts"]}
     assert fields_of(second)["Calls"] == "7"
     assert deliver(console_session(reads=1, changes=0, prefix="later")[1:2]) == {"batchItemFailures": []}
     assert slack.parents()[0]["ts"] == second["ts"] and fields_of(slack.parents()[0])["Calls"] == "8"
+
+
+def test_a_reply_refused_for_its_deleted_thread_is_posted_under_a_new_parent(table, app_mode, monkeypatch):
+    with SlackApiStandIn(posts_per_second=None, updates_per_minute=None, orphan_replies="refuse") as refusing:
+        monkeypatch.setenv("SLACK_API_URL", refusing.url)
+        events = console_session(reads=4, changes=1)
+        assert deliver(events[:3]) == {"batchItemFailures": []}
+        (first,) = refusing.parents()
+        refusing.delete(first["channel"], first["ts"])
+        assert deliver(events[3:]) == {"batchItemFailures": []}
+        (second,) = refusing.parents()
+        assert ("chat.postMessage", "thread_not_found") in refusing.calls
+        assert fields_of(second)["Calls"] == "7" and len(refusing.replies(second)) >= 1
 
 
 def test_a_session_idle_past_the_limit_starts_a_new_parent_that_links_to_the_old(table, app_mode, slack, monkeypatch):
@@ -298,11 +348,20 @@ def test_a_session_idle_past_the_limit_starts_a_new_parent_that_links_to_the_old
     assert (fields_of(old)["Calls"], fields_of(new)["Calls"]) == ("4", "1")
 
 
-def test_the_team_is_mentioned_at_most_once_in_fifteen_minutes(table, app_mode, slack):
+def test_the_team_is_mentioned_once_on_the_first_critical_message_of_the_channel(table, app_mode, slack):
     first = console_session(reads=0, changes=0, prefix="a")  # a sign-in and a CreateAccessKey, 5 s apart
-    assert deliver(first) == {"batchItemFailures": []}
-    mentioned = [message["text"].startswith("<!here>") for message in slack.channel_level() if message["thread_ts"]]
-    assert mentioned == [True, False]
+    assert deliver(first) == {"batchItemFailures": []}  # one batch: a critical parent, with the mention
+    assert [message["text"].startswith("<!here>") for message in slack.channel_level()] == [True]
+    assert not any(message["reply_broadcast"] for message in slack.messages)
+
+    later = console_session(reads=2, changes=0, prefix="b", access_key_id="ASIAOTHERKEYEXAMPLE", source_ip="192.0.2.9")
+    assert deliver(later[1:3]) == {"batchItemFailures": []}  # reads first: a quiet parent
+    assert deliver(later[:1] + later[3:]) == {"batchItemFailures": []}  # the sign-in raises it: broadcast once
+    second = slack.parents()[1]
+    broadcast = [message for message in slack.replies(second) if message["reply_broadcast"]]
+    assert [message["text"].startswith("<!here>") for message in broadcast] == [True]
+    assert "without MFA" in broadcast[0]["text"]  # CreateAccessKey, also critical, stays in the thread
+    assert second["blocks"][0]["text"]["text"].endswith(": ConsoleLogin, CreateAccessKey")
 
 
 def test_without_the_session_table_every_alert_is_still_posted_unthreaded(aws, app_mode, slack, capsys):
@@ -334,16 +393,33 @@ def test_a_channel_the_app_is_not_in_fails_the_records_with_what_to_do(table, ap
     assert any("not_in_channel" in error and "invite the app" in error for error in errors)
 
 
-def test_a_parent_edit_that_failed_is_made_when_the_batch_comes_again(table, app_mode, slack):
+def test_a_parent_edit_that_failed_never_fails_the_reply_and_a_follow_up_makes_it(table, app_mode, slack, monkeypatch):
+    sent = follow_up_queue(monkeypatch)
     events = console_session(reads=5, changes=0)
     sign_in, reads = events[:1], events[1:6]
     assert deliver(reads) == {"batchItemFailures": []}  # the key's thread, which the sign-in's IP joins
     slack.fail_next("chat.update", "invalid_blocks")  # refused once, as Slack might
-    assert len(deliver(sign_in)["batchItemFailures"]) == 1  # the reply is posted, the edit is not
+    assert deliver(sign_in) == {"batchItemFailures": []}  # the reply is posted: the edit is owed, not a failure
     (parent,) = slack.parents()
     assert fields_of(parent)["Calls"] == "5"
-    assert deliver(sign_in) == {"batchItemFailures": []}  # delivered again: counted already, edited now
+    (body,) = sent
+    assert json.loads(body["MessageBody"]) == {
+        "root_activity_notifier": "follow_up",
+        "session": "thread#111122223333#key:ASIAIOSFODNN7EXAMPLE",
+    }
+    assert body["DelaySeconds"] == 30
+    assert deliver_follow_up(body) == {"batchItemFailures": []}
     assert fields_of(slack.parents()[0])["Calls"] == "6" and len(slack.replies(parent)) == 2
+
+
+def test_without_a_follow_up_queue_the_owed_edit_is_made_when_the_batch_comes_again(table, app_mode, slack):
+    events = console_session(reads=5, changes=0)
+    assert deliver(events[1:6]) == {"batchItemFailures": []}
+    slack.fail_next("chat.update", "invalid_blocks")
+    assert deliver(events[:1]) == {"batchItemFailures": []}
+    assert fields_of(slack.parents()[0])["Calls"] == "5"
+    assert deliver(events[:1]) == {"batchItemFailures": []}  # delivered again: counted already, edited now
+    assert fields_of(slack.parents()[0])["Calls"] == "6"
 
 
 def test_events_are_counted_once_across_transactions_of_a_hundred(table):

@@ -29,6 +29,15 @@ NOTIFIER_MENTION               Mention for critical alerts: ``here``, ``channel`
 NOTIFIER_EXPECTED_PRINCIPALS   JSON object of role or user ARN to label, e.g.
                                ``{"arn:aws:iam::111122223333:role/ci": "deployer role"}``:
                                their changes to the notifier are labelled "expected", low.
+SLACK_SESSION_TABLE            The DynamoDB table that remembers each root session (both modes):
+                               its thread or digest, exact totals, claims, the shared pace.
+                               Without it, each batch is posted on its own (as before 0.2.0).
+SLACK_SESSION_IDLE_MINUTES     Minutes a root session may be idle before its next event starts
+                               a new one (60).
+NOTIFIER_DIGEST_MINUTES        Webhook mode: a session's further changes and reads are posted as
+                               one digest at most this often (5, from 1 to 15).
+NOTIFIER_FOLLOW_UP_QUEUE_URL   The queue a held digest or an unfinished parent edit is scheduled
+                               on (a delayed message to the function itself).
 =============================  =================================================================
 """
 
@@ -56,6 +65,8 @@ CHANNEL_ROUTES_VARIABLE = "SLACK_CHANNEL_ROUTES"
 API_URL_VARIABLE = "SLACK_API_URL"
 SESSION_TABLE_VARIABLE = "SLACK_SESSION_TABLE"
 SESSION_IDLE_VARIABLE = "SLACK_SESSION_IDLE_MINUTES"
+DIGEST_MINUTES_VARIABLE = "NOTIFIER_DIGEST_MINUTES"
+FOLLOW_UP_QUEUE_VARIABLE = "NOTIFIER_FOLLOW_UP_QUEUE_URL"
 SLACK_API_URL = "https://slack.com/api"
 LANGUAGE_VARIABLE = "NOTIFIER_LANGUAGE"
 TIME_ZONE_VARIABLE = "NOTIFIER_TIME_ZONE"
@@ -94,14 +105,17 @@ WebhookTarget = namedtuple("WebhookTarget", ["url"])
 
 # A Slack app: ``token`` is a SecretSource; ``channel`` the default channel ID; ``routes`` account
 # ID to channel ID; ``api_url`` the Web API's base URL.
-SlackAppTarget = namedtuple(
-    "SlackAppTarget",
-    ["token", "channel", "routes", "api_url", "session_table", "session_idle_minutes"],
-    defaults=["", 60],
+SlackAppTarget = namedtuple("SlackAppTarget", ["token", "channel", "routes", "api_url"])
+
+# The session table (both modes): ``table`` ("" without one), ``idle_minutes``, ``digest_minutes``
+# (webhook mode's cadence) and ``follow_up_queue_url`` ("" without one).
+SessionSettings = namedtuple(
+    "SessionSettings", ["table", "idle_minutes", "digest_minutes", "follow_up_queue_url"], defaults=["", 60, 5, ""]
 )
 
-# slack: WebhookTarget or SlackAppTarget; render: RenderOptions; secret_cache_seconds: float
-Settings = namedtuple("Settings", ["slack", "render", "secret_cache_seconds"])
+# slack: WebhookTarget or SlackAppTarget; render: RenderOptions; secret_cache_seconds: float;
+# sessions: SessionSettings
+Settings = namedtuple("Settings", ["slack", "render", "secret_cache_seconds", "sessions"], defaults=[SessionSettings()])
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
@@ -110,6 +124,26 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         slack=load_slack_target(environ),
         render=load_render_options(environ),
         secret_cache_seconds=_cache_seconds(environ.get(WEBHOOK_CACHE_VARIABLE, "")),
+        sessions=load_session_settings(environ),
+    )
+
+
+def load_session_settings(environ: Mapping[str, str]) -> SessionSettings:
+    return SessionSettings(
+        table=environ.get(SESSION_TABLE_VARIABLE, "").strip(),
+        idle_minutes=_minutes(
+            environ.get(SESSION_IDLE_VARIABLE, ""),
+            SESSION_IDLE_VARIABLE,
+            (60, 1440),
+            "how long a root session may be idle before its next event starts a new one",
+        ),
+        digest_minutes=_minutes(
+            environ.get(DIGEST_MINUTES_VARIABLE, ""),
+            DIGEST_MINUTES_VARIABLE,
+            (5, 15),
+            "how often a webhook posts one root session's further activity as a digest",
+        ),
+        follow_up_queue_url=environ.get(FOLLOW_UP_QUEUE_VARIABLE, "").strip(),
     )
 
 
@@ -227,18 +261,14 @@ def load_slack_target(environ: Mapping[str, str]) -> WebhookTarget | SlackAppTar
         api_url=check_slack_url(
             environ.get(API_URL_VARIABLE, "").strip() or SLACK_API_URL, API_URL_VARIABLE, "Web API"
         ),
-        session_table=environ.get(SESSION_TABLE_VARIABLE, "").strip(),
-        session_idle_minutes=_idle_minutes(environ.get(SESSION_IDLE_VARIABLE, "")),
     )
 
 
-def _idle_minutes(value: str) -> int:
-    cleaned = value.strip() or "60"
-    if not cleaned.isdigit() or not 1 <= int(cleaned) <= 1440:  # noqa: PLR2004 - a day
-        raise ConfigurationError(
-            f"{SESSION_IDLE_VARIABLE}={value!r} is not a whole number of minutes from 1 to 1440: how long a "
-            "root session may be idle before its next event starts a new parent message"
-        )
+def _minutes(value: str, variable: str, default_and_most: tuple[int, int], meaning: str) -> int:
+    default, most = default_and_most
+    cleaned = value.strip() or str(default)
+    if not cleaned.isdigit() or not 1 <= int(cleaned) <= most:
+        raise ConfigurationError(f"{variable}={value!r} is not a whole number of minutes from 1 to {most}: {meaning}")
     return int(cleaned)
 
 

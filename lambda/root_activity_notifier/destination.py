@@ -4,7 +4,7 @@
   Slack returns no message ``ts``, so it cannot reply in a thread or edit.
 * ``SlackAppDestination``: a Slack app's bot token and the Web API. It posts to the channel of the
   account (``routes``, else the default channel), replies in a thread (optionally broadcast to the
-  channel) and edits a message in place.
+  channel), edits a message in place and deletes its own.
 
 Both read their secret once per batch (``prepare``), from ssm_secrets.py's cache, and post with the
 same retry policy. The planner decides what to say; a destination only says it.
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from .deliver import Deadline, DeliveryResult
 
 # Where a message landed: its channel and ``ts`` (Slack's ID of a message; empty for a webhook),
-# and how many attempts it took.
-Posted = namedtuple("Posted", ["channel", "ts", "attempts"], defaults=[1])
+# how many attempts it took, and the thread Slack put it in ("" at the channel's top level).
+Posted = namedtuple("Posted", ["channel", "ts", "attempts", "thread_ts"], defaults=[1, ""])
 
 
 class WebhookDestination:
@@ -91,13 +91,23 @@ class SlackAppDestination:
                 arguments["reply_broadcast"] = True
         result = self._call("chat.postMessage", arguments, deadline)
         answer = result.answer
-        return Posted(str(answer.get("channel") or channel), str(answer.get("ts") or ""), result.attempts)
+        message = answer.get("message") if isinstance(answer.get("message"), dict) else {}
+        return Posted(
+            str(answer.get("channel") or channel),
+            str(answer.get("ts") or ""),
+            result.attempts,
+            str(message.get("thread_ts") or ""),
+        )
 
     def update(self, posted: Posted, payload: dict[str, Any], deadline: Deadline) -> Posted:
         """Edit ``posted`` in place; DeliveryError with a code in slack_api.MESSAGE_GONE_ERRORS when it is gone."""
         arguments = {"channel": posted.channel, "ts": posted.ts, "text": payload["text"], "blocks": payload["blocks"]}
         result = self._call("chat.update", arguments, deadline)
         return Posted(posted.channel, posted.ts, result.attempts)
+
+    def delete(self, posted: Posted, deadline: Deadline) -> None:
+        """Delete a message the app posted (a reply Slack put at the channel's top level)."""
+        self._call("chat.delete", {"channel": posted.channel, "ts": posted.ts}, deadline)
 
     def workspace_url(self, deadline: Deadline) -> str:
         """The workspace's address (auth.test), for links to a message; "" when Slack does not say."""

@@ -116,8 +116,9 @@ def parse_json_text(text: str) -> list[ActivityRecord]:
 
 
 # message_id: the SQS message ID (what batchItemFailures names); records: what its body holds;
-# error: why the body could not be read ("" when it could)
-QueuedMessage = namedtuple("QueuedMessage", ["message_id", "records", "error"])
+# error: why the body could not be read ("" when it could); follow_up: the session a follow-up the
+# function sent itself names (follow_up.py; "" for any other message)
+QueuedMessage = namedtuple("QueuedMessage", ["message_id", "records", "error", "follow_up"], defaults=[""])
 
 
 def is_sqs_event(document: Any) -> bool:
@@ -134,10 +135,26 @@ def parse_sqs_event(document: Mapping[str, Any]) -> list[QueuedMessage]:
         try:
             if not _is_sqs_record(record):
                 raise InputError(f"Records[{index}] is not an SQS message")
-            messages.append(QueuedMessage(message_id, parse_json_text(_text(record.get("body"))), ""))
+            body = _text(record.get("body"))
+            session = _follow_up_in(body)
+            if session:
+                messages.append(QueuedMessage(message_id, [], "", session))
+                continue
+            messages.append(QueuedMessage(message_id, parse_json_text(body), ""))
         except InputError as error:
             messages.append(QueuedMessage(message_id, [], str(error)))
     return messages
+
+
+def _follow_up_in(body: str) -> str:
+    if '"root_activity_notifier"' not in body[:200]:
+        return ""
+    from .follow_up import follow_up_session
+
+    try:
+        return follow_up_session(json.loads(body))
+    except ValueError:
+        return ""
 
 
 def _is_sqs_record(record: Any) -> bool:

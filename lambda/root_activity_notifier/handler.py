@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from .config import TIME_ZONE_VARIABLE, SlackAppTarget, load_settings
+from .config import TIME_ZONE_VARIABLE, load_settings
 from .deliver import Deadline
 from .destination import open_destination
 from .events import InputError, QueuedMessage, is_health_check, is_sqs_event, parse_input, parse_sqs_event
@@ -50,7 +50,7 @@ def lambda_handler(event: object, context: object) -> dict[str, object]:
         destination,
         deadline,
         max_messages=MAX_MESSAGES_PER_BATCH,
-        sessions=open_session_store(settings),
+        sessions=open_sessions(settings, destination, deadline),
     )
     if from_queue:
         return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in result.failed_message_ids]}
@@ -60,11 +60,21 @@ def lambda_handler(event: object, context: object) -> dict[str, object]:
     return {status.value: result.counts[status] for status in Status if status is not Status.FAILED}
 
 
-def open_session_store(settings):
-    """Slack app mode's session table, when the module created one (SLACK_SESSION_TABLE); else None."""
-    slack = settings.slack
-    if not isinstance(slack, SlackAppTarget) or not slack.session_table:
+def open_sessions(settings, destination, deadline):
+    """Each root session remembered across batches, when the module created the session table
+    (SLACK_SESSION_TABLE): a webhook's digests, or a Slack app's threads; else None."""
+    sessions = settings.sessions
+    if not sessions.table:
         return None
-    from .session_store import SessionStore  # only Slack app mode loads it (and boto3's DynamoDB client)
+    from .follow_up import FollowUps
+    from .session_store import SessionStore  # boto3's DynamoDB client only once there is something to post
 
-    return SessionStore(slack.session_table, idle_seconds=slack.session_idle_minutes * 60)
+    store = SessionStore(sessions.table, idle_seconds=sessions.idle_minutes * 60, deadline=deadline)
+    arguments = (destination, store, settings.render, deadline, FollowUps(sessions.follow_up_queue_url))
+    if destination.can_thread:
+        from .notify_threaded import ThreadedDelivery  # only Slack app mode loads it
+
+        return ThreadedDelivery(*arguments)
+    from .notify_digest import DigestDelivery
+
+    return DigestDelivery(*arguments, digest_minutes=sessions.digest_minutes)

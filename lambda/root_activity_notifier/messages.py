@@ -81,6 +81,10 @@ Wording = namedtuple(
         "in_thread",
         "reads_reply_headline",
         "changes_reply_headline",
+        # a webhook session's digest
+        "digest_headline",
+        "since_last_message",
+        "digest_note",
     ],
 )
 
@@ -170,6 +174,12 @@ ENGLISH = Wording(
     in_thread="Each sign-in, critical event and change is in the thread; read-only calls as one reply per batch.",
     reads_reply_headline="{count} read-only calls",
     changes_reply_headline="{count} changes",
+    digest_headline="Root user session in account {account}: {count} more calls",
+    since_last_message="Since the last message",
+    digest_note=(
+        "One message for this session's further activity at most every {minutes} minutes, with exact totals; "
+        "every sign-in and every new kind of critical event is still posted at once."
+    ),
 )
 
 JAPANESE = Wording(
@@ -257,6 +267,12 @@ JAPANESE = Wording(
     in_thread="ログイン・重大イベント・変更はスレッドに1件ずつ、読み取り操作はバッチごとに1件にまとめて返信します。",
     reads_reply_headline="読み取り操作 {count}件",
     changes_reply_headline="変更操作 {count}件",
+    digest_headline="AWSルートユーザーのセッション: アカウント {account}、さらに{count}件の操作",
+    since_last_message="前回の通知以降",
+    digest_note=(
+        "このセッションのその後の操作は、最大{minutes}分ごとに1件にまとめて正確な件数で通知します。"
+        "ログインと新しい種類の重大イベントは引き続きすぐに通知します。"
+    ),
 )
 
 WORDING = {"en": ENGLISH, "ja": JAPANESE}

@@ -5,6 +5,11 @@ is ignored, what claims to be root activity without AWS having delivered it is r
 rest is grouped by root session (sessions.py), most severe first, within a bounded number of
 messages, and posted paced. The result names the SQS messages whose root activity did not reach
 Slack, so that they are delivered again.
+
+With the session table, each root session is remembered across batches (session_delivery.py): a
+webhook posts a session's first messages at once and its further activity as digests
+(notify_digest.py); a Slack app keeps it as one live thread (notify_threaded.py). Every invocation
+then shares one pace per destination (SharedPacer).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ if TYPE_CHECKING:
     from .destination import SlackAppDestination, WebhookDestination
     from .events import ActivityRecord, QueuedMessage
     from .render import RenderOptions
+    from .session_delivery import SessionDelivery
     from .session_store import SessionStore
     from .sessions import Occurrence, PlannedMessage
 
@@ -69,6 +75,48 @@ class Pacer:
         """The post just ended: count the interval from now."""
         self._last = self.clock()
 
+    def acquire(self, deadline: Deadline) -> bool:
+        """Wait for the next post's turn; False (without waiting) when it would outlast the function."""
+        if out_of_time(self, deadline):
+            return False
+        self.wait()
+        return True
+
+
+class SharedPacer:
+    """One pace per destination for every concurrent invocation: each post reserves the next free
+    turn in the session table (session_store.reserve_slot) and waits for it. When the table cannot
+    be reached, the container's own pacer paces alone, as before."""
+
+    def __init__(
+        self, store: SessionStore, destination: str, interval: float, local: Pacer, *, clock=time.time, sleep=time.sleep
+    ) -> None:
+        self.store, self.destination, self.interval, self.local = store, destination, interval, local
+        self.clock, self.sleep = clock, sleep
+
+    def delay(self) -> float:
+        return self.local.delay()
+
+    def acquire(self, deadline: Deadline) -> bool:
+        from .session_store import StoreUnavailable
+
+        now = self.clock()
+        latest = now + deadline.remaining() - DEFAULT_RETRY_POLICY.safety_margin - DEFAULT_RETRY_POLICY.base_delay
+        try:
+            turn = self.store.reserve_slot(self.destination, self.interval, latest)
+        except StoreUnavailable:
+            return self.local.acquire(deadline)
+        if turn is None:
+            return False
+        wait = turn - self.clock()
+        if wait > 0:
+            self.sleep(wait)
+        self.local.posted()
+        return True
+
+    def posted(self) -> None:
+        self.local.posted()
+
 
 # The last post's time lives as long as the container, so that back-to-back batches of a warm
 # function are paced too (concurrent invocations run in other containers; Retry-After covers those).
@@ -108,8 +156,11 @@ def messages_that_fit(seconds: float, pacer: Pacer) -> int:
 BatchResult = namedtuple("BatchResult", ["failed_message_ids", "counts", "failures"])
 
 # planned: the messages to post, in order; failed_message_ids: messages already failed (unreadable);
-# counts: input events ignored or refused, by Status; occurrences: the root events (threads.py plans them).
-PreparedBatch = namedtuple("PreparedBatch", ["planned", "failed_message_ids", "counts", "occurrences"])
+# counts: input events ignored or refused, by Status; occurrences: the root events (threads.py plans
+# them); follow_ups: (message ID, session) of each follow-up the function sent itself (follow_up.py).
+PreparedBatch = namedtuple(
+    "PreparedBatch", ["planned", "failed_message_ids", "counts", "occurrences", "follow_ups"], defaults=[()]
+)
 
 
 class NotificationFailed(RuntimeError):
@@ -129,24 +180,30 @@ def notify_batch(
     *,
     max_messages: int | None = None,
     pacer: Pacer | None = None,
-    sessions: SessionStore | None = None,
+    sessions: SessionDelivery | None = None,
 ) -> BatchResult:
     """Announce the root activity of ``messages`` in at most ``max_messages`` Slack messages (and no
     more than fit before ``deadline``). Every message is tried, and every input event gets one log
     line, whatever fails; ``destination`` reads its secret only when there is something to send.
-    With ``sessions`` (Slack app mode), each root session is a live thread instead (threads.py)."""
+    With ``sessions`` (the session table), each root session is remembered across batches."""
     pacer = pacer or container_pacer()
-    budget = messages_that_fit(deadline.remaining(), pacer)
-    prepared = prepare_batch(messages, options, min(budget, max_messages or budget))
-    return send_batch(prepared, options, destination, deadline, pacer=pacer, sessions=sessions)
+    budget = min(messages_that_fit(deadline.remaining(), pacer), max_messages or MAX_UNBOUNDED)
+    prepared = prepare_batch(messages, options, budget)
+    return send_batch(prepared, options, destination, deadline, pacer=pacer, sessions=sessions, max_messages=budget)
+
+
+MAX_UNBOUNDED = 10**6
 
 
 def prepare_batch(messages: list[QueuedMessage], options: RenderOptions, max_messages: int | None) -> PreparedBatch:
     """Sort the input: log and count what is ignored, refused or unreadable; plan the rest."""
     failed_ids: dict[str, None] = {}  # ordered set
     counts = dict.fromkeys(Status, 0)
-    root = []
+    root, follow_ups = [], []
     for message in messages:
+        if message.follow_up:
+            follow_ups.append((message.message_id, message.follow_up))
+            continue
         if message.error:
             log_line(
                 "ERROR",
@@ -165,7 +222,7 @@ def prepare_batch(messages: list[QueuedMessage], options: RenderOptions, max_mes
             else:
                 root.append((message.message_id, record))
     batch = occurrences(root, options.expected_principals)
-    return PreparedBatch(plan_messages(batch, max_messages), list(failed_ids), counts, batch)
+    return PreparedBatch(plan_messages(batch, max_messages), list(failed_ids), counts, batch, follow_ups)
 
 
 def send_batch(
@@ -175,26 +232,32 @@ def send_batch(
     deadline: Deadline,
     *,
     pacer: Pacer | None = None,
-    sessions: SessionStore | None = None,
+    sessions: SessionDelivery | None = None,
+    max_messages: int | None = None,
 ) -> BatchResult:
-    """Post the planned messages in order (or, with ``sessions``, the batch as live threads); log
-    every event's outcome, and one line for the batch."""
+    """Post the planned messages in order (or, with ``sessions``, each root session's share of the
+    batch as that session needs it); log every event's outcome, and one line for the batch."""
     failed_ids = dict.fromkeys(prepared.failed_message_ids)
     counts, failures = dict(prepared.counts), []
     cannot_send = ""
-    if prepared.planned:
+    if prepared.planned or (prepared.follow_ups and sessions is not None):
         try:
             destination.prepare()
         except (ConfigurationError, SecretUnavailable) as error:
             cannot_send = str(error)
 
-    if prepared.planned and not cannot_send and sessions is not None and destination.can_thread:
-        from .notify_threaded import ThreadedDelivery  # only Slack app mode with a session table loads it
-
-        delivery = ThreadedDelivery(destination, sessions, options, deadline)
-        for outcome in delivery.send(prepared.occurrences):
+    if sessions is not None and not cannot_send and (prepared.planned or prepared.follow_ups):
+        for outcome in sessions.send(prepared.occurrences, max_messages):
             _count(outcome.occurrence, outcome.status, outcome.kind, outcome.error, (counts, failures, failed_ids))
+        for message_id, session in prepared.follow_ups:
+            if not sessions.follow_up(session):
+                failed_ids[message_id] = None
         return _finish(prepared, counts, failures, failed_ids)
+    for message_id, session in prepared.follow_ups:
+        if sessions is not None:  # Slack cannot be reached: SQS brings the follow-up again
+            failed_ids[message_id] = None
+        else:
+            log_line("WARNING", "follow-up not made: no session table", session=session, message_id=message_id)
 
     pacer = pacer or container_pacer()
     for planned in prepared.planned:
@@ -242,12 +305,11 @@ def _send(
     payload = render_planned(planned, options)
     account = routing_account(planned)
     started = time.monotonic()
-    if out_of_time(pacer, deadline):
+    if not pacer.acquire(deadline):
         # Waiting would outlast the function: report it now, so that SQS delivers it again, rather
         # than be stopped mid-batch and have the whole batch (sent messages too) delivered again.
         status, attempts, reason = Status.FAILED, 0, NO_TIME_LEFT
     else:
-        pacer.wait()
         try:
             posted = destination.post(payload, deadline, account=account)
         except DeliveryError as error:

@@ -3,28 +3,28 @@ thread remembered in session_store.py and Slack called through the destination.
 
 For each session, most urgent first: drop the events its thread has counted already (SQS delivers
 at least once); find its live thread, or claim a new one and post the parent (a concurrent
-invocation that loses the claim replies in the winner's thread); post the replies; count what was
-posted, exactly once, into the thread's totals; edit the parent to show them.
+invocation that loses the claim replies in the winner's thread); post the replies, each claimed
+first; count what was posted, exactly once, into the thread's totals; edit the parent to show them.
 
-When the state store fails (throttled, denied, unreachable), the session's events not yet posted
-go out as the webhook planner would send them, unthreaded, with a WARNING line: the store never
-stands between an alert and Slack.
+The channel sees at most the parent and what raises the session's worst severity to critical (a
+reply broadcast): the rest of the criticals go into the thread and the parent's headline, which
+names the worst the session did. A reply Slack puts at the channel's top level (its parent was
+deleted) is taken back and posted again under a new parent. A parent edit that fails or has no time
+left never fails the replies Slack took: it is owed, and made by a follow-up or the next batch.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import namedtuple
-from datetime import datetime, timezone
 
+from .classify import SEVERITY_RANK, Severity
 from .deliver import DeliveryError
 from .destination import Posted
 from .log import log_line
-from .notify import NO_TIME_LEFT, Pacer, Status, out_of_time, render_planned, routing_account
+from .notify import Status, render_planned
 from .parent import permalink, render_parent
-from .session_store import SessionStore, StoreUnavailable, session_of, thread_pk
-from .sessions import plan_messages
+from .session_delivery import Sent, SessionDelivery, event_epoch, message_key
+from .session_store import StoreUnavailable, account_of, session_of, thread_pk
 from .slack_api import is_message_gone
 from .threads import (
     MENTION_INTERVAL_SECONDS,
@@ -38,68 +38,36 @@ from .threads import (
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
-    from .deliver import Deadline
-    from .destination import SlackAppDestination
-    from .render import RenderOptions
     from .session_store import ThreadState
     from .sessions import Occurrence
 
-# What became of one occurrence: its Status, the kind of message that carried it and why it failed.
-Outcome = namedtuple("Outcome", ["occurrence", "status", "kind", "error"])
-
 # A reply's parent is gone (deleted): the thread gets a new parent.
 THREAD_GONE = frozenset({"thread_not_found", "message_not_found"})
-# chat.update is in Slack's tier 3 (about 50 a minute): edits are spaced this far apart.
-SECONDS_BETWEEN_UPDATES = 1.2
 PARENT_RENDERS = 3  # a parent is edited again while a concurrent batch has added to its totals since
-
-_container = threading.local()
-
-
-def channel_pacers() -> dict[str, Pacer]:
-    """One pacer per channel and one for edits, for the container's life (as notify.container_pacer)."""
-    pacers = getattr(_container, "pacers", None)
-    if pacers is None:
-        pacers = _container.pacers = {}
-    return pacers
+# A parent edit owed (it failed, or no time was left) is made by a follow-up this much later.
+REPAINT_FOLLOW_UP_SECONDS = 30
+_BROADCAST_RANK = SEVERITY_RANK[Severity.CRITICAL]
 
 
-def forget_pacing() -> None:
-    _container.pacers = {}
-
-
-class ThreadedDelivery:
-    def __init__(
-        self,
-        destination: SlackAppDestination,
-        store: SessionStore,
-        options: RenderOptions,
-        deadline: Deadline,
-    ) -> None:
-        self.destination, self.store, self.options, self.deadline = destination, store, options, deadline
-        self.pacers = channel_pacers()
-        self.clock = time.time
-        self.outcomes: dict[int, Outcome] = {}
-
-    def send(self, batch: list[Occurrence]) -> list[Outcome]:
-        """Every occurrence's outcome, in the batch's order."""
+class ThreadedDelivery(SessionDelivery):
+    def send(self, batch: list[Occurrence], max_messages: int | None = None) -> list:  # noqa: ARG002 - a thread holds any number
         for key, session in group_by_thread(batch):
             try:
                 self._send_session(key, session)
             except StoreUnavailable as error:
-                left = [each for each in session if id(each) not in self.outcomes]
-                log_line(
-                    "WARNING",
-                    "session state unavailable; posting without threading",
-                    state_store="unavailable",
-                    table=self.store.table_name,
-                    account=key.account,
-                    session=key.session_ids[0],
-                    events=len(left),
-                    error=str(error),
-                )
-                self._send_unthreaded(left)
+                self._send_unthreaded(self._store_failed(key, session, error))
         return [self.outcomes[id(each)] for each in batch]
+
+    def follow_up(self, session: str) -> bool:
+        """Make the parent edit the session owes."""
+        try:
+            state = self.store.read(session)
+            if state is None or not state.ts or state.rendered >= state.revision:
+                return True
+            return not self._repaint(ThreadKey(account_of(state.pk), (session_of(state.pk),)), state)
+        except StoreUnavailable as error:
+            log_line("WARNING", "follow-up not made: session state unavailable", session=session, error=str(error))
+            return False
 
     # -- one session --------------------------------------------------------------------------------
 
@@ -107,15 +75,11 @@ class ThreadedDelivery:
         if self.destination.refusal:
             self._settle(session, Status.FAILED, None, self.destination.refusal)
             return
-        pairs = {id(each): (each.record.account_id, each.record.event_id) for each in session if each.record.event_id}
-        counted = self.store.counted_events(pairs.values())
-        fresh = [each for each in session if pairs.get(id(each)) not in counted]
-        again = [each for each in session if pairs.get(id(each)) in counted]
-        self._settle(again, Status.DELIVERED, "counted already", "")
+        pairs, fresh = self._fresh(session)
         if not fresh:
-            self._repaint_if_behind(key, session)
+            self._repaint_if_behind(key)
             return
-        first_time = _epoch(fresh, min) or self.clock()
+        first_time = event_epoch(fresh, min) or self.clock()
         state = self.store.open_thread(key.account, list(key.session_ids), first_time)
         opened = state.owner
         if opened:
@@ -124,38 +88,57 @@ class ThreadedDelivery:
                 return
         posted = []
         for reply in plan_replies(fresh):
-            options = self.options
-            if not (reply.broadcast and self._may_mention(state, reply)):
-                options = options._replace(mention="")
-            payload = render_planned(as_planned_message(reply, key), options)
-            reply_to = {"broadcast": reply.broadcast, "events": len(reply.occurrences)}
-            _, error, code = self._post(payload, reply.kind, key, thread=_posted(state), **reply_to)
-            if code in THREAD_GONE:
-                # The parent was deleted: post it again (its totals so far) and reply under the new one.
-                state = self._repost_parent(key, self.store.read(state.pk) or state)
-                if state.ts:
-                    _, error, _ = self._post(payload, reply.kind, key, thread=_posted(state), **reply_to)
+            state, sent = self._reply(key, state, reply)
             done = Status.DELIVERED if reply.kind == "event" else Status.SUMMARIZED
-            self._settle(reply.occurrences, Status.FAILED if error else done, f"reply:{reply.kind}", error)
-            if not error:
+            kind = f"reply:{reply.kind}" + (" (posted by a concurrent invocation)" if sent.by_another else "")
+            self._settle(reply.occurrences, Status.FAILED if sent.error else done, kind, sent.error)
+            if not sent.error and not sent.by_another:
                 posted += reply.occurrences
         if not posted:
             return
-        keyed = [each for each in posted if id(each) in pairs]
-        recorded = self.store.count_events(
-            [pairs[id(each)] for each in keyed],
-            {pairs[id(each)]: _epoch([each], min) for each in keyed if each.record.event_time},
-        )
-        newly = [each for each in posted if id(each) not in pairs or pairs[id(each)] in recorded]
-        if newly:
-            state = self.store.add(state.pk, totals_of(newly), _epoch(newly, max) or self.clock())
+        state, newly = self._record(state, pairs, posted)
         if opened and state.revision == 1 and len(newly) == len(fresh):
             # The new parent already shows exactly these totals, and no other batch has added since.
             self.store.mark_rendered(state.pk, state.revision)
             return
-        self._repaint(key, state, session)
+        self._repaint(key, state)
 
-    def _render_parent(self, key: ThreadKey, state: ThreadState, totals: dict) -> dict:
+    def _reply(self, key: ThreadKey, state: ThreadState, reply) -> tuple[ThreadState, Sent]:
+        """Post one reply in the session's thread (claimed first); a new parent when the old is gone."""
+        shown = state.shown["worst"]
+        broadcast = reply.broadcast and self.store.claim_raise(state.pk, _BROADCAST_RANK)
+        options = self.options
+        if not (broadcast and self._may_mention(state, reply)):
+            options = options._replace(mention="")
+        payload = render_planned(as_planned_message(reply, key), options)
+        details = {"broadcast": broadcast, "events": len(reply.occurrences)}
+        claim = message_key(key, f"reply:{reply.kind}", reply.occurrences)
+        sent = self._post(payload, reply.kind, key, claim=claim, thread=_posted(state), **details)
+        stray = sent.posted is not None and sent.posted.thread_ts != state.ts
+        if sent.code in THREAD_GONE or stray:
+            # The parent was deleted: Slack refused the reply, or (as it does) put it at the channel's
+            # top level. Take a stray back, post the parent again (its totals so far), reply under it.
+            if stray:
+                self._take_back(key, sent.posted)
+            state = self._repost_parent(key, self.store.read(state.pk) or state)
+            if state.ts:
+                sent = self._post(payload, reply.kind, key, thread=_posted(state), **details)
+        if sent.error and broadcast:
+            self.store.unclaim_raise(state.pk, _BROADCAST_RANK, shown)
+        return state, sent
+
+    def _take_back(self, key: ThreadKey, stray: Posted) -> None:
+        try:
+            self.destination.delete(stray, self.deadline)
+        except DeliveryError as error:
+            where = {"account": key.account, "session": key.session_ids[0], "channel": stray.channel, "ts": stray.ts}
+            log_line("WARNING", "a reply Slack put at the channel's top level could not be deleted", **where,
+                     error=error.reason)  # fmt: skip
+            return
+        where = {"account": key.account, "session": key.session_ids[0], "channel": stray.channel, "ts": stray.ts}
+        log_line("INFO", "a reply whose parent was deleted was taken back from the channel's top level", **where)
+
+    def _render_parent(self, key: ThreadKey, state: ThreadState, totals: dict, *, mention: str = "") -> dict:
         previous = ""
         if state.previous_ts:
             previous = permalink(
@@ -164,54 +147,79 @@ class ThreadedDelivery:
                 state.previous_ts,
             )
         return render_parent(
-            totals, key.account, session_of(state.pk), self.options, updated=self._now(), earlier_session_url=previous
+            totals,
+            key.account,
+            session_of(state.pk),
+            self.options,
+            updated=self._now(),
+            earlier_session_url=previous,
+            mention=mention,
         )
 
     def _post_parent(self, key: ThreadKey, state: ThreadState, fresh: list[Occurrence]) -> ThreadState | None:
-        """Post the claimed thread's parent with this batch's totals; None when it could not be posted."""
-        posted, error, _ = self._post(self._render_parent(key, state, as_stored(totals_of(fresh))), "parent", key)
-        if error:
+        """Post the claimed thread's parent with this batch's totals; None when it could not be posted.
+        A critical parent carries the mention (at most every MENTION_INTERVAL_SECONDS)."""
+        totals = totals_of(fresh)
+        rank = SEVERITY_RANK[totals.worst]
+        mention = ""
+        if rank == _BROADCAST_RANK and self.options.mention:
+            moment = event_epoch(fresh, min) or self.clock()
+            if self.store.claim_mention(state.pk, moment, MENTION_INTERVAL_SECONDS):
+                mention = self.options.mention
+        sent = self._post(self._render_parent(key, state, as_stored(totals), mention=mention), "parent", key)
+        if sent.error:
             self.store.release(state.pk)
-            self._settle(fresh, Status.FAILED, "parent", error)
+            self._settle(fresh, Status.FAILED, "parent", sent.error)
             return None
-        self.store.set_parent(state.pk, posted.channel, posted.ts)
-        return state._replace(channel=posted.channel, ts=posted.ts)
+        self.store.set_parent(state.pk, sent.posted.channel, sent.posted.ts)
+        self.store.claim_raise(state.pk, rank)
+        return state._replace(channel=sent.posted.channel, ts=sent.posted.ts)
 
     def _repost_parent(self, key: ThreadKey, state: ThreadState) -> ThreadState:
         """A new parent for a thread whose parent is gone; the session points at it from now on."""
-        posted, error, _ = self._post(self._render_parent(key, state, state.totals), "parent (again)", key)
-        if error:
+        sent = self._post(self._render_parent(key, state, state.totals), "parent (again)", key)
+        if sent.error:
             return state._replace(ts="")
-        self.store.set_parent(state.pk, posted.channel, posted.ts)
-        return state._replace(channel=posted.channel, ts=posted.ts)
+        self.store.set_parent(state.pk, sent.posted.channel, sent.posted.ts)
+        return state._replace(channel=sent.posted.channel, ts=sent.posted.ts)
 
-    def _repaint_if_behind(self, key: ThreadKey, session: list[Occurrence]) -> None:
+    def _repaint_if_behind(self, key: ThreadKey) -> None:
         """A batch delivered again after its parent's edit failed: edit it now."""
         for session_id in key.session_ids:
             state = self.store.read(thread_pk(key.account, session_id))
             if state and state.ts and state.rendered < state.revision:
-                self._repaint(key, state, session)
+                self._repaint(key, state)
                 return
 
-    def _repaint(self, key: ThreadKey, state: ThreadState, session: list[Occurrence]) -> None:
-        """Edit the parent to the thread's totals; again while a concurrent batch has added since."""
+    def _repaint(self, key: ThreadKey, state: ThreadState) -> str:
+        """Edit the parent to the thread's totals; again while a concurrent batch has added since.
+        An edit that fails is owed (a follow-up makes it), never a failure of the replies: "" or why."""
         for _ in range(PARENT_RENDERS):
             error = self._update(self._render_parent(key, state, state.totals), key, state)
             if error:
-                # The replies are posted and counted; SQS delivers the batch again, and the edit is retried.
-                self._settle(session, Status.FAILED, "parent", error, overwrite=True)
-                return
+                scheduled = self._schedule(state, REPAINT_FOLLOW_UP_SECONDS)
+                log_line(
+                    "WARNING",
+                    "parent message not updated; a follow-up will" if scheduled else "parent message not updated",
+                    account=key.account,
+                    session=key.session_ids[0],
+                    channel=state.channel,
+                    thread_ts=state.ts,
+                    follow_up=scheduled,
+                    error=error,
+                )
+                return error
             self.store.mark_rendered(state.pk, state.revision)
             latest = self.store.read(state.pk)
             if latest is None or latest.revision <= state.revision:
-                return
+                return ""
             state = latest
+        return ""
 
     def _update(self, payload: dict, key: ThreadKey, state: ThreadState) -> str:
-        pacer = self.pacers.setdefault("chat.update", Pacer(SECONDS_BETWEEN_UPDATES))
-        if out_of_time(pacer, self.deadline):
+        pacer = self._pacer("chat.update", "chat.update")
+        if not pacer.acquire(self.deadline):
             return "no time left in the function's timeout to edit the parent message"
-        pacer.wait()
         started = time.monotonic()
         try:
             self.destination.update(_posted(state), payload, self.deadline)
@@ -234,79 +242,6 @@ class ThreadedDelivery:
         moment = record.event_time.timestamp() if record.event_time else self.clock()
         return self.store.claim_mention(state.pk, moment, MENTION_INTERVAL_SECONDS)
 
-    # -- Slack --------------------------------------------------------------------------------------
-
-    def _post(
-        self,
-        payload: dict,
-        kind: str,
-        key: ThreadKey,
-        *,
-        thread: Posted | None = None,
-        broadcast: bool = False,
-        events: int = 0,
-    ) -> tuple[Posted | None, str, str]:
-        """What was posted (None if not), why not and Slack's error code."""
-        account = key.account
-        channel = thread.channel if thread else self.destination.channel_for(account)
-        pacer = self.pacers.setdefault(channel, Pacer())
-        if self.destination.refusal:
-            return None, self.destination.refusal, ""
-        if out_of_time(pacer, self.deadline):
-            return None, NO_TIME_LEFT, ""
-        pacer.wait()
-        started = time.monotonic()
-        try:
-            posted = self.destination.post(payload, self.deadline, account=account, thread=thread, broadcast=broadcast)
-        except DeliveryError as error:
-            self._log_call(kind, key, channel, started, error.reason, thread=thread, events=events)
-            return None, error.reason, error.code
-        finally:
-            pacer.posted()
-        self._log_call(kind, key, channel, started, "", thread=thread, broadcast=broadcast, events=events)
-        return posted, "", ""
-
-    def _send_unthreaded(self, left: list[Occurrence]) -> None:
-        for planned in plan_messages(left):
-            account = routing_account(planned)
-            key = ThreadKey(account, (planned.session[1] if planned.session else "",))
-            payload = render_planned(planned, self.options)
-            error = self._post(payload, f"unthreaded {planned.kind}", key, events=len(planned.occurrences))[1]
-            status = Status.FAILED if error else (Status.DELIVERED if planned.kind == "event" else Status.SUMMARIZED)
-            self._settle(planned.occurrences, status, f"unthreaded:{planned.kind}", error)
-
-    def _log_call(self, kind, key, channel, started, error, *, thread=None, broadcast=False, events=0) -> None:
-        status = Status.FAILED if error else Status.DELIVERED
-        log_line(
-            "INFO" if status is Status.DELIVERED else "ERROR",
-            "Slack message sent" if status is Status.DELIVERED else "Slack message NOT sent",
-            kind=kind,
-            events=events,
-            account=key.account,
-            session=key.session_ids[0],
-            channel=channel,
-            thread_ts=thread.ts if thread else None,
-            broadcast=broadcast or None,
-            outcome=status.value,
-            duration_ms=round((time.monotonic() - started) * 1000, 1),
-            error=error or None,
-        )
-
-    # -- bookkeeping --------------------------------------------------------------------------------
-
-    def _settle(self, occurrences, status: Status, kind: str | None, error: str, *, overwrite: bool = False) -> None:
-        for each in occurrences:
-            if overwrite or id(each) not in self.outcomes:
-                self.outcomes[id(each)] = Outcome(each, status, kind, error)
-
-    def _now(self) -> datetime:
-        return datetime.fromtimestamp(self.clock(), tz=timezone.utc)
-
 
 def _posted(state: ThreadState) -> Posted:
     return Posted(state.channel, state.ts)
-
-
-def _epoch(occurrences: list[Occurrence], pick) -> float:
-    """``pick`` (min or max) of the occurrences' event times, in epoch seconds; 0 when none has one."""
-    return pick((each.record.event_time.timestamp() for each in occurrences if each.record.event_time), default=0)

@@ -1,5 +1,5 @@
-"""Render: a root session's live parent message (Slack app mode), drawn from its thread's exact
-totals (session_store.py's shape). Pure functions, no I/O."""
+"""Render: a root session's exact totals (session_store.py's shape), as the live parent message of
+its thread (Slack app mode) or as a webhook's digest. Pure functions, no I/O."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from .render import (
     slack_payload,
 )
 from .summary import listing, session_text, time_span
+from .threads import KIND_FIELDS
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 _SEVERITIES = list(Severity)
 SHOWN = 5  # of each list (regions, source IPs, user agents) before "and N more"
+HEADLINE_KINDS = 3  # named in the headline before "and N more"
 
 
 def render_parent(
@@ -40,12 +42,61 @@ def render_parent(
     *,
     updated: datetime,
     earlier_session_url: str = "",
+    mention: str = "",
 ) -> dict[str, Any]:
-    """The parent of a session's thread: who, what so far (exact totals), when, how bad."""
+    """The parent of a session's thread: who, what so far (exact totals), when, how bad; its headline
+    names the worst the session did."""
+    words = WORDING[options.language]
+    headline = words.parent_headline.format(account=account or words.unknown)
+    return _render_session(
+        totals, account, session_id, options, headline, updated=updated, note=words.in_thread,
+        earlier_session_url=earlier_session_url, mention=mention,
+    )  # fmt: skip
+
+
+def render_digest(
+    totals: dict[str, Any], account: str, session_id: str, options: RenderOptions, *, since: int, updated: datetime,
+    digest_minutes: int,
+) -> dict[str, Any]:  # fmt: skip
+    """A webhook's digest of a session: ``since`` calls since its last message, and its exact totals."""
+    words = WORDING[options.language]
+    headline = words.digest_headline.format(account=account or words.unknown, count=since)
+    return _render_session(
+        totals, account, session_id, options, headline, updated=updated,
+        note=words.digest_note.format(minutes=digest_minutes), since=since,
+    )  # fmt: skip
+
+
+def worst_kinds(totals: dict[str, Any], words: Any) -> str:
+    """The kinds of event at the session's worst severity, for its headline (plain text, escaped where
+    it is shown): "DeleteTrail, StopLogging"; "" when none is known."""
+    worst = _SEVERITIES[int(totals.get("worst", _SEVERITIES.index(Severity.LOW)))]
+    kinds = sorted(totals.get(KIND_FIELDS[worst], ()))
+    named = ", ".join(kind[:60] for kind in kinds[:HEADLINE_KINDS])
+    if len(kinds) > HEADLINE_KINDS:
+        named += ", " + words.and_more.format(count=len(kinds) - HEADLINE_KINDS)
+    return named
+
+
+def _render_session(
+    totals: dict[str, Any],
+    account: str,
+    session_id: str,
+    options: RenderOptions,
+    headline: str,
+    *,
+    updated: datetime,
+    note: str,
+    earlier_session_url: str = "",
+    mention: str = "",
+    since: int | None = None,
+) -> dict[str, Any]:
     words = WORDING[options.language]
     worst = _SEVERITIES[int(totals.get("worst", _SEVERITIES.index(Severity.LOW)))]
     labelled = labelled_account(account, options) or escape(words.unknown)
-    headline = words.parent_headline.format(account=account or words.unknown)
+    kinds = worst_kinds(totals, words)
+    if kinds:
+        headline = f"{headline}: {kinds}"
     calls = int(totals.get("calls", 0))
     sign_ins = _sign_ins(totals, words)
     times = [moment for moment in (_moment(totals.get(name)) for name in ("first_time", "last_time")) if moment]
@@ -65,6 +116,7 @@ def render_parent(
     if earlier_session_url:
         lines.append(f"{escape(words.continues)}: <{earlier_session_url}|{escape(words.earlier_session)}>")
     fields = [
+        *([(words.since_last_message, str(since))] if since is not None else []),
         (words.calls, str(calls)),
         (words.read_only_calls, str(int(totals.get("read_only", 0)))),
         (words.changes, str(int(totals.get("changes", 0)))),
@@ -75,7 +127,7 @@ def render_parent(
         (words.regions, listing(sorted(totals.get("regions", ())), SHOWN, words, limit=300)),
         (words.source_ips, listing(sorted(totals.get("source_ips", ())), SHOWN, words, limit=300)),
         (words.user_agents, listing(sorted(totals.get("user_agents", ())), SHOWN, words, separator="\n", limit=300)),
-    ]
+    ][:10]  # Block Kit's most fields in a section: a digest leaves out the user agents
     updated_text = slack_date(updated, format_time(updated, options.time_zone))
     blocks: list[dict[str, Any]] = [
         {
@@ -87,7 +139,7 @@ def render_parent(
         {
             "type": "context",
             "elements": [
-                mrkdwn(f"{escape(words.updated)} {updated_text} · {escape(words.in_thread)}"),
+                mrkdwn(f"{escape(words.updated)} {updated_text} · {escape(note)}"),
                 mrkdwn(escape(words.footer)),
             ],
         },
@@ -98,7 +150,7 @@ def render_parent(
         f"{escape(words.sign_ins)} {sign_ins}" if totals.get("sign_ins") or totals.get("failed_sign_ins") else "",
         escape(words.severities[worst]),
     ]
-    return slack_payload(notification_text(parts, ""), blocks)
+    return slack_payload(notification_text(parts, mention), blocks)
 
 
 def permalink(workspace_url: str, channel: str, ts: str) -> str:

@@ -1,18 +1,24 @@
-"""Remember: each root session's Slack thread and exact running totals, in the module's DynamoDB
-table (Slack app mode only).
+"""Remember: each root session's place in Slack and exact running totals, in the module's DynamoDB
+table (both modes), and what every concurrent invocation must agree on.
 
 Items, by their one key ``pk``:
 
-* ``thread#<account>#key:<access key>`` or ``thread#<account>#ip:<source IP>``: a thread. It holds
-  the parent message (channel and ``ts``), the session's totals, when the team was last mentioned;
-  or, for an alias, ``alias_of``: the thread it joins (a console sign-in's IP and the console
-  session's key name one story).
-* ``event#<account>#<eventID>``: an event counted in its thread's totals, so that SQS delivering it
-  twice counts it once. It expires with the queues' longest retention.
+* ``thread#<account>#key:<access key>`` or ``thread#<account>#ip:<source IP>``: a session. It
+  holds its parent message (Slack app mode: channel and ``ts``; a webhook: ``ts`` "webhook" once its
+  first messages are out), the session's totals, when the team was last mentioned, what the channel
+  has been shown (``shown_worst``; a webhook's ``announced`` kinds and its last digest); or, for an
+  alias, ``alias_of``: the session it joins (a console sign-in's IP and the console session's key
+  name one story).
+* ``event#<account>#<eventID>``: an event counted in its session's totals, so that SQS delivering
+  it twice counts it once. It expires with the queues' longest retention.
+* ``message#<digest>``: a planned message claimed before it is posted, so that two invocations
+  holding the same SQS message post it once.
+* ``pace#<destination>``: the next moment the destination (a webhook, a channel, chat.update) may
+  be called, shared by every concurrent invocation.
 
-Every item expires (``expires_at``, the table's TTL). Whatever fails here raises StoreUnavailable:
-the caller then posts without threading, so that the state store never stands between an alert
-and Slack.
+Every item expires (``expires_at``, the table's TTL). Every call is bounded by the function's
+deadline. Whatever fails here raises StoreUnavailable: the caller then posts as it would without
+the table, so that the state store never stands between an alert and Slack.
 """
 
 from __future__ import annotations
@@ -21,11 +27,14 @@ import contextlib
 import time
 from collections import namedtuple
 
+from .threads import KIND_FIELDS
+
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from typing import Any
 
+    from .deliver import Deadline
     from .threads import Totals
 
 # SQS keeps a message at most 14 days: a redelivery can come no later.
@@ -37,16 +46,34 @@ WAIT_FOR_PARENT_SECONDS = 8.0
 _BATCH_GET_LIMIT = 100
 _TRANSACTION_LIMIT = 100
 _TRANSACTION_TRIES = 4  # a transaction also fails on a conflicting concurrent one: try again
+WEBHOOK_OPENED = "webhook"  # a webhook session's ``ts`` once its first messages are out (a webhook has no ts)
+
+# A call that could not finish this long before the deadline is not started (the caller still has
+# to post or report).
+CALL_MARGIN_SECONDS = 3.0
+# botocore's own bounds on one call: every retry of it fits in CALL_MARGIN_SECONDS' order of time.
+CLIENT_TIMEOUTS = {
+    "connect_timeout": 1.0,
+    "read_timeout": 2.0,
+    "retries": {"total_max_attempts": 2, "mode": "standard"},
+}
+# A message claim whose post never ended (the invocation died) may be taken over after this long.
+MESSAGE_CLAIM_SECONDS = 90
+# How long an invocation waits for a concurrent one that is posting the same message.
+WAIT_FOR_MESSAGE_SECONDS = 8.0
 
 COUNTERS = ("calls", "read_only", "changes", "denied", "sign_ins", "sign_ins_without_mfa", "failed_sign_ins")
-SETS = ("regions", "source_ips", "user_agents")
+# What a session did, by severity too (threads.KIND_FIELDS): the parent's headline names the worst.
+SETS = ("regions", "source_ips", "user_agents", *KIND_FIELDS.values())
 
 # A thread as stored: pk; channel and ts of the parent ("" while its claimer posts it); previous_ts:
 # the parent of the idle session it follows; totals: a dict (COUNTERS, SETS, first_time, last_time,
 # worst, opened_by, opened_from, task_policy); revision: how many batches were added; rendered: the
-# revision the parent shows; owner: this invocation claimed it and must post its parent.
+# revision the parent shows; owner: this invocation claimed it and must post its parent; shown:
+# what the channel has been shown (shown_worst, announced kinds, digested calls, digest_at).
 ThreadState = namedtuple(
-    "ThreadState", ["pk", "channel", "ts", "previous_ts", "totals", "revision", "rendered", "owner", "last_mention"]
+    "ThreadState",
+    ["pk", "channel", "ts", "previous_ts", "totals", "revision", "rendered", "owner", "last_mention", "shown"],
 )
 
 
@@ -56,6 +83,11 @@ class StoreUnavailable(RuntimeError):
 
 def thread_pk(account: str, session_id: str) -> str:
     return f"thread#{account}#{session_id}"
+
+
+def account_of(pk: str) -> str:
+    """The account a thread's key names."""
+    return pk.split("#", 2)[1]
 
 
 def session_of(pk: str) -> str:
@@ -69,13 +101,15 @@ class SessionStore:
         table_name: str,
         *,
         idle_seconds: float = 3600,
+        deadline: Deadline | None = None,
         client_factory: Callable[[], Any] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        self.table_name, self.idle_seconds = table_name, idle_seconds
+        self.table_name, self.idle_seconds, self.deadline = table_name, idle_seconds, deadline
         self._client_factory = client_factory or _default_client
         self._client = None
-        self._sleep = sleep
+        self._sleep, self._clock = sleep, clock
 
     # -- events -------------------------------------------------------------------------------------
 
@@ -127,7 +161,7 @@ class SessionStore:
 
     def _event_put(self, key: tuple[str, str], event_times: dict[tuple[str, str], float]) -> dict[str, Any]:
         account, event_id = key
-        expires = int(event_times.get(key) or time.time()) + EVENT_RECORD_SECONDS
+        expires = int(event_times.get(key) or self._clock()) + EVENT_RECORD_SECONDS
         item = {"pk": {"S": f"event#{account}#{event_id}"}, "expires_at": {"N": str(expires)}}
         return {"Put": {"TableName": self.table_name, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
 
@@ -142,7 +176,7 @@ class SessionStore:
             if live is not None and (live.ts or live.owner):
                 return live
             if live is not None:  # another invocation claimed it and is posting the parent
-                if waited >= WAIT_FOR_PARENT_SECONDS:
+                if waited >= WAIT_FOR_PARENT_SECONDS or not self._may_wait(0.25):
                     raise StoreUnavailable(f"the parent of {live.pk} was not posted within {waited:.0f} s")
                 self._sleep(0.25)
                 waited += 0.25
@@ -241,6 +275,182 @@ class SessionStore:
             {":revision": {"N": str(revision)}},
         )
 
+    def claim_raise(self, pk: str, rank: int) -> bool:
+        """Whether the channel should be shown this severity (``rank``, SEVERITY_RANK): only when it is
+        worse than anything it has been shown of the session, once, whoever asks first."""
+        return self._update_if(
+            pk,
+            "SET shown_worst = :rank",
+            "attribute_not_exists(shown_worst) OR shown_worst > :rank",
+            {":rank": {"N": str(rank)}},
+        )
+
+    def unclaim_raise(self, pk: str, rank: int, previous: float | None) -> None:
+        """A broadcast that could not be posted: the channel was shown ``previous``, not ``rank``."""
+        values = {":rank": {"N": str(rank)}}
+        if previous is None:
+            self._update_if(pk, "REMOVE shown_worst", "shown_worst = :rank", values)
+        else:
+            self._update_if(
+                pk,
+                "SET shown_worst = :previous",
+                "shown_worst = :rank",
+                {**values, ":previous": {"N": str(int(previous))}},
+            )
+
+    def claim_kind(self, pk: str, kind: str) -> bool:
+        """Whether this invocation announces ``kind`` for the session (a webhook's critical of a new kind)."""
+        return self._update_if(
+            pk,
+            "ADD announced :kind",
+            "NOT contains(announced, :name)",
+            {":kind": {"SS": [kind]}, ":name": {"S": kind}},
+        )
+
+    def unclaim_kind(self, pk: str, kind: str) -> None:
+        """A kind whose message could not be posted: the next delivery announces it."""
+        self._update_if(pk, "DELETE announced :kind", "attribute_exists(pk)", {":kind": {"SS": [kind]}})
+
+    def claim_digest(self, pk: str, digested: int, calls: int, event_time: float) -> bool:
+        """Whether this invocation posts the session's digest of the calls after the ``digested``
+        first ones (up to ``calls``): once, whoever asks first."""
+        return self._update_if(
+            pk,
+            "SET digested = :calls, digest_at = :at REMOVE follow_up_at",
+            "attribute_not_exists(digested) OR digested = :digested",
+            {":calls": {"N": str(calls)}, ":at": {"N": str(event_time)}, ":digested": {"N": str(digested)}},
+        )
+
+    def mark_shown(self, pk: str, calls: int) -> ThreadState:
+        """``calls`` of the session were posted at once: no digest needs to repeat them."""
+        answer = self._call(
+            "update_item",
+            TableName=self.table_name,
+            Key={"pk": {"S": pk}},
+            UpdateExpression="ADD digested :calls",
+            ExpressionAttributeValues={":calls": {"N": str(calls)}},
+            ReturnValues="ALL_NEW",
+        )
+        return _state(answer["Attributes"])
+
+    def unclaim_digest(self, pk: str, digested: int, calls: int) -> None:
+        """A digest that could not be posted: its calls are pending again."""
+        self._update_if(
+            pk,
+            "SET digested = :digested",
+            "digested = :calls",
+            {":digested": {"N": str(digested)}, ":calls": {"N": str(calls)}},
+        )
+
+    def claim_follow_up(self, pk: str, due: float) -> bool:
+        """Whether this invocation schedules the session's follow-up (none is pending before ``due``)."""
+        return self._update_if(
+            pk,
+            "SET follow_up_at = :due",
+            "attribute_not_exists(follow_up_at) OR follow_up_at < :now",
+            {":due": {"N": str(due)}, ":now": {"N": str(self._clock())}},
+        )
+
+    def forget_follow_up(self, pk: str) -> None:
+        self._update_if(pk, "REMOVE follow_up_at", "attribute_exists(pk)", {})
+
+    def mark_opened(self, pk: str, event_time: float, digested: int) -> None:
+        """A webhook session's first messages are out: later activity is held for its digests."""
+        self._call(
+            "update_item",
+            TableName=self.table_name,
+            Key={"pk": {"S": pk}},
+            UpdateExpression="SET ts = :ts, channel = :channel, digest_at = :at, digested = :digested",
+            ExpressionAttributeValues={
+                ":ts": {"S": WEBHOOK_OPENED},
+                ":channel": {"S": "webhook"},
+                ":at": {"N": str(event_time)},
+                ":digested": {"N": str(digested)},
+            },
+        )
+
+    # -- messages and pace --------------------------------------------------------------------------
+
+    def claim_message(self, key: str) -> str:
+        """Claim a planned message before posting it: "mine" (post it, then ``message_posted`` or
+        ``release_message``), "posted" (a concurrent invocation posted it) or "busy" (one is still
+        posting it after WAIT_FOR_MESSAGE_SECONDS)."""
+        pk = f"message#{key}"
+        waited = 0.0
+        while True:
+            now = self._clock()
+            item = {
+                "pk": {"S": pk},
+                "state": {"S": "posting"},
+                "claimed_at": {"N": str(now)},
+                "expires_at": {"N": str(int(now) + EVENT_RECORD_SECONDS)},
+            }
+            try:
+                self._call(
+                    "put_item",
+                    TableName=self.table_name,
+                    Item=item,
+                    ConditionExpression="attribute_not_exists(pk) OR (#state = :posting AND claimed_at < :stale)",
+                    ExpressionAttributeNames={"#state": "state"},
+                    ExpressionAttributeValues={
+                        ":posting": {"S": "posting"},
+                        ":stale": {"N": str(now - MESSAGE_CLAIM_SECONDS)},
+                    },
+                )
+            except _ConditionFailed:
+                found = self._get(pk)
+                if found and found.get("state", {}).get("S") == "posted":
+                    return "posted"
+                if found and (waited >= WAIT_FOR_MESSAGE_SECONDS or not self._may_wait(0.25)):
+                    return "busy"
+                if found:
+                    self._sleep(0.25)
+                    waited += 0.25
+                continue
+            return "mine"
+
+    def message_posted(self, key: str) -> None:
+        self._call(
+            "update_item",
+            TableName=self.table_name,
+            Key={"pk": {"S": f"message#{key}"}},
+            UpdateExpression="SET #state = :posted",
+            ExpressionAttributeNames={"#state": "state"},
+            ExpressionAttributeValues={":posted": {"S": "posted"}},
+        )
+
+    def release_message(self, key: str) -> None:
+        """A claimed message that Slack did not take: the next delivery may claim it again."""
+        with contextlib.suppress(_ConditionFailed):
+            self._call(
+                "delete_item",
+                TableName=self.table_name,
+                Key={"pk": {"S": f"message#{key}"}},
+                ConditionExpression="#state = :posting",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues={":posting": {"S": "posting"}},
+            )
+
+    def reserve_slot(self, destination: str, interval: float, latest: float) -> float | None:
+        """The moment (epoch seconds) this invocation may call ``destination``: the first free one,
+        ``interval`` after the one reserved before it by any invocation; None when that is after
+        ``latest`` (nothing is reserved then)."""
+        pk = f"pace#{destination}"
+        for _ in range(20):
+            now = self._clock()
+            item = self._get(pk)
+            stored = item.get("next_at", {}).get("N") if item else None
+            slot = max(now, float(stored)) if stored is not None else now
+            if slot > latest:
+                return None
+            condition = "attribute_not_exists(next_at)" if stored is None else "next_at = :stored"
+            values = {":next": {"N": repr(slot + interval)}, ":expires": {"N": str(int(slot) + 86400)}}
+            if stored is not None:
+                values[":stored"] = {"N": stored}
+            if self._update_if(pk, "SET next_at = :next, expires_at = :expires", condition, values):
+                return slot
+        raise StoreUnavailable(f"the pace of {destination} was contended twenty times in a row")
+
     def read(self, pk: str) -> ThreadState | None:
         """The thread ``pk`` names, or joins when it is an alias."""
         item = self._get(pk)
@@ -264,7 +474,7 @@ class SessionStore:
             if last is not None and event_time - last > self.idle_seconds:
                 idle = idle or state
                 continue
-            if not state.ts and float(item.get("claimed_at", {}).get("N", "0")) < time.time() - CLAIM_SECONDS:
+            if not state.ts and float(item.get("claimed_at", {}).get("N", "0")) < self._clock() - CLAIM_SECONDS:
                 continue  # an abandoned claim: claim it again
             return state, idle
         return None, idle
@@ -274,7 +484,7 @@ class SessionStore:
         story (a sign-in's IP, the console key's calls) exactly one posts a parent; None if it lost."""
         item = {
             "pk": {"S": pk},
-            "claimed_at": {"N": str(int(time.time()))},
+            "claimed_at": {"N": str(int(self._clock()))},
             "last_time": {"N": str(event_time)},
             "expires_at": {"N": str(self._expiry(event_time))},
         }
@@ -289,7 +499,7 @@ class SessionStore:
                     "Item": item,
                     "ConditionExpression": "attribute_not_exists(pk) OR last_time < :cutoff "
                     "OR (attribute_not_exists(ts) AND claimed_at < :stale)",
-                    "ExpressionAttributeValues": {**cutoff, ":stale": {"N": str(int(time.time() - CLAIM_SECONDS))}},
+                    "ExpressionAttributeValues": {**cutoff, ":stale": {"N": str(int(self._clock() - CLAIM_SECONDS))}},
                 }
             }
         ]
@@ -321,6 +531,7 @@ class SessionStore:
         return answer.get("Item")
 
     def _update_if(self, pk: str, expression: str, condition: str, values: dict[str, Any]) -> bool:
+        arguments = {"ExpressionAttributeValues": values} if values else {}
         try:
             self._call(
                 "update_item",
@@ -328,15 +539,20 @@ class SessionStore:
                 Key={"pk": {"S": pk}},
                 UpdateExpression=expression,
                 ConditionExpression=condition,
-                ExpressionAttributeValues=values,
+                **arguments,
             )
         except _ConditionFailed:
             return False
         return True
 
+    def _may_wait(self, seconds: float) -> bool:
+        return self.deadline is None or self.deadline.remaining() - seconds > CALL_MARGIN_SECONDS
+
     def _call(self, method: str, **arguments: Any) -> dict[str, Any]:
         from botocore.exceptions import ClientError
 
+        if self.deadline is not None and self.deadline.remaining() < CALL_MARGIN_SECONDS:
+            raise StoreUnavailable(f"no time left in the function's timeout for DynamoDB {method}")
         try:
             if self._client is None:
                 self._client = self._client_factory()
@@ -381,12 +597,19 @@ def _state(item: dict[str, Any]) -> ThreadState:
         rendered=int(item.get("rendered", {}).get("N", "0")),
         owner=False,
         last_mention=float(item.get("last_mention", {}).get("N", "0")) or None,
+        shown={
+            "worst": float(item["shown_worst"]["N"]) if "shown_worst" in item else None,
+            "announced": frozenset(item.get("announced", {}).get("SS", ())),
+            "digested": int(item.get("digested", {}).get("N", "0")),
+            "digest_at": float(item.get("digest_at", {}).get("N", "0")),
+        },
     )
 
 
 def _default_client() -> Any:
     import os
 
-    import boto3  # present in every Lambda Python runtime; imported only in Slack app mode
+    import boto3  # present in every Lambda Python runtime; imported only when there is root activity to post
+    from botocore.config import Config
 
-    return boto3.client("dynamodb", region_name=os.environ.get("AWS_REGION") or None)
+    return boto3.client("dynamodb", region_name=os.environ.get("AWS_REGION") or None, config=Config(**CLIENT_TIMEOUTS))

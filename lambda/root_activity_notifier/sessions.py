@@ -61,6 +61,12 @@ def deserves_own_message(record: ActivityRecord, classification: Classification)
     return record.is_console_sign_in or record.is_assume_root or classification.severity is Severity.CRITICAL
 
 
+def kind_of(occurrence: Occurrence) -> str:
+    """What an event is, to tell one kind of alert from another: its name and what the classifier made
+    of it ("ConsoleLogin/sign_in_without_mfa", "CreateAccessKey/credentials_changed")."""
+    return f"{occurrence.record.event_name or 'unknown'}/{occurrence.classification.activity.value}"
+
+
 def occurrences(
     records: Iterable[tuple[str, ActivityRecord]], expected_principals: Mapping[str, str] | None = None
 ) -> list[Occurrence]:
@@ -97,7 +103,13 @@ def plan_messages(batch: Iterable[Occurrence], max_messages: int | None = None) 
         planned += [PlannedMessage("event", session, (each,)) for each in alone]
         if summarized:
             planned.append(PlannedMessage("summary", session, tuple(summarized), named=tuple(overflow)))
-    planned.sort(key=lambda message: urgency(message.occurrences))
+    return fit_messages(planned, max_messages)
+
+
+def fit_messages(planned: Iterable[PlannedMessage], max_messages: int | None) -> list[PlannedMessage]:
+    """The messages most severe first; past ``max_messages`` (None: no bound), the least severe fold
+    into one last message."""
+    planned = sorted(planned, key=lambda message: urgency(message.occurrences))
     if max_messages is None or len(planned) <= max_messages:
         return planned
     kept = planned[: max(max_messages - 1, 0)]

@@ -52,8 +52,14 @@ Totals = namedtuple(
         "opened_by",  # an sts:AssumeRoot call's principal ("" otherwise)
         "opened_from",  # its account
         "task_policy",  # its task policy ARN
+        "critical_kinds",  # the event names at each severity: the parent's headline names the worst
+        "high_kinds",
+        "warning_kinds",
+        "low_kinds",
     ],
 )
+KIND_FIELDS = dict(zip(Severity, ("critical_kinds", "high_kinds", "warning_kinds", "low_kinds"), strict=True))
+KINDS_PER_BATCH = 20  # event names a batch adds to each severity's set: enough to name, bounded
 
 # One reply in a session's thread. kind: "event" (one occurrence, today's full message), "changes"
 # (a grouped reply) or "reads" (the batch's read-only calls); broadcast: also shown in the channel.
@@ -135,6 +141,9 @@ def totals_of(occurrences: Iterable[Occurrence]) -> Totals:
     sign_ins = [record for record in records if record.is_console_sign_in]
     times = [record.event_time.timestamp() for record in records if record.event_time]
     opener = next((record for record in records if record.is_assume_root), None)
+    kinds: dict[str, set[str]] = {name: set() for name in KIND_FIELDS.values()}
+    for each in occurrences:
+        kinds[KIND_FIELDS[each.classification.severity]].add((each.record.event_name or "unknown")[:100])
     return Totals(
         calls=len(records),
         read_only=read_only,
@@ -154,6 +163,7 @@ def totals_of(occurrences: Iterable[Occurrence]) -> Totals:
         opened_by=opener.principal_arn if opener else "",
         opened_from=opener.account_id if opener else "",
         task_policy=opener.task_policy_arn if opener else "",
+        **{name: frozenset(sorted(names)[:KINDS_PER_BATCH]) for name, names in kinds.items()},
     )
 
 

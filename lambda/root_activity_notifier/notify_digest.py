@@ -1,0 +1,163 @@
+"""Deliver to an incoming webhook with the session table: a root session is a few messages, however
+long it runs and however fast.
+
+* A session's **first** batch is posted at once, as it always was (sessions.py's plan: sign-ins and
+  critical events alone, a few other calls alone or one summary).
+* After that, an event of a **new kind** that deserves a message of its own (a sign-in, an
+  sts:AssumeRoot call, a critical event) is posted at once, once per kind (sessions.kind_of).
+* Everything else is **held**: counted, exactly, into the session's totals, and posted as one
+  **digest** at most every ``digest_minutes`` (event time): by the batch that finds the digest due,
+  or by a follow-up the function sends itself (follow_up.py) for when no batch comes.
+
+Across sessions, a batch posts the most severe first, and what does not fit folds into one message,
+as without the table.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+from .log import log_line
+from .notify import Status, render_planned
+from .parent import render_digest
+from .session_delivery import SessionDelivery, event_epoch, message_key
+from .session_store import StoreUnavailable, account_of, session_of
+from .sessions import PlannedMessage, deserves_own_message, fit_messages, kind_of, plan_messages, session_key, urgency
+from .threads import ThreadKey, group_by_thread
+
+TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
+if TYPE_CHECKING:
+    from .session_store import ThreadState
+    from .sessions import Occurrence
+
+# What one session's share of a batch comes to: its key and state, each event's key in the table,
+# the messages to post now, the events held for the digest, the kind each message-worthy event
+# announces (by id), and whether this batch opens the session.
+SessionPlan = namedtuple("SessionPlan", ["key", "state", "pairs", "messages", "held", "kinds", "opened"])
+
+# A digest that could not be posted is tried again by a follow-up this much later.
+DIGEST_RETRY_SECONDS = 60
+
+
+class DigestDelivery(SessionDelivery):
+    def __init__(self, *arguments, digest_minutes: int = 5, **options) -> None:
+        super().__init__(*arguments, **options)
+        self.digest_seconds = digest_minutes * 60
+        self.digest_minutes = digest_minutes
+
+    def send(self, batch: list[Occurrence], max_messages: int | None = None) -> list:
+        plans, unthreaded = [], []
+        for key, session in group_by_thread(batch):
+            try:
+                plan = self._plan(key, session)
+            except StoreUnavailable as error:
+                unthreaded += self._store_failed(key, session, error)
+                continue
+            if plan is not None:
+                plans.append(plan)
+        self._post_messages(plans, max_messages)
+        for plan in plans:
+            try:
+                self._finish(plan)
+            except StoreUnavailable as error:
+                # Posted or held, but not counted: post what was held now rather than lose it.
+                unthreaded += [each for each in self._store_failed(plan.key, plan.held, error)]
+        if unthreaded:
+            self._send_unthreaded(unthreaded, max_messages)
+        return [self.outcomes[id(each)] for each in batch]
+
+    def follow_up(self, session: str) -> bool:
+        """Post the session's digest if anything is held for it."""
+        try:
+            state = self.store.read(session)
+            if state is None:
+                return True
+            key = ThreadKey(account_of(state.pk), (session_of(state.pk),))
+            return self._digest(key, state, state.totals.get("last_time") or self.clock(), due_now=True)
+        except StoreUnavailable as error:
+            log_line("WARNING", "follow-up not made: session state unavailable", session=session, error=str(error))
+            return False
+
+    # -- planning -----------------------------------------------------------------------------------
+
+    def _plan(self, key: ThreadKey, session: list[Occurrence]) -> SessionPlan | None:
+        pairs, fresh = self._fresh(session)
+        if not fresh:
+            return None
+        state = self.store.open_thread(key.account, list(key.session_ids), event_epoch(fresh, min) or self.clock())
+        if state.owner:
+            return SessionPlan(key, state, pairs, plan_messages(fresh), [], {}, True)
+        at_once, held, kinds = [], [], {}
+        for each in sorted(fresh, key=lambda each: urgency((each,))):
+            kind = kind_of(each)
+            if (
+                deserves_own_message(each.record, each.classification)
+                and kind not in state.shown["announced"]
+                and kind not in kinds.values()
+                and self.store.claim_kind(state.pk, kind)
+            ):
+                kinds[id(each)] = kind
+                at_once.append(each)
+            else:
+                held.append(each)
+        messages = [PlannedMessage("event", session_key(each.record), (each,)) for each in at_once]
+        return SessionPlan(key, state, pairs, messages, held, kinds, False)
+
+    # -- posting ------------------------------------------------------------------------------------
+
+    def _post_messages(self, plans: list[SessionPlan], max_messages: int | None) -> None:
+        """Every session's messages, most severe first; past ``max_messages``, one fold."""
+        for planned in fit_messages([message for plan in plans for message in plan.messages], max_messages):
+            account, session_id = planned.session or ("", "fold")
+            key = ThreadKey(account, (session_id,))
+            claim = message_key(key, planned.kind, planned.occurrences)
+            sent = self._post(render_planned(planned, self.options), planned.kind, key, claim=claim,
+                              events=len(planned.occurrences))  # fmt: skip
+            done = Status.DELIVERED if planned.kind == "event" else Status.SUMMARIZED
+            kind = planned.kind + (" (posted by a concurrent invocation)" if sent.by_another else "")
+            self._settle(planned.occurrences, Status.FAILED if sent.error else done, kind, sent.error)
+
+    def _finish(self, plan: SessionPlan) -> None:
+        """Count what the session showed and held; release what failed; post its digest when due."""
+        state = plan.state
+        shown = [each for message in plan.messages for each in message.occurrences]
+        posted = [each for each in shown if self.outcomes[id(each)].status is not Status.FAILED]
+        if plan.opened:
+            if not posted:
+                self.store.release(state.pk)
+                return
+            state, _ = self._record(state, plan.pairs, posted)
+            for each in posted:
+                if deserves_own_message(each.record, each.classification):
+                    self.store.claim_kind(state.pk, kind_of(each))
+            self.store.mark_opened(state.pk, event_epoch(posted, max) or self.clock(), int(state.totals["calls"]))
+            return
+        for each in shown:
+            if self.outcomes[id(each)].status is Status.FAILED:
+                self.store.unclaim_kind(state.pk, plan.kinds[id(each)])
+        state, newly = self._record(state, plan.pairs, posted + plan.held)
+        shown_now = sum(1 for each in newly if id(each) in plan.kinds)
+        if shown_now:
+            state = self.store.mark_shown(state.pk, shown_now)
+        self._settle(plan.held, Status.SUMMARIZED, "held for the session's digest", "")
+        self._digest(plan.key, state, event_epoch(plan.held + posted, max) or self.clock())
+
+    def _digest(self, key: ThreadKey, state: ThreadState, now: float, *, due_now: bool = False) -> bool:
+        """Post the session's digest if it is due (or schedule a follow-up for when it is); False
+        when it was due and could not be posted."""
+        calls, digested = int(state.totals["calls"]), state.shown["digested"]
+        if calls <= digested:
+            return True
+        wait = state.shown["digest_at"] + self.digest_seconds - now
+        if not due_now and wait > 0 and self._schedule(state, wait):
+            return True
+        if not self.store.claim_digest(state.pk, digested, calls, now):
+            return True  # a concurrent invocation posts it
+        payload = render_digest(state.totals, key.account, key.session_ids[0], self.options, since=calls - digested,
+                                updated=self._now(), digest_minutes=self.digest_minutes)  # fmt: skip
+        sent = self._post(payload, "digest", key, events=calls - digested)
+        if sent.error:
+            self.store.unclaim_digest(state.pk, digested, calls)
+            self._schedule(state, DIGEST_RETRY_SECONDS)
+            return False
+        return True

@@ -1,0 +1,275 @@
+"""Deliver with the session table: what a webhook's digests (notify_digest.py) and a Slack app's
+threads (notify_threaded.py) share.
+
+* Each event is counted once into its root session's totals (SQS delivers at least once).
+* Each planned message is claimed before it is posted (session_store.claim_message), so that two
+  invocations holding the same SQS message post it once.
+* Every post takes its turn in one pace per destination, shared by every concurrent invocation
+  (notify.SharedPacer); the container's own pacer takes over when the table cannot be reached.
+* When the table fails (throttled, denied, unreachable, no time left), the session's events not yet
+  posted go out as they would without it, unthreaded, with a WARNING line: the store never stands
+  between an alert and Slack.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import threading
+import time
+from collections import namedtuple
+from datetime import datetime, timezone
+
+from .deliver import DeliveryError
+from .log import log_line
+from .notify import (
+    NO_TIME_LEFT,
+    SECONDS_BETWEEN_POSTS,
+    Pacer,
+    SharedPacer,
+    Status,
+    render_planned,
+    routing_account,
+)
+from .session_store import StoreUnavailable
+from .sessions import plan_messages
+from .threads import ThreadKey, totals_of
+
+TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
+if TYPE_CHECKING:
+    from .deliver import Deadline
+    from .destination import Posted, SlackAppDestination, WebhookDestination
+    from .follow_up import FollowUps
+    from .render import RenderOptions
+    from .session_store import SessionStore, ThreadState
+    from .sessions import Occurrence
+
+# What became of one occurrence: its Status, the kind of message that carried it and why it failed.
+Outcome = namedtuple("Outcome", ["occurrence", "status", "kind", "error"])
+
+# What one post came to: where it landed (None if it did not), why not, Slack's error code, and
+# whether a concurrent invocation had posted (or is posting) the same message instead.
+Sent = namedtuple("Sent", ["posted", "error", "code", "by_another"], defaults=[False])
+
+# Seconds between the turns every invocation shares, start to start: a post to one webhook or
+# channel (Slack takes about one a second; the margin covers a post's own time on the way), and an
+# edit (chat.update is in Slack's tier 3, about 50 a minute per workspace).
+PACE_SECONDS = {"post": 1.1, "chat.update": 1.3}
+# What the container paces alone when the table cannot be reached (end of one to start of next).
+_LOCAL_SECONDS = {"post": SECONDS_BETWEEN_POSTS, "chat.update": 1.2}
+
+_container = threading.local()
+
+
+def container_pacers() -> dict[str, Pacer]:
+    """The container's own pacers, one per destination, for its life (as notify.container_pacer):
+    what paces when the session table cannot be reached."""
+    pacers = getattr(_container, "pacers", None)
+    if pacers is None:
+        pacers = _container.pacers = {}
+    return pacers
+
+
+def forget_pacing() -> None:
+    _container.pacers = {}
+
+
+def message_key(key: ThreadKey, kind: str, occurrences) -> str:
+    """What a planned message is, for its claim: the session, its kind and the events it carries."""
+    events = sorted(each.record.event_id or f"message:{each.message_ids[0]}" for each in occurrences)
+    digest = hashlib.sha256("\n".join(events).encode()).hexdigest()[:32]
+    return f"{key.account}#{key.session_ids[0]}#{kind}#{digest}"
+
+
+class SessionDelivery:
+    """Carries a batch out session by session (``send``) and a follow-up the function sent itself
+    (``follow_up``); subclasses say what each session posts."""
+
+    def __init__(
+        self,
+        destination: WebhookDestination | SlackAppDestination,
+        store: SessionStore,
+        options: RenderOptions,
+        deadline: Deadline,
+        follow_ups: FollowUps,
+        *,
+        clock=time.time,
+    ) -> None:
+        self.destination, self.store, self.options, self.deadline = destination, store, options, deadline
+        self.follow_ups, self.clock = follow_ups, clock
+        self.outcomes: dict[int, Outcome] = {}
+
+    def send(self, batch: list[Occurrence], max_messages: int | None = None) -> list[Outcome]:
+        """Every occurrence's outcome, in the batch's order."""
+        raise NotImplementedError
+
+    def follow_up(self, session: str) -> bool:
+        """Do what the session was left owing; False when it must be tried again (SQS brings it back)."""
+        raise NotImplementedError
+
+    # -- the table ----------------------------------------------------------------------------------
+
+    def _fresh(self, session: list[Occurrence]) -> tuple[dict, list[Occurrence]]:
+        """The session's events not yet counted (the others settle as delivered), and each one's key."""
+        pairs = {id(each): (each.record.account_id, each.record.event_id) for each in session if each.record.event_id}
+        counted = self.store.counted_events(pairs.values())
+        self._settle(
+            [each for each in session if pairs.get(id(each)) in counted], Status.DELIVERED, "counted already", ""
+        )
+        return pairs, [each for each in session if pairs.get(id(each)) not in counted]
+
+    def _record(self, state: ThreadState, pairs: dict, done: list[Occurrence]) -> tuple[ThreadState, list]:
+        """Count ``done`` into the session once: its new state and the occurrences this call counted."""
+        keyed = [each for each in done if id(each) in pairs]
+        recorded = self.store.count_events(
+            [pairs[id(each)] for each in keyed],
+            {pairs[id(each)]: event_epoch([each], min) for each in keyed if each.record.event_time},
+        )
+        newly = [each for each in done if id(each) not in pairs or pairs[id(each)] in recorded]
+        if newly:
+            state = self.store.add(state.pk, totals_of(newly), event_epoch(newly, max) or self.clock())
+        return state, newly
+
+    def _schedule(self, state: ThreadState, delay: float) -> bool:
+        """A follow-up for the session in ``delay`` seconds, unless one is on its way already."""
+        if not self.follow_ups.queue_url:
+            return False
+        if not self.store.claim_follow_up(state.pk, self.clock() + delay):
+            return True
+        if self.follow_ups.schedule(state.pk, delay):
+            return True
+        self.store.forget_follow_up(state.pk)
+        return False
+
+    # -- Slack --------------------------------------------------------------------------------------
+
+    def _pacer(self, destination: str, what: str = "post") -> SharedPacer:
+        """The turn of ``destination`` (a channel, "webhook" or "chat.update") for ``what``."""
+        local = container_pacers().setdefault(destination, Pacer(_LOCAL_SECONDS[what]))
+        return SharedPacer(self.store, destination, PACE_SECONDS[what], local)
+
+    def _post(
+        self,
+        payload: dict,
+        kind: str,
+        key: ThreadKey,
+        *,
+        claim: str = "",
+        thread: Posted | None = None,
+        broadcast: bool = False,
+        events: int = 0,
+    ) -> Sent:
+        """Post ``payload`` once: claimed first when ``claim`` names it, in the destination's turn."""
+        if self.destination.refusal:
+            return Sent(None, self.destination.refusal, "")
+        if claim:
+            try:
+                claimed = self.store.claim_message(claim)
+            except StoreUnavailable:
+                claimed, claim = "mine", ""  # post it: a duplicate is better than a silence
+            if claimed != "mine":
+                self._log_call(kind, key, "", time.monotonic(), "", events=events, by_another=claimed)
+                return Sent(None, "", "", True)
+        account = key.account
+        channel = thread.channel if thread else self.destination.channel_for(account)
+        pacer = self._pacer(channel)
+        if not pacer.acquire(self.deadline):
+            self._release(claim)
+            return Sent(None, NO_TIME_LEFT, "")
+        started = time.monotonic()
+        try:
+            posted = self.destination.post(payload, self.deadline, account=account, thread=thread, broadcast=broadcast)
+        except DeliveryError as error:
+            self._release(claim)
+            self._log_call(kind, key, channel, started, error.reason, thread=thread, events=events)
+            return Sent(None, error.reason, error.code)
+        finally:
+            pacer.posted()
+        if claim:
+            with contextlib.suppress(StoreUnavailable):  # the claim is then taken for abandoned in time
+                self.store.message_posted(claim)
+        self._log_call(kind, key, channel, started, "", thread=thread, broadcast=broadcast, events=events)
+        return Sent(posted, "", "")
+
+    def _release(self, claim: str) -> None:
+        if claim:
+            with contextlib.suppress(StoreUnavailable):  # the claim is then taken for abandoned in time
+                self.store.release_message(claim)
+
+    def _send_unthreaded(self, left: list[Occurrence], max_messages: int | None = None) -> None:
+        """``left`` as the planner would post it without the table: the store never stands between an
+        alert and Slack."""
+        for planned in plan_messages(left, max_messages):
+            account = routing_account(planned)
+            key = ThreadKey(account, (planned.session[1] if planned.session else "",))
+            payload = render_planned(planned, self.options)
+            pacer = container_pacers().setdefault(self.destination.channel_for(account), Pacer())
+            error = ""
+            if self.destination.refusal:
+                error = self.destination.refusal
+            elif not pacer.acquire(self.deadline):
+                error = NO_TIME_LEFT
+            else:
+                started = time.monotonic()
+                try:
+                    self.destination.post(payload, self.deadline, account=account)
+                except DeliveryError as failure:
+                    error = failure.reason
+                finally:
+                    pacer.posted()
+                self._log_call(f"unthreaded {planned.kind}", key, "", started, error, events=len(planned.occurrences))
+            status = Status.FAILED if error else (Status.DELIVERED if planned.kind == "event" else Status.SUMMARIZED)
+            self._settle(planned.occurrences, status, f"unthreaded:{planned.kind}", error)
+
+    def _store_failed(self, key: ThreadKey, session: list[Occurrence], error: StoreUnavailable) -> list[Occurrence]:
+        left = [each for each in session if id(each) not in self.outcomes]
+        log_line(
+            "WARNING",
+            "session state unavailable; posting without it",
+            state_store="unavailable",
+            table=self.store.table_name,
+            account=key.account,
+            session=key.session_ids[0],
+            events=len(left),
+            error=str(error),
+        )
+        return left
+
+    def _log_call(
+        self, kind, key, channel, started, error, *, thread=None, broadcast=False, events=0, by_another=""
+    ) -> None:
+        status = Status.FAILED if error else Status.DELIVERED
+        log_line(
+            "INFO" if status is Status.DELIVERED else "ERROR",
+            "Slack message sent"
+            if status is Status.DELIVERED and not by_another
+            else "Slack message already posted by a concurrent invocation"
+            if by_another
+            else "Slack message NOT sent",
+            kind=kind,
+            events=events,
+            account=key.account,
+            session=key.session_ids[0],
+            channel=channel or None,
+            thread_ts=thread.ts if thread else None,
+            broadcast=broadcast or None,
+            outcome=status.value,
+            claim=by_another or None,
+            duration_ms=round((time.monotonic() - started) * 1000, 1),
+            error=error or None,
+        )
+
+    # -- bookkeeping --------------------------------------------------------------------------------
+
+    def _settle(self, occurrences, status: Status, kind: str | None, error: str) -> None:
+        for each in occurrences:
+            if id(each) not in self.outcomes:
+                self.outcomes[id(each)] = Outcome(each, status, kind, error)
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), tz=timezone.utc)
+
+
+def event_epoch(occurrences: list[Occurrence], pick) -> float:
+    """``pick`` (min or max) of the occurrences' event times, in epoch seconds; 0 when none has one."""
+    return pick((each.record.event_time.timestamp() for each in occurrences if each.record.event_time), default=0)
