@@ -189,7 +189,9 @@ class SlackApiStandIn:
             answer = {"ok": True, "url": WORKSPACE_URL, "team": "Local", "user": "root-activity", "bot_id": "B0LOCAL"}
             return 200, answer, {}
         channel = str(arguments.get("channel", ""))
-        refused = self._refused_channel(channel) or ("" if method == "chat.delete" else self._refused_message(arguments))
+        refused = self._refused_channel(channel) or (
+            "" if method == "chat.delete" else self._refused_message(arguments)
+        )
         if refused:
             return 200, {"ok": False, "error": refused}, {}
         now = self._clock()

@@ -112,6 +112,45 @@ def sink():
 
 
 @pytest.fixture
+def dynamodb(monkeypatch):
+    """moto's DynamoDB in this process, called one call at a time (its transactions are not thread-safe)."""
+    import boto3
+    from moto import mock_aws
+
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    from harness.dynamodb import serialized_client
+    from root_activity_notifier import session_store
+
+    monkeypatch.setattr(session_store, "_default_client", serialized_client)
+    with mock_aws():
+        yield boto3.client("dynamodb", region_name="us-east-1")
+
+
+@pytest.fixture
+def session_table(dynamodb):
+    """The session table as the module creates it (pk, on demand), in moto."""
+    from harness.state import create_session_table
+
+    create_session_table(dynamodb)
+    return dynamodb
+
+
+@pytest.fixture
+def follow_up_queue(dynamodb, monkeypatch):
+    """A queue in moto for the function's follow-ups (NOTIFIER_FOLLOW_UP_QUEUE_URL): returns the
+    list of what the function sent to it."""
+    from harness.state import recording_follow_ups
+
+    return lambda: recording_follow_ups(monkeypatch)
+
+
+@pytest.fixture
 def slack_api_standin():
     """A Slack Web API stand-in on loopback (scripts/slack_api_standin.py) that validates blocks with slack_sdk."""
     from slack_api_standin import SlackApiStandIn, validate_with_slack_sdk

@@ -12,9 +12,7 @@ import json
 import re
 import threading
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from harness.console_session import (
     centralized_root_session,
@@ -24,12 +22,13 @@ from harness.console_session import (
     sqs_batch,
 )
 from harness.invoke import LambdaContext
+from harness.state import TABLE, deliver_follow_up
+from root_activity_notifier import session_delivery
 from root_activity_notifier.classify import classify
 from root_activity_notifier.config import ConfigurationError, load_settings
 from root_activity_notifier.events import parse_input
 from root_activity_notifier.handler import lambda_handler
 from root_activity_notifier.notify import Pacer
-from root_activity_notifier import session_delivery
 from root_activity_notifier.session_delivery import container_pacers
 from root_activity_notifier.session_store import SessionStore
 from root_activity_notifier.sessions import Occurrence
@@ -37,37 +36,17 @@ from root_activity_notifier.threads import MAX_CHANGE_REPLIES, group_by_thread, 
 from slack_api_standin import BOT_TOKEN, WORKSPACE_URL, SlackApiStandIn, validate_with_slack_sdk
 
 CHANNEL, TEAM_CHANNEL = "C0DEFAULT01", "C0TEAMPAY01"
-TABLE = "root-activity-notifier-sessions"
 MEMBER, MANAGEMENT = "222222222222", "111111111111"
 
 
 @pytest.fixture
-def aws(monkeypatch):
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": "us-east-1",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    from harness.dynamodb import serialized_client
-    from root_activity_notifier import session_store
-
-    # moto's transactions are not thread-safe; DynamoDB's calls are atomic, and so are these.
-    monkeypatch.setattr(session_store, "_default_client", serialized_client)
-    with mock_aws():
-        yield boto3.client("dynamodb", region_name="us-east-1")
+def aws(dynamodb):
+    return dynamodb
 
 
 @pytest.fixture
-def table(aws):
-    aws.create_table(
-        TableName=TABLE,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    return aws
+def table(session_table):
+    return session_table
 
 
 @pytest.fixture
@@ -103,36 +82,6 @@ def unpaced():
 
 def deliver(events, *, duplicate=0, timeout=60.0):
     return lambda_handler(sqs_batch(events, duplicate=duplicate), LambdaContext(timeout))
-
-
-def follow_up_queue(monkeypatch):
-    """A queue in moto for the function's follow-ups; the list of what was sent to it."""
-    from root_activity_notifier import follow_up
-
-    url = boto3.client("sqs", region_name="us-east-1").create_queue(QueueName="notifier-sign-ins-and-changes")[
-        "QueueUrl"
-    ]
-    monkeypatch.setenv("NOTIFIER_FOLLOW_UP_QUEUE_URL", url)
-    sent = []
-    real = follow_up._default_client
-
-    class Recording:
-        def __init__(self):
-            self.client = real()
-
-        def send_message(self, **arguments):
-            sent.append(arguments)
-            return self.client.send_message(**arguments)
-
-    monkeypatch.setattr(follow_up, "_default_client", Recording)
-    return sent
-
-
-def deliver_follow_up(sent):
-    """A follow-up as the event source mapping hands it over (its delay passed)."""
-    record = sqs_batch([])
-    record["Records"] = [{**sqs_batch([{}])["Records"][0], "body": sent["MessageBody"]}]
-    return lambda_handler(record, LambdaContext(60.0))
 
 
 def fields_of(message):
@@ -223,7 +172,7 @@ def test_an_hour_of_console_use_is_one_parent_whose_headline_names_the_worst(tab
     assert len(channel_level) == 1, slack.tree()
     (parent,) = slack.parents()
     assert parent["edits"][0]["text"].startswith("<!here>")  # the first post mentioned the team
-    assert parent["blocks"][0]["text"]["text"].endswith(": ConsoleLogin, CreateAccessKey")
+    assert parent["blocks"][0]["text"]["text"].endswith(" · worst: ConsoleLogin, CreateAccessKey")
 
     totals = fields_of(parent)
     assert totals["Calls"] == "1226"
@@ -278,6 +227,29 @@ def test_two_invocations_racing_on_one_session_make_one_parent(table, app_mode, 
     (parent,) = slack.parents()
     assert len(slack.replies(parent)) == 1 + 1 + 3 + 1  # the sign-in, the key, three changes, the reads
     assert fields_of(parent)["Calls"] == "15"
+
+
+@pytest.mark.parametrize("trial", range(5))
+def test_the_same_batch_in_two_invocations_at_once_posts_each_reply_once(table, app_mode, slack, trial):
+    events = console_session(reads=10, changes=3, prefix=f"twice{trial}")
+    both = threading.Barrier(2, timeout=10)
+    results = []
+
+    def invoke():
+        unpaced()  # each thread is its own container
+        both.wait()
+        results.append(deliver(events))
+
+    workers = [threading.Thread(target=invoke) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert results == [{"batchItemFailures": []}] * 2
+    (parent,) = slack.parents()
+    replies = [reply["text"] for reply in slack.replies(parent)]
+    assert len(replies) == len(set(replies)) == 1 + 1 + 3 + 1  # the sign-in, the key, three changes, the reads
+    assert fields_of(slack.parents()[0])["Calls"] == "15"
 
 
 @pytest.mark.parametrize("assume_root_first", [True, False])
@@ -361,7 +333,7 @@ def test_the_team_is_mentioned_once_on_the_first_critical_message_of_the_channel
     broadcast = [message for message in slack.replies(second) if message["reply_broadcast"]]
     assert [message["text"].startswith("<!here>") for message in broadcast] == [True]
     assert "without MFA" in broadcast[0]["text"]  # CreateAccessKey, also critical, stays in the thread
-    assert second["blocks"][0]["text"]["text"].endswith(": ConsoleLogin, CreateAccessKey")
+    assert second["blocks"][0]["text"]["text"].endswith(" · worst: ConsoleLogin, CreateAccessKey")
 
 
 def test_without_the_session_table_every_alert_is_still_posted_unthreaded(aws, app_mode, slack, capsys):
@@ -393,8 +365,10 @@ def test_a_channel_the_app_is_not_in_fails_the_records_with_what_to_do(table, ap
     assert any("not_in_channel" in error and "invite the app" in error for error in errors)
 
 
-def test_a_parent_edit_that_failed_never_fails_the_reply_and_a_follow_up_makes_it(table, app_mode, slack, monkeypatch):
-    sent = follow_up_queue(monkeypatch)
+def test_a_parent_edit_that_failed_never_fails_the_reply_and_a_follow_up_makes_it(
+    table, app_mode, slack, follow_up_queue
+):
+    sent = follow_up_queue()
     events = console_session(reads=5, changes=0)
     sign_in, reads = events[:1], events[1:6]
     assert deliver(reads) == {"batchItemFailures": []}  # the key's thread, which the sign-in's IP joins

@@ -82,6 +82,7 @@ Wording = namedtuple(
         "reads_reply_headline",
         "changes_reply_headline",
         # a webhook session's digest
+        "worst_named",
         "digest_headline",
         "since_last_message",
         "digest_note",
@@ -174,6 +175,7 @@ ENGLISH = Wording(
     in_thread="Each sign-in, critical event and change is in the thread; read-only calls as one reply per batch.",
     reads_reply_headline="{count} read-only calls",
     changes_reply_headline="{count} changes",
+    worst_named="worst: {kinds}",
     digest_headline="Root user session in account {account}: {count} more calls",
     since_last_message="Since the last message",
     digest_note=(
@@ -267,6 +269,7 @@ JAPANESE = Wording(
     in_thread="ログイン・重大イベント・変更はスレッドに1件ずつ、読み取り操作はバッチごとに1件にまとめて返信します。",
     reads_reply_headline="読み取り操作 {count}件",
     changes_reply_headline="変更操作 {count}件",
+    worst_named="最も重大: {kinds}",
     digest_headline="AWSルートユーザーのセッション: アカウント {account}、さらに{count}件の操作",
     since_last_message="前回の通知以降",
     digest_note=(

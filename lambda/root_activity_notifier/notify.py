@@ -252,7 +252,7 @@ def send_batch(
         for message_id, session in prepared.follow_ups:
             if not sessions.follow_up(session):
                 failed_ids[message_id] = None
-        return _finish(prepared, counts, failures, failed_ids)
+        return _finish(prepared, counts, failures, failed_ids, posted=sessions.posted)
     for message_id, session in prepared.follow_ups:
         if sessions is not None:  # Slack cannot be reached: SQS brings the follow-up again
             failed_ids[message_id] = None
@@ -284,12 +284,12 @@ def _count(occurrence: Occurrence, status: Status, kind: str | None, error: str,
         failed_ids.update(dict.fromkeys(occurrence.message_ids))
 
 
-def _finish(prepared: PreparedBatch, counts, failures, failed_ids) -> BatchResult:
-    if prepared.planned:
+def _finish(prepared: PreparedBatch, counts, failures, failed_ids, *, posted: int | None = None) -> BatchResult:
+    if prepared.planned or posted:
         log_line(
             "INFO" if not failures else "ERROR",
             "batch done",
-            messages=len(prepared.planned),
+            messages=len(prepared.planned) if posted is None else posted,
             **{status.value: count for status, count in counts.items()},
         )
     return BatchResult(list(failed_ids), counts, failures)

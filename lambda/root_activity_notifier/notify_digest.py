@@ -46,15 +46,17 @@ class DigestDelivery(SessionDelivery):
         self.digest_minutes = digest_minutes
 
     def send(self, batch: list[Occurrence], max_messages: int | None = None) -> list:
-        plans, unthreaded = [], []
+        plans: dict[str, SessionPlan] = {}  # by the session's key in the table
+        unthreaded = []
         for key, session in group_by_thread(batch):
             try:
-                plan = self._plan(key, session)
+                plan = self._plan(key, session, plans)
             except StoreUnavailable as error:
                 unthreaded += self._store_failed(key, session, error)
                 continue
             if plan is not None:
-                plans.append(plan)
+                plans[plan.state.pk] = plan
+        plans = list(plans.values())
         self._post_messages(plans, max_messages)
         for plan in plans:
             try:
@@ -80,11 +82,18 @@ class DigestDelivery(SessionDelivery):
 
     # -- planning -----------------------------------------------------------------------------------
 
-    def _plan(self, key: ThreadKey, session: list[Occurrence]) -> SessionPlan | None:
+    def _plan(self, key: ThreadKey, session: list[Occurrence], opening: dict[str, SessionPlan]) -> SessionPlan | None:
+        """What the session posts now and holds. A session that joins one this batch opens (an alias:
+        another key from the sign-in's IP) is planned with it, as one opening."""
         pairs, fresh = self._fresh(session)
         if not fresh:
             return None
-        state = self.store.open_thread(key.account, list(key.session_ids), event_epoch(fresh, min) or self.clock())
+        first = event_epoch(fresh, min) or self.clock()
+        state = self.store.open_thread(key.account, list(key.session_ids), first, mine=opening)
+        joined = opening.get(state.pk)
+        if joined is not None and joined.opened:
+            events = [each for message in joined.messages for each in message.occurrences] + fresh
+            return joined._replace(pairs={**joined.pairs, **pairs}, messages=plan_messages(events))
         if state.owner:
             return SessionPlan(key, state, pairs, plan_messages(fresh), [], {}, True)
         at_once, held, kinds = [], [], {}
@@ -101,6 +110,13 @@ class DigestDelivery(SessionDelivery):
             else:
                 held.append(each)
         messages = [PlannedMessage("event", session_key(each.record), (each,)) for each in at_once]
+        if joined is not None:  # another key of the batch already joined this live session
+            return joined._replace(
+                pairs={**joined.pairs, **pairs},
+                messages=joined.messages + messages,
+                held=joined.held + held,
+                kinds={**joined.kinds, **kinds},
+            )
         return SessionPlan(key, state, pairs, messages, held, kinds, False)
 
     # -- posting ------------------------------------------------------------------------------------

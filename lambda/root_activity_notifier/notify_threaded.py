@@ -92,7 +92,7 @@ class ThreadedDelivery(SessionDelivery):
             done = Status.DELIVERED if reply.kind == "event" else Status.SUMMARIZED
             kind = f"reply:{reply.kind}" + (" (posted by a concurrent invocation)" if sent.by_another else "")
             self._settle(reply.occurrences, Status.FAILED if sent.error else done, kind, sent.error)
-            if not sent.error and not sent.by_another:
+            if not sent.error:  # posted by this invocation or another: counted once (count_events) either way
                 posted += reply.occurrences
         if not posted:
             return

@@ -96,7 +96,7 @@ def _render_session(
     labelled = labelled_account(account, options) or escape(words.unknown)
     kinds = worst_kinds(totals, words)
     if kinds:
-        headline = f"{headline}: {kinds}"
+        headline = f"{headline} · {words.worst_named.format(kinds=kinds)}"
     calls = int(totals.get("calls", 0))
     sign_ins = _sign_ins(totals, words)
     times = [moment for moment in (_moment(totals.get(name)) for name in ("first_time", "last_time")) if moment]

@@ -98,6 +98,7 @@ class SessionDelivery:
         self.destination, self.store, self.options, self.deadline = destination, store, options, deadline
         self.follow_ups, self.clock = follow_ups, clock
         self.outcomes: dict[int, Outcome] = {}
+        self.posted = 0  # Slack messages this invocation posted
 
     def send(self, batch: list[Occurrence], max_messages: int | None = None) -> list[Outcome]:
         """Every occurrence's outcome, in the batch's order."""
@@ -185,6 +186,7 @@ class SessionDelivery:
             return Sent(None, error.reason, error.code)
         finally:
             pacer.posted()
+        self.posted += 1
         if claim:
             with contextlib.suppress(StoreUnavailable):  # the claim is then taken for abandoned in time
                 self.store.message_posted(claim)
@@ -213,6 +215,7 @@ class SessionDelivery:
                 started = time.monotonic()
                 try:
                     self.destination.post(payload, self.deadline, account=account)
+                    self.posted += 1
                 except DeliveryError as failure:
                     error = failure.reason
                 finally:

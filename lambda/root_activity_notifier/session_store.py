@@ -167,13 +167,16 @@ class SessionStore:
 
     # -- threads ------------------------------------------------------------------------------------
 
-    def open_thread(self, account: str, session_ids: list[str], event_time: float) -> ThreadState:
+    def open_thread(
+        self, account: str, session_ids: list[str], event_time: float, mine: Iterable[str] = ()
+    ) -> ThreadState:
         """The live thread of the first of ``session_ids`` (or of the ones after it, an alias), or a new
-        one claimed for this invocation (``owner``) when none is live at ``event_time``."""
+        one claimed for this invocation (``owner``) when none is live at ``event_time``. A thread
+        claimed but not yet posted is waited for, unless its key is in ``mine`` (this invocation's)."""
         waited = 0.0
         for _ in range(40):
             live, idle = self._find_live(account, session_ids, event_time)
-            if live is not None and (live.ts or live.owner):
+            if live is not None and (live.ts or live.owner or live.pk in mine):
                 return live
             if live is not None:  # another invocation claimed it and is posting the parent
                 if waited >= WAIT_FOR_PARENT_SECONDS or not self._may_wait(0.25):
