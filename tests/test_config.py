@@ -8,6 +8,7 @@ from root_activity_notifier import ssm_secrets
 from root_activity_notifier.config import (
     ConfigurationError,
     SecretSource,
+    SessionSettings,
     WebhookTarget,
     check_webhook_url,
     load_settings,
@@ -33,6 +34,14 @@ def test_defaults():
     assert settings.render.time_zone.name == "UTC"
     assert settings.render.mention == ""
     assert settings.secret_cache_seconds == 300
+    assert settings.sessions == SessionSettings(table="", idle_minutes=60, digest_minutes=5, follow_up_queue_url="")
+
+
+def test_the_session_table_serves_a_webhook_too():
+    environment = {"SLACK_WEBHOOK_URL": URL, "SLACK_SESSION_TABLE": "notifier-slack-sessions"}
+    environment.update(NOTIFIER_DIGEST_MINUTES="2", NOTIFIER_FOLLOW_UP_QUEUE_URL="https://sqs/q")
+    settings = load_settings(environment)
+    assert settings.sessions == SessionSettings("notifier-slack-sessions", 60, 2, "https://sqs/q")
 
 
 def test_all_settings():
@@ -64,6 +73,12 @@ def test_all_settings():
         ({"SLACK_WEBHOOK_URL": "http://hooks.slack.com/x"}, "SLACK_WEBHOOK_URL must hold an https://"),
         ({"SLACK_WEBHOOK_SSM_PARAMETER": "has spaces"}, "SLACK_WEBHOOK_SSM_PARAMETER='has spaces'"),
         ({"SLACK_WEBHOOK_URL": URL, "SLACK_WEBHOOK_CACHE_SECONDS": "-1"}, "SLACK_WEBHOOK_CACHE_SECONDS='-1'"),
+        (
+            {"SLACK_WEBHOOK_URL": URL, "NOTIFIER_DIGEST_MINUTES": "16"},
+            "NOTIFIER_DIGEST_MINUTES='16' is not a whole number of minutes from 1 to 15",
+        ),
+        ({"SLACK_WEBHOOK_URL": URL, "NOTIFIER_DIGEST_MINUTES": "0"}, "NOTIFIER_DIGEST_MINUTES='0'"),
+        ({"SLACK_WEBHOOK_URL": URL, "SLACK_SESSION_IDLE_MINUTES": "1441"}, "SLACK_SESSION_IDLE_MINUTES='1441'"),
     ],
 )
 def test_invalid_configuration_names_the_variable(environment, message):

@@ -252,3 +252,66 @@ def test_a_slow_table_never_keeps_an_invocation_past_its_timeout(webhook_mode, f
     posted = texts(webhook_mode)
     assert len(posted) == len(set(posted))  # each message once, redelivery included
     assert sum("without MFA" in text and "more calls" not in text for text in posted) == 2  # one per session
+
+
+# One pace per webhook, shared by every concurrent invocation.
+
+
+def test_concurrent_invocations_share_one_pace_and_meet_no_429(webhook_mode, follow_up_queue, monkeypatch):
+    follow_up_queue()
+    monkeypatch.setitem(session_delivery.PACE_SECONDS, "post", 1.1)
+    sessions = [
+        console_session(
+            reads=0,
+            changes=0,
+            prefix=f"p{number}",
+            access_key_id=f"ASIAPACE{number:012d}",
+            source_ip=f"198.51.100.{number}",
+        )  # fmt: skip
+        for number in range(3)
+    ]
+    with SlackSink(messages_per_second=1) as limited:
+        monkeypatch.setenv("SLACK_WEBHOOK_URL", limited.url)
+        start = threading.Barrier(len(sessions), timeout=10)
+        results = []
+
+        def invoke(events):
+            session_delivery.forget_pacing()  # each thread is its own container
+            start.wait()
+            results.append(deliver(events))
+
+        workers = [threading.Thread(target=invoke, args=(events,)) for events in sessions]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+    assert results == [{"batchItemFailures": []}] * 3
+    assert len(limited.messages) == 6 and limited.rate_limited == 0
+
+
+def test_when_the_table_cannot_pace_the_container_paces_alone():
+    from root_activity_notifier.deliver import Deadline
+    from root_activity_notifier.notify import Pacer, SharedPacer
+    from root_activity_notifier.session_store import StoreUnavailable
+
+    class Down:
+        def reserve_slot(self, *_):
+            raise StoreUnavailable("throttled")
+
+    now = [100.0]
+    slept = []
+    local = Pacer(1.0, clock=lambda: now[0], sleep=slept.append)
+    shared = SharedPacer(Down(), "webhook", 1.1, local, clock=lambda: now[0], sleep=slept.append)
+    assert shared.acquire(Deadline.after(30, clock=lambda: now[0]))
+    shared.posted()
+    now[0] += 0.25
+    assert shared.acquire(Deadline.after(30, clock=lambda: now[0]))
+    assert slept == [pytest.approx(0.75)]  # the container's own pacer: a second after the last post
+
+
+def test_a_turn_after_the_deadline_is_not_taken(session_table):
+    from root_activity_notifier.session_store import SessionStore
+
+    store = SessionStore(TABLE, clock=lambda: 1000.0)
+    assert [store.reserve_slot("webhook", 1.1, latest=1002.0) for _ in range(3)] == [1000.0, 1001.1, None]
+    assert store.reserve_slot("C0OTHERCHANNEL", 1.1, latest=1000.0) == 1000.0  # each destination its own pace
