@@ -122,13 +122,13 @@ locals {
         description = "Someone is putting forged root events on the notifier's bus: events shaped as root activity whose source is not an AWS service's, so AWS did not deliver them. They were refused and never posted to Slack. The log lines with outcome \"refused\" in ${aws_cloudwatch_log_group.notifier.name} name the source, the account that put them and the event ID: find who may call events:PutEvents on ${local.home_event_bus_arn}."
       }
     },
-    local.slack_app_mode ? {
+    {
       session-state-unavailable = {
         pattern     = "{ $.state_store = \"unavailable\" }"
         metric_name = "SessionStateUnavailable"
-        description = "The notifier could not read or write its Slack session table (${try(aws_dynamodb_table.slack_sessions[0].name, "")}): root activity was still posted, but without threading. The log lines with state_store \"unavailable\" in ${aws_cloudwatch_log_group.notifier.name} say why (throttled, denied, unreachable)."
+        description = "The notifier could not read or write its session table (${aws_dynamodb_table.sessions.name}): root activity was still posted, but as each batch saw it (no thread, no digest, no shared pace). The log lines with state_store \"unavailable\" in ${aws_cloudwatch_log_group.notifier.name} say why (throttled, denied, unreachable, no time left)."
       }
-    } : {},
+    },
   )
 }
 
@@ -199,18 +199,15 @@ data "aws_iam_policy_document" "notifier" {
     }
   }
 
-  dynamic "statement" {
-    for_each = local.slack_app_mode ? [local.slack_session_table_arn] : []
-    content {
-      sid = "KeepSlackSessions"
-      # TransactWriteItems (a claim) is authorized as its PutItem and ConditionCheckItem parts.
-      actions   = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"]
-      resources = [statement.value]
-    }
+  statement {
+    sid = "KeepSlackSessions"
+    # TransactWriteItems (a claim) is authorized as its PutItem and ConditionCheckItem parts.
+    actions   = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"]
+    resources = [aws_dynamodb_table.sessions.arn]
   }
 
   dynamic "statement" {
-    for_each = local.slack_app_mode && var.slack_session_table_kms_key_arn != null ? [var.slack_session_table_kms_key_arn] : []
+    for_each = var.slack_session_table_kms_key_arn != null ? [var.slack_session_table_kms_key_arn] : []
     content {
       sid       = "UseSlackSessionsKey"
       actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
@@ -229,11 +226,18 @@ data "aws_iam_policy_document" "notifier" {
     resources = [for queue in module.queue : queue.arn]
   }
 
+  statement {
+    sid       = "FollowUpOnOwnQueue"
+    actions   = ["sqs:SendMessage"]
+    resources = [module.queue["sign-ins-and-changes"].arn]
+  }
+
   dynamic "statement" {
     for_each = var.queue_kms_key_arn == null ? [] : [var.queue_kms_key_arn]
     content {
-      sid       = "DecryptQueuedEvents"
-      actions   = ["kms:Decrypt"]
+      sid = "DecryptQueuedEvents"
+      # GenerateDataKey: a follow-up the function sends itself is encrypted with the queue's key.
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
       resources = [statement.value]
     }
   }

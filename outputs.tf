@@ -114,11 +114,11 @@ output "health_check_input" {
 }
 
 output "slack_session_table_name" {
-  description = "Slack app mode: name of the DynamoDB table that keeps each root session's thread (null with a webhook)."
-  value       = try(aws_dynamodb_table.slack_sessions[0].name, null)
+  description = "Name of the DynamoDB table that remembers each root session (its thread or digests, exact totals) and paces Slack for every invocation."
+  value       = aws_dynamodb_table.sessions.name
 }
 
 output "slack_session_table_arn" {
-  description = "Slack app mode: ARN of the DynamoDB table that keeps each root session's thread (null with a webhook)."
-  value       = local.slack_session_table_arn
+  description = "ARN of the DynamoDB table that remembers each root session (its thread or digests, exact totals) and paces Slack for every invocation."
+  value       = aws_dynamodb_table.sessions.arn
 }

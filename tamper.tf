@@ -52,10 +52,10 @@ locals {
       # IAM is recorded in us-east-1: the us-east-1 forwarder (and spoke) carries these.
       { eventSource = ["iam.amazonaws.com"], eventName = ["DeleteRole", "PutRolePolicy", "DeleteRolePolicy", "AttachRolePolicy", "DetachRolePolicy", "UpdateAssumeRolePolicy"], requestParameters = { roleName = local.tamper_named } },
     ],
-    # Slack app mode's session table: without it, sessions are posted unthreaded.
-    [for branch in [
+    # The session table: without it, every batch is posted as it comes (no thread, digest or shared pace).
+    [
       { eventSource = ["dynamodb.amazonaws.com"], eventName = ["DeleteTable", "UpdateTable", "UpdateTimeToLive"], requestParameters = { tableName = local.tamper_named } },
-    ] : branch if local.slack_app_mode],
+    ],
     [for branch in [
       { eventSource = ["cloudformation.amazonaws.com"], eventName = ["DeleteStackSet", "UpdateStackSet", "DeleteStackInstances"], requestParameters = { stackSetName = local.tamper_named } },
       # A member's own copy of the spoke stack: StackSet-<stack set name>-<ID>.

@@ -126,7 +126,7 @@ variable "slack_channel_routes" {
 }
 
 variable "slack_session_idle_minutes" {
-  description = "Slack app mode: minutes a root session may be idle before its next event starts a new parent message (which links to the old one)."
+  description = "Minutes a root session may be idle before its next event starts a new one: in Slack app mode a new parent message (which links to the old one), with a webhook new first messages."
   type        = number
   default     = 60
   nullable    = false
@@ -137,8 +137,20 @@ variable "slack_session_idle_minutes" {
   }
 }
 
+variable "slack_webhook_digest_minutes" {
+  description = "Webhook mode: a root session's first messages go at once, and so does each new kind of sign-in or critical event; its further changes and read-only calls are posted as one digest with exact totals at most this often (minutes)."
+  type        = number
+  default     = 5
+  nullable    = false
+
+  validation {
+    condition     = var.slack_webhook_digest_minutes >= 1 && var.slack_webhook_digest_minutes <= 15 && floor(var.slack_webhook_digest_minutes) == var.slack_webhook_digest_minutes
+    error_message = "slack_webhook_digest_minutes must be a whole number of minutes from 1 to 15 (SQS delays a follow-up 15 minutes at most); got ${var.slack_webhook_digest_minutes}."
+  }
+}
+
 variable "slack_session_table_kms_key_arn" {
-  description = "Slack app mode: KMS key ARN that encrypts the session table (DynamoDB). Null means DynamoDB's AWS owned key."
+  description = "KMS key ARN that encrypts the session table (DynamoDB). Null means DynamoDB's AWS owned key."
   type        = string
   default     = null
 

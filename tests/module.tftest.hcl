@@ -24,8 +24,22 @@ run "defaults_watch_every_root_call_including_read_only" {
   command = apply
 
   assert {
-    condition     = length(aws_dynamodb_table.slack_sessions) == 0 && output.slack_session_table_name == null && !contains(keys(aws_cloudwatch_log_metric_filter.notifier), "session-state-unavailable") && length([for statement in data.aws_iam_policy_document.notifier.statement : statement if strcontains(statement.sid, "Sessions")]) == 0
-    error_message = "A webhook keeps no session state: no table, no alarm for it, no DynamoDB permissions."
+    condition     = output.slack_session_table_name == "root-activity-notifier-slack-sessions" && contains(keys(aws_cloudwatch_log_metric_filter.notifier), "session-state-unavailable") && jsonencode([for statement in data.aws_iam_policy_document.notifier.statement : statement.resources if strcontains(statement.sid, "Sessions")]) == jsonencode([[aws_dynamodb_table.sessions.arn]])
+    error_message = "A webhook keeps its sessions' digests in the session table too: the table, its alarm, DynamoDB on that table only."
+  }
+
+  assert {
+    condition = jsonencode({ for name, value in aws_lambda_function.notifier.environment[0].variables : name => value if contains(["SLACK_SESSION_TABLE", "NOTIFIER_DIGEST_MINUTES", "NOTIFIER_FOLLOW_UP_QUEUE_URL"], name) }) == jsonencode({
+      NOTIFIER_DIGEST_MINUTES      = "5"
+      NOTIFIER_FOLLOW_UP_QUEUE_URL = module.queue["sign-ins-and-changes"].url
+      SLACK_SESSION_TABLE          = "root-activity-notifier-slack-sessions"
+    })
+    error_message = "A webhook's function must be told its table, its digest cadence and the queue its follow-ups go to."
+  }
+
+  assert {
+    condition     = jsonencode([for statement in data.aws_iam_policy_document.notifier.statement : [tolist(statement.actions), tolist(statement.resources)] if statement.sid == "FollowUpOnOwnQueue"]) == jsonencode([[["sqs:SendMessage"], [module.queue["sign-ins-and-changes"].arn]]])
+    error_message = "The function may send follow-ups to its own sign-ins-and-changes queue only."
   }
 
   assert {
@@ -119,7 +133,9 @@ run "defaults_watch_every_root_call_including_read_only" {
       }) == jsonencode({
       WriteOwnLogs         = ["${aws_cloudwatch_log_group.notifier.arn}:*"]
       ReadWebhookParameter = ["arn:aws:ssm:ap-northeast-1:123456789012:parameter/root-activity-notifier/slack-webhook-url"]
+      KeepSlackSessions    = [aws_dynamodb_table.sessions.arn]
       ReadOwnQueues        = sort(distinct([for queue in module.queue : queue.arn]))
+      FollowUpOnOwnQueue   = [module.queue["sign-ins-and-changes"].arn]
     })
     error_message = "The function's permissions must be scoped to the module's own log group, parameter and queue."
   }
@@ -148,7 +164,7 @@ run "defaults_watch_every_root_call_including_read_only" {
     error_message = "The trail bucket must block public access and enforce bucket ownership."
   }
   assert {
-    condition     = jsonencode(sort(module.failure_handling.alarm_names)) == jsonencode(["root-activity-notifier-dead-letter-queue", "root-activity-notifier-delivery-failures", "root-activity-notifier-forged-events", "root-activity-notifier-health-check", "root-activity-notifier-lambda-errors", "root-activity-notifier-lambda-throttles", "root-activity-notifier-read-only-rule-failed-invocations", "root-activity-notifier-rule-failed-invocations", "root-activity-notifier-tamper-access-rule-failed-invocations", "root-activity-notifier-tamper-delivery-rule-failed-invocations", "root-activity-notifier-tamper-rules-rule-failed-invocations"]) && output.alarm_sns_topic_arn != null
+    condition     = jsonencode(sort(module.failure_handling.alarm_names)) == jsonencode(["root-activity-notifier-dead-letter-queue", "root-activity-notifier-delivery-failures", "root-activity-notifier-forged-events", "root-activity-notifier-health-check", "root-activity-notifier-lambda-errors", "root-activity-notifier-lambda-throttles", "root-activity-notifier-read-only-rule-failed-invocations", "root-activity-notifier-rule-failed-invocations", "root-activity-notifier-session-state-unavailable", "root-activity-notifier-tamper-access-rule-failed-invocations", "root-activity-notifier-tamper-delivery-rule-failed-invocations", "root-activity-notifier-tamper-rules-rule-failed-invocations"]) && output.alarm_sns_topic_arn != null
     error_message = "Failure alarms on the function, its deliveries, each rule and the dead-letter queue must notify a topic."
   }
   assert {
@@ -388,11 +404,15 @@ run "settings_reach_the_handler" {
 
   assert {
     condition = aws_lambda_function.notifier.environment[0].variables == tomap({
-      SLACK_WEBHOOK_SSM_PARAMETER = "/root-alerts/slack-webhook-url"
-      NOTIFIER_LANGUAGE           = "ja"
-      NOTIFIER_TIME_ZONE          = "Asia/Tokyo"
-      NOTIFIER_ACCOUNT_LABEL      = "production"
-      NOTIFIER_MENTION            = "<!subteam^S0123ABCD>"
+      SLACK_WEBHOOK_SSM_PARAMETER  = "/root-alerts/slack-webhook-url"
+      NOTIFIER_LANGUAGE            = "ja"
+      NOTIFIER_TIME_ZONE           = "Asia/Tokyo"
+      NOTIFIER_ACCOUNT_LABEL       = "production"
+      NOTIFIER_MENTION             = "<!subteam^S0123ABCD>"
+      SLACK_SESSION_TABLE          = "root-alerts-slack-sessions"
+      SLACK_SESSION_IDLE_MINUTES   = "60"
+      NOTIFIER_DIGEST_MINUTES      = "5"
+      NOTIFIER_FOLLOW_UP_QUEUE_URL = module.queue["sign-ins-and-changes"].url
     })
     error_message = "Handler settings must reach its environment."
   }
@@ -463,23 +483,23 @@ run "slack_app_mode_stores_the_token_and_routes_by_account" {
       SLACK_CHANNEL_ROUTES          = jsonencode({ "222222222222" = "C0TEAMPAY01" })
       SLACK_SESSION_IDLE_MINUTES    = "60"
       SLACK_SESSION_TABLE           = "root-activity-notifier-slack-sessions"
-    })
+    }) && !contains(keys(aws_lambda_function.notifier.environment[0].variables), "NOTIFIER_DIGEST_MINUTES")
     error_message = "The function must be told the token's parameter, the channel, the routes and its session table, and no webhook: ${jsonencode(aws_lambda_function.notifier.environment[0].variables)}"
   }
   assert {
-    condition     = aws_dynamodb_table.slack_sessions[0].billing_mode == "PAY_PER_REQUEST" && aws_dynamodb_table.slack_sessions[0].hash_key == "pk" && aws_dynamodb_table.slack_sessions[0].ttl[0].attribute_name == "expires_at" && aws_dynamodb_table.slack_sessions[0].ttl[0].enabled && aws_dynamodb_table.slack_sessions[0].point_in_time_recovery[0].enabled && !aws_dynamodb_table.slack_sessions[0].server_side_encryption[0].enabled
+    condition     = aws_dynamodb_table.sessions.billing_mode == "PAY_PER_REQUEST" && aws_dynamodb_table.sessions.hash_key == "pk" && aws_dynamodb_table.sessions.ttl[0].attribute_name == "expires_at" && aws_dynamodb_table.sessions.ttl[0].enabled && aws_dynamodb_table.sessions.point_in_time_recovery[0].enabled && !aws_dynamodb_table.sessions.server_side_encryption[0].enabled
     error_message = "The session table must be on demand, keyed by pk, expire items by expires_at, keep point-in-time recovery and use DynamoDB's own key when none is given."
   }
   assert {
     condition = jsonencode([
       for statement in data.aws_iam_policy_document.notifier.statement : [statement.sid, sort(tolist(statement.resources))] if strcontains(statement.sid, "Sessions")
       ]) == jsonencode([
-      ["KeepSlackSessions", [aws_dynamodb_table.slack_sessions[0].arn]],
+      ["KeepSlackSessions", [aws_dynamodb_table.sessions.arn]],
     ])
     error_message = "The function may use the session table only, and no key when the table has none."
   }
   assert {
-    condition     = output.slack_session_table_name == aws_dynamodb_table.slack_sessions[0].name && output.slack_session_table_arn == aws_dynamodb_table.slack_sessions[0].arn && aws_cloudwatch_log_metric_filter.notifier["session-state-unavailable"].pattern == "{ $.state_store = \"unavailable\" }" && contains(module.failure_handling.alarm_names, "root-activity-notifier-session-state-unavailable")
+    condition     = output.slack_session_table_name == aws_dynamodb_table.sessions.name && output.slack_session_table_arn == aws_dynamodb_table.sessions.arn && aws_cloudwatch_log_metric_filter.notifier["session-state-unavailable"].pattern == "{ $.state_store = \"unavailable\" }" && contains(module.failure_handling.alarm_names, "root-activity-notifier-session-state-unavailable")
     error_message = "The outputs must name the session table, and an alarm must count the batches posted unthreaded because the table failed."
   }
   assert {
@@ -509,14 +529,14 @@ run "slack_app_mode_with_an_existing_parameter_and_key" {
   }
 
   assert {
-    condition     = aws_dynamodb_table.slack_sessions[0].server_side_encryption[0].enabled && aws_dynamodb_table.slack_sessions[0].server_side_encryption[0].kms_key_arn == "arn:aws:kms:ap-northeast-1:123456789012:key/5678efgh-12ab-34cd-56ef-1234567890ab" && aws_lambda_function.notifier.environment[0].variables["SLACK_SESSION_IDLE_MINUTES"] == "30"
+    condition     = aws_dynamodb_table.sessions.server_side_encryption[0].enabled && aws_dynamodb_table.sessions.server_side_encryption[0].kms_key_arn == "arn:aws:kms:ap-northeast-1:123456789012:key/5678efgh-12ab-34cd-56ef-1234567890ab" && aws_lambda_function.notifier.environment[0].variables["SLACK_SESSION_IDLE_MINUTES"] == "30"
     error_message = "The session table must be encrypted with the given key, and the idle time passed on."
   }
   assert {
     condition = jsonencode([
       for statement in data.aws_iam_policy_document.notifier.statement : [statement.sid, sort(tolist(statement.resources)), [for condition in statement.condition : [condition.variable, tolist(condition.values)]]] if strcontains(statement.sid, "Sessions")
       ]) == jsonencode([
-      ["KeepSlackSessions", [aws_dynamodb_table.slack_sessions[0].arn], []],
+      ["KeepSlackSessions", [aws_dynamodb_table.sessions.arn], []],
       ["UseSlackSessionsKey", ["arn:aws:kms:ap-northeast-1:123456789012:key/5678efgh-12ab-34cd-56ef-1234567890ab"], [["kms:ViaService", ["dynamodb.ap-northeast-1.amazonaws.com"]]]],
     ])
     error_message = "The table's key may be used only through DynamoDB."
@@ -610,7 +630,7 @@ run "queues_with_a_customer_managed_key" {
     condition = jsonencode([
       for statement in data.aws_iam_policy_document.notifier.statement : { actions = sort(tolist(statement.actions)), resources = tolist(statement.resources) } if statement.sid == "DecryptQueuedEvents"
       ]) == jsonencode([{
-        actions   = ["kms:Decrypt"]
+        actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
         resources = ["arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
     }])
     error_message = "The function must be allowed to read queues encrypted with a customer managed key, and only with that key."

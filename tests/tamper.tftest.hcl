@@ -178,11 +178,11 @@ run "slack_app_mode_watches_the_session_table" {
   }
 }
 
-run "a_webhook_has_no_session_table_to_watch" {
+run "a_webhook_session_table_is_watched_too" {
   command = plan
 
   assert {
-    condition     = !strcontains(aws_cloudwatch_event_rule.tamper["tamper-access"].event_pattern, "dynamodb")
-    error_message = "Without Slack app mode there is no session table to watch."
+    condition     = strcontains(aws_cloudwatch_event_rule.tamper["tamper-access"].event_pattern, "dynamodb")
+    error_message = "A webhook's session table (its digests, the shared pace) is watched like the rest."
   }
 }

@@ -92,8 +92,7 @@ def test_the_deployer_policy_is_exactly_the_actions_doctor_checks():
     assert statements["RootActivityNotifier"]["Action"] == deployer_actions(organization=False)
     both = statements["RootActivityNotifier"]["Action"] + statements["Organization"]["Action"]
     assert sorted(both) == deployer_actions(organization=True)
-    slack_app = statements["RootActivityNotifier"]["Action"] + statements["SlackApp"]["Action"]
-    assert sorted(slack_app) == deployer_actions(organization=False, slack_app=True)
+    assert "SlackApp" not in statements  # the session table serves both modes: its actions are in the first
 
 
 def test_the_slack_app_manifest_asks_for_chat_write_only_and_the_snippet_names_real_inputs():

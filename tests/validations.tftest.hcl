@@ -80,6 +80,16 @@ run "rejects_bad_slack_session_idle_minutes" {
   expect_failures = [var.slack_session_idle_minutes]
 }
 
+run "rejects_a_digest_cadence_past_sqs_delay" {
+  command = plan
+
+  variables {
+    slack_webhook_digest_minutes = 16
+  }
+
+  expect_failures = [var.slack_webhook_digest_minutes]
+}
+
 run "rejects_bad_slack_session_table_kms_key_arn" {
   command = plan
 

@@ -10,6 +10,9 @@ DEPLOYER_ACTIONS = {
     "cloudtrail": "AddTags CreateTrail DeleteTrail DescribeTrails GetEventSelectors GetTrail GetTrailStatus ListTags "
     "PutEventSelectors RemoveTags StartLogging UpdateTrail",
     "cloudwatch": "DeleteAlarms DescribeAlarms ListTagsForResource PutMetricAlarm TagResource UntagResource",
+    # the session table, in both modes
+    "dynamodb": "CreateTable DeleteTable DescribeContinuousBackups DescribeTable DescribeTimeToLive "
+    "ListTagsOfResource TagResource UntagResource UpdateContinuousBackups UpdateTable UpdateTimeToLive",
     "events": "DeleteRule DescribeEventBus DescribeRule ListTagsForResource ListTargetsByRule PutRule PutTargets "
     "RemoveTargets TagResource UntagResource",
     "iam": "CreateRole DeleteRole DeleteRolePolicy GetRole GetRolePolicy ListAttachedRolePolicies "
@@ -41,18 +44,11 @@ ORGANIZATION_DEPLOYER_ACTIONS = {
     "ListDelegatedAdministrators ListRoots",
 }
 
-# In Slack app mode (the session table), on top.
-SLACK_APP_DEPLOYER_ACTIONS = {
-    "dynamodb": "CreateTable DeleteTable DescribeContinuousBackups DescribeTable DescribeTimeToLive "
-    "ListTagsOfResource TagResource UntagResource UpdateContinuousBackups UpdateTable UpdateTimeToLive",
-}
 
-
-def deployer_actions(organization: bool, slack_app: bool = False) -> list[str]:
+def deployer_actions(organization: bool) -> list[str]:
     """Every action the deploying role needs, "service:Action", sorted."""
     groups = [DEPLOYER_ACTIONS]
     groups += [ORGANIZATION_DEPLOYER_ACTIONS] if organization else []
-    groups += [SLACK_APP_DEPLOYER_ACTIONS] if slack_app else []
     return sorted(
         {f"{service}:{action}" for group in groups for service, names in group.items() for action in names.split()}
     )
@@ -65,7 +61,7 @@ def deployer_permissions(settings, client) -> list[Finding]:
     role = settings.get("deployer")
     if not role:
         return []
-    actions = deployer_actions(bool(settings.get("stack_set")), slack_app=bool(settings.get("bot_token_parameter")))
+    actions = deployer_actions(bool(settings.get("stack_set")))
     what = f"{role.rsplit('/', 1)[-1]} may apply the module ({len(actions)} actions)"
     iam = client("iam", settings.get("region", "us-east-1"))
     denied: list[str] = []
