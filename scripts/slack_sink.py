@@ -29,6 +29,7 @@ class SlackSink:
     ) -> None:
         self.status, self.body = status, body
         self.messages: list[dict[str, Any]] = []
+        self.arrived: list[float] = []  # time.time() each kept message came
         self.rate_limited = 0
         self._interval = 1 / messages_per_second if messages_per_second else 0.0
         self._last_accepted = float("-inf")
@@ -47,6 +48,7 @@ class SlackSink:
                         self._answer(429, "rate_limited", {"Retry-After": str(max(1, round(wait)))})
                         return
                     sink._last_accepted = now
+                    sink.arrived.append(time.time())
                     try:
                         sink.messages.append(json.loads(raw))
                     except ValueError:

@@ -196,7 +196,11 @@ def test_function_configuration_and_secret(deployed):
     assert configuration["Timeout"] == 60
     environment = configuration["Environment"]["Variables"]
     assert environment["NOTIFIER_LANGUAGE"] == "ja" and environment["NOTIFIER_TIME_ZONE"] == "Asia/Tokyo"
-    assert not any("hooks.slack.com" in value or "127.0.0.1" in value for value in environment.values())
+    # the webhook URL (the stand-in's, on 127.0.0.1) is in SSM only; the follow-up queue is moto's, on loopback too
+    queue = deployed.client("sqs").get_queue_url(QueueName="root-activity-notifier-sign-ins-and-changes")["QueueUrl"]
+    assert environment["NOTIFIER_FOLLOW_UP_QUEUE_URL"] == queue
+    others = [value for name, value in environment.items() if name != "NOTIFIER_FOLLOW_UP_QUEUE_URL"]
+    assert not any("hooks.slack.com" in value or "127.0.0.1" in value for value in others)
 
     parameter = deployed.client("ssm").get_parameter(Name=environment["SLACK_WEBHOOK_SSM_PARAMETER"])["Parameter"]
     assert parameter["Type"] == "SecureString"

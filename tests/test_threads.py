@@ -396,13 +396,17 @@ def test_without_a_follow_up_queue_the_owed_edit_is_made_when_the_batch_comes_ag
     assert fields_of(slack.parents()[0])["Calls"] == "6"
 
 
-def test_events_are_counted_once_across_transactions_of_a_hundred(table):
+def test_events_are_counted_once_whatever_their_batches(table):
     store = SessionStore(TABLE)
-    first = [("111122223333", f"event-{number}") for number in range(150)]
-    assert store.count_events(first, {}) == set(first)
-    again = first[140:] + [("111122223333", f"event-{number}") for number in range(150, 260)]
-    assert store.count_events(again, {}) == set(again[10:])  # the ten counted already are refused
-    assert store.counted_events(first[:3] + [("111122223333", "never")]) == set(first[:3])
+    times = {("111122223333", f"event-{number}"): 1_800_000_000 + number / 10 for number in range(1300)}
+    first = list(times)[:1150]  # 115 seconds of events: twelve items
+    assert store.count_events(first, times) == set(first)
+    again = first[1140:] + list(times)[1150:]
+    assert store.count_events(again, times) == set(again[10:])  # the ten counted already are refused
+    assert store.counted_events(first[:3] + [("111122223333", "never")], times) == set(first[:3])
+    assert store.counted_events([("222222222222", "event-1")], times) == set()  # another account's
+    burst = {("111122223333", f"burst-{number}"): 1_900_000_000.0 for number in range(700)}  # one item, two adds
+    assert store.count_events(burst, burst) == set(burst) and store.count_events(burst, burst) == set()
 
 
 def test_an_edit_slack_cannot_make_posts_a_new_parent_and_the_session_follows_it(table, app_mode, slack):

@@ -113,7 +113,7 @@ class SessionDelivery:
     def _fresh(self, session: list[Occurrence]) -> tuple[dict, list[Occurrence]]:
         """The session's events not yet counted (the others settle as delivered), and each one's key."""
         pairs = {id(each): (each.record.account_id, each.record.event_id) for each in session if each.record.event_id}
-        counted = self.store.counted_events(pairs.values())
+        counted = self.store.counted_events(pairs.values(), _event_times(session, pairs))
         self._settle(
             [each for each in session if pairs.get(id(each)) in counted], Status.DELIVERED, "counted already", ""
         )
@@ -122,10 +122,7 @@ class SessionDelivery:
     def _record(self, state: ThreadState, pairs: dict, done: list[Occurrence]) -> tuple[ThreadState, list]:
         """Count ``done`` into the session once: its new state and the occurrences this call counted."""
         keyed = [each for each in done if id(each) in pairs]
-        recorded = self.store.count_events(
-            [pairs[id(each)] for each in keyed],
-            {pairs[id(each)]: event_epoch([each], min) for each in keyed if each.record.event_time},
-        )
+        recorded = self.store.count_events([pairs[id(each)] for each in keyed], _event_times(keyed, pairs))
         newly = [each for each in done if id(each) not in pairs or pairs[id(each)] in recorded]
         if newly:
             state = self.store.add(state.pk, totals_of(newly), event_epoch(newly, max) or self.clock())
@@ -271,6 +268,12 @@ class SessionDelivery:
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), tz=timezone.utc)
+
+
+def _event_times(occurrences, pairs: dict) -> dict[tuple[str, str], float]:
+    """Each keyed occurrence's event time (epoch seconds), by its key in the table."""
+    return {pairs[id(each)]: each.record.event_time.timestamp() for each in occurrences
+            if id(each) in pairs and each.record.event_time}  # fmt: skip
 
 
 def event_epoch(occurrences: list[Occurrence], pick) -> float:

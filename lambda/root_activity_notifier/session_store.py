@@ -9,8 +9,9 @@ Items, by their one key ``pk``:
   has been shown (``shown_worst``; a webhook's ``announced`` kinds and its last digest); or, for an
   alias, ``alias_of``: the session it joins (a console sign-in's IP and the console session's key
   name one story).
-* ``event#<account>#<eventID>``: an event counted in its session's totals, so that SQS delivering
-  it twice counts it once. It expires with the queues' longest retention.
+* ``events#<account>#<ten seconds>``: the IDs of the events of those ten seconds of event time
+  counted in a session's totals, so that SQS delivering one twice counts it once. It expires with
+  the queues' longest retention.
 * ``message#<digest>``: a planned message claimed before it is posted, so that two invocations
   holding the same SQS message post it once.
 * ``pace#<destination>``: the next moment the destination (a webhook, a channel, chat.update) may
@@ -44,8 +45,11 @@ CLAIM_SECONDS = 120
 # How long a loser of a race waits for the winner's parent before it posts without threading.
 WAIT_FOR_PARENT_SECONDS = 8.0
 _BATCH_GET_LIMIT = 100
-_TRANSACTION_LIMIT = 100
-_TRANSACTION_TRIES = 4  # a transaction also fails on a conflicting concurrent one: try again
+# Event IDs added in one call: a few KB of the 400 KB an item may hold.
+_IDS_PER_ADD = 500
+# Seconds of event time whose event IDs share one item: even a script's thousands of calls a minute
+# keep each item far below DynamoDB's 400 KB.
+EVENT_BUCKET_SECONDS = 10
 WEBHOOK_OPENED = "webhook"  # a webhook session's ``ts`` once its first messages are out (a webhook has no ts)
 
 # A call that could not finish this long before the deadline is not started (the caller still has
@@ -113,17 +117,20 @@ class SessionStore:
 
     # -- events -------------------------------------------------------------------------------------
 
-    def counted_events(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
-        """Which ``(account, eventID)`` pairs are already in a thread's totals."""
-        keys = list(dict.fromkeys(keys))
+    def counted_events(self, keys: Iterable[tuple[str, str]], event_times: dict[tuple[str, str], float]) -> set:
+        """Which ``(account, eventID)`` pairs are already in a session's totals (``event_times``: each
+        pair's event time, epoch seconds, which finds its bucket)."""
+        buckets = _by_bucket(keys, event_times)
         found: set[tuple[str, str]] = set()
-        for start in range(0, len(keys), _BATCH_GET_LIMIT):
-            chunk = keys[start : start + _BATCH_GET_LIMIT]
-            wanted = {f"event#{account}#{event_id}": (account, event_id) for account, event_id in chunk}
-            request = {self.table_name: {"Keys": [{"pk": {"S": pk}} for pk in wanted], "ConsistentRead": True}}
+        names = list(buckets)
+        for start in range(0, len(names), _BATCH_GET_LIMIT):
+            chunk = names[start : start + _BATCH_GET_LIMIT]
+            request = {self.table_name: {"Keys": [{"pk": {"S": pk}} for pk in chunk], "ConsistentRead": True}}
             for _ in range(5):
                 answer = self._call("batch_get_item", RequestItems=request)
-                found.update(wanted[item["pk"]["S"]] for item in answer.get("Responses", {}).get(self.table_name, []))
+                for item in answer.get("Responses", {}).get(self.table_name, []):
+                    counted = set(item.get("ids", {}).get("SS", ()))
+                    found.update(key for key in buckets[item["pk"]["S"]] if key[1] in counted)
                 request = answer.get("UnprocessedKeys") or {}
                 if not request:
                     break
@@ -134,36 +141,27 @@ class SessionStore:
 
     def count_events(self, keys: Iterable[tuple[str, str]], event_times: dict[tuple[str, str], float]) -> set:
         """Record each pair once; returns the pairs this call recorded (the others were counted already).
-        A hundred conditional puts per transaction: one that finds its event counted cancels the
-        transaction, which is tried again without it."""
-        keys = list(dict.fromkeys(keys))
+        The event IDs of an account's ten seconds share one item: one atomic ADD per bucket, whose
+        answer (the set before it) tells which were new, however many invocations add at once."""
         recorded = set()
-        for start in range(0, len(keys), _TRANSACTION_LIMIT):
-            remaining = keys[start : start + _TRANSACTION_LIMIT]
-            for _ in range(_TRANSACTION_TRIES):
-                if not remaining:
-                    break
-                try:
-                    self._call(
-                        "transact_write_items", TransactItems=[self._event_put(key, event_times) for key in remaining]
-                    )
-                except _ConditionFailed as cancelled:
-                    codes = zip(remaining, cancelled.codes, strict=False)
-                    counted = {key for key, code in codes if code == "ConditionalCheckFailed"}
-                    remaining = [key for key in remaining if key not in counted]
-                    continue
-                recorded.update(remaining)
-                break
-            else:
-                if remaining:
-                    raise StoreUnavailable(f"DynamoDB cancelled the events' transaction {_TRANSACTION_TRIES} times")
+        for pk, bucket in _by_bucket(keys, event_times).items():
+            for start in range(0, len(bucket), _IDS_PER_ADD):
+                chunk = bucket[start : start + _IDS_PER_ADD]
+                moment = max((event_times.get(key) or 0 for key in chunk), default=0) or self._clock()
+                answer = self._call(
+                    "update_item",
+                    TableName=self.table_name,
+                    Key={"pk": {"S": pk}},
+                    UpdateExpression="ADD ids :ids SET expires_at = :expires",
+                    ExpressionAttributeValues={
+                        ":ids": {"SS": sorted({event_id for _, event_id in chunk})},
+                        ":expires": {"N": str(int(moment) + EVENT_RECORD_SECONDS)},
+                    },
+                    ReturnValues="ALL_OLD",
+                )
+                before = set(answer.get("Attributes", {}).get("ids", {}).get("SS", ()))
+                recorded.update(key for key in chunk if key[1] not in before)
         return recorded
-
-    def _event_put(self, key: tuple[str, str], event_times: dict[tuple[str, str], float]) -> dict[str, Any]:
-        account, event_id = key
-        expires = int(event_times.get(key) or self._clock()) + EVENT_RECORD_SECONDS
-        item = {"pk": {"S": f"event#{account}#{event_id}"}, "expires_at": {"N": str(expires)}}
-        return {"Put": {"TableName": self.table_name, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
 
     # -- threads ------------------------------------------------------------------------------------
 
@@ -576,6 +574,16 @@ class _ConditionFailed(Exception):
     def __init__(self, codes: list[str] | None = None) -> None:
         super().__init__(codes)
         self.codes = codes or []
+
+
+def _by_bucket(keys: Iterable[tuple[str, str]], event_times: dict[tuple[str, str], float]) -> dict[str, list]:
+    """The pairs by the item that counts them: ``events#<account>#<ten seconds of event time>``."""
+    buckets: dict[str, list[tuple[str, str]]] = {}
+    for key in dict.fromkeys(keys):
+        moment = event_times.get(key)
+        bucket = str(int(moment // EVENT_BUCKET_SECONDS)) if moment else "undated"
+        buckets.setdefault(f"events#{key[0]}#{bucket}", []).append(key)
+    return buckets
 
 
 def _better(value: float, stored: float, better: str) -> bool:
