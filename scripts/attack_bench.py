@@ -81,7 +81,7 @@ class Environment:
         """(when it arrived, the message) of each channel-level message."""
         if self.mode == "webhook":
             return list(zip(self.slack.arrived, self.slack.messages, strict=True))
-        return [(float(message["ts"]), message) for message in self.slack.channel_level()]
+        return [(message["posted_at"], message) for message in self.slack.channel_level()]
 
 
 def invoke(batch: dict) -> dict:
@@ -119,7 +119,11 @@ def attack(mode: str, speed: float) -> str:
         rate_limited = environment.slack.rate_limited
         handed = next(moment for moment, ids in replay.handed if first_critical in ids)
         handed_epoch = time.time() - (time.monotonic() - handed)
-        posted = next((at for at, message in level if "CreateAccessKey" in message.get("text", "")), None)
+        # the first message that says so: a webhook's own, a Slack app's broadcast reply (the parent's
+        # headline names it too, but only once edited)
+        posted = next(
+            (at for at, message in level if "CreateAccessKey" in message["text"] and not message.get("edits")), None
+        )
         if mode == "webhook":
             totals = calls_shown(level[-1][1]) if level else -1
             replies = 0
@@ -143,7 +147,8 @@ def attack(mode: str, speed: float) -> str:
         f"{len(environment.follow_ups)} follow-ups, {wall:.0f} s"
     )
     target = f"≤ {TARGETS[mode]}, ≤ {MOST_429} × 429, 0 lost, exact, ≤ {FIRST_CRITICAL_SECONDS} s"
-    return f"| stolen key {STOLEN_KEY[:8]}…: 10,000 calls, 17 regions, 10 min ({what}) | {result} | {target} | {'yes' if met else '**no**'} |"
+    case = f"stolen key {STOLEN_KEY[:8]}…: 10,000 calls, 17 regions, 10 min ({what})"
+    return f"| {case} | {result} | {target} | {'yes' if met else '**no**'} |"
 
 
 def attack_cases(speed: float) -> bool:

@@ -270,9 +270,14 @@ class SlackApiStandIn:
             "thread_ts": thread_ts,
             "reply_broadcast": bool(thread_ts and _true(arguments.get("reply_broadcast"))),
             "edits": [],
+            "posted_at": now,
         }
         self.messages.append(message)
-        shown = {key: value for key, value in message.items() if key != "edits" and value not in ("", False)}
+        shown = {
+            key: value
+            for key, value in message.items()
+            if key not in ("edits", "posted_at") and value not in ("", False)
+        }
         return 200, {"ok": True, "channel": channel, "ts": ts, "message": shown}, {}
 
     def _update(self, channel: str, arguments: dict[str, Any], now: float) -> tuple[int, dict[str, Any], dict]:

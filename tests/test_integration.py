@@ -237,6 +237,7 @@ def test_failure_alarms(deployed):
             "root-activity-notifier-lambda-errors",
             "root-activity-notifier-lambda-throttles",
             "root-activity-notifier-rule-failed-invocations",
+            "root-activity-notifier-session-state-unavailable",
             *read_only,
             *(f"root-activity-notifier-{rule}-rule-failed-invocations" for rule in TAMPER_RULES),
         ]
@@ -247,6 +248,7 @@ def test_failure_alarms(deployed):
     patterns = {metric_filter["filterName"]: metric_filter for metric_filter in metric_filters}
     filters = {"delivery-failures": ("outcome", "failed"), "forged-events": ("outcome", "refused")}
     filters["health-check"] = ("health", "failing")
+    filters["session-state-unavailable"] = ("state_store", "unavailable")
     for name, (field, value) in filters.items():
         metric_filter = patterns[f"root-activity-notifier-{name}"]
         assert metric_filter["filterPattern"] == f'{{ $.{field} = "{value}" }}'
