@@ -31,7 +31,7 @@ from .notify import (
     render_planned,
     routing_account,
 )
-from .session_store import StoreUnavailable
+from .session_store import NoTimeLeft, StoreUnavailable
 from .sessions import plan_messages
 from .threads import ThreadKey, totals_of
 
@@ -222,7 +222,12 @@ class SessionDelivery:
             self._settle(planned.occurrences, status, f"unthreaded:{planned.kind}", error)
 
     def _store_failed(self, key: ThreadKey, session: list[Occurrence], error: StoreUnavailable) -> list[Occurrence]:
+        """What is left of the session to post without the table; nothing when the deadline, not the
+        table, stopped it (then the rest is reported for redelivery)."""
         left = [each for each in session if id(each) not in self.outcomes]
+        if isinstance(error, NoTimeLeft):
+            self._settle(left, Status.FAILED, None, NO_TIME_LEFT)
+            return []
         log_line(
             "WARNING",
             "session state unavailable; posting without it",

@@ -42,8 +42,9 @@ if TYPE_CHECKING:
 EVENT_RECORD_SECONDS = 14 * 24 * 3600
 # A claim whose parent was never posted (the invocation died) may be taken over after this long.
 CLAIM_SECONDS = 120
-# How long a loser of a race waits for the winner's parent before it posts without threading.
-WAIT_FOR_PARENT_SECONDS = 8.0
+# How long a loser of a race waits for the winner's parent before it posts without threading: the
+# winner's post may wait its turn behind every concurrent invocation's (one a second per channel).
+WAIT_FOR_PARENT_SECONDS = 20.0
 _BATCH_GET_LIMIT = 100
 # Event IDs added in one call: a few KB of the 400 KB an item may hold.
 _IDS_PER_ADD = 500
@@ -83,6 +84,11 @@ ThreadState = namedtuple(
 
 class StoreUnavailable(RuntimeError):
     """The session table could not be read or written just now (throttled, denied, unreachable)."""
+
+
+class NoTimeLeft(StoreUnavailable):
+    """Too little of the function's time is left for the session table: what is not done yet is
+    reported for redelivery, not posted without the table (the table is fine)."""
 
 
 def thread_pk(account: str, session_id: str) -> str:
@@ -177,7 +183,9 @@ class SessionStore:
             if live is not None and (live.ts or live.owner or live.pk in mine):
                 return live
             if live is not None:  # another invocation claimed it and is posting the parent
-                if waited >= WAIT_FOR_PARENT_SECONDS or not self._may_wait(0.25):
+                if not self._may_wait(0.25):
+                    raise NoTimeLeft(f"no time left in the function's timeout to wait for the parent of {live.pk}")
+                if waited >= WAIT_FOR_PARENT_SECONDS:
                     raise StoreUnavailable(f"the parent of {live.pk} was not posted within {waited:.0f} s")
                 self._sleep(0.25)
                 waited += 0.25
@@ -553,7 +561,7 @@ class SessionStore:
         from botocore.exceptions import ClientError
 
         if self.deadline is not None and self.deadline.remaining() < CALL_MARGIN_SECONDS:
-            raise StoreUnavailable(f"no time left in the function's timeout for DynamoDB {method}")
+            raise NoTimeLeft(f"no time left in the function's timeout for DynamoDB {method}")
         try:
             if self._client is None:
                 self._client = self._client_factory()
