@@ -226,6 +226,8 @@ class SessionDelivery:
         table, stopped it (then the rest is reported for redelivery)."""
         left = [each for each in session if id(each) not in self.outcomes]
         if isinstance(error, NoTimeLeft):
+            log_line("WARNING", "the function's time ran out in the session table; the rest is reported for redelivery",
+                     account=key.account, session=key.session_ids[0], events=len(left), error=str(error))  # fmt: skip
             self._settle(left, Status.FAILED, None, NO_TIME_LEFT)
             return []
         log_line(
