@@ -418,3 +418,30 @@ def test_an_edit_slack_cannot_make_posts_a_new_parent_and_the_session_follows_it
     assert fields_of(new)["Calls"] == "7" and len(old["edits"]) == 0
     assert deliver(console_session(reads=1, changes=0, prefix="later")[1:2]) == {"batchItemFailures": []}
     assert len(slack.parents()) == 2 and fields_of(slack.parents()[1])["Calls"] == "8"
+
+
+def test_a_slow_table_never_keeps_an_invocation_past_its_timeout_nor_fails_a_posted_reply(
+    table, app_mode, slack, monkeypatch, capsys
+):
+    import time
+
+    from test_digests import Slow
+
+    from root_activity_notifier import session_store
+
+    monkeypatch.setattr(session_store, "_default_client", lambda: Slow(0.3))
+    events = console_session(reads=30, changes=6, prefix="slow")
+    started = time.monotonic()
+    result = deliver(events, timeout=10.0)
+    assert time.monotonic() - started < 10.0
+    assert "no time left in the function's timeout" in capsys.readouterr().err  # it did run short
+    monkeypatch.setattr(session_store, "_default_client", lambda: Slow(0.0))
+    failed = {item["itemIdentifier"] for item in result["batchItemFailures"]}
+    records = sqs_batch(events)["Records"]
+    again = [event for event, record in zip(events, records, strict=True) if record["messageId"] in failed]
+    if again:
+        assert deliver(again) == {"batchItemFailures": []}
+    (parent,) = slack.parents()
+    replies = [reply["text"] for reply in slack.replies(parent)]
+    assert len(replies) == len(set(replies))  # nothing Slack took was reported failed and posted again
+    assert fields_of(slack.parents()[0])["Calls"] == str(len(events))

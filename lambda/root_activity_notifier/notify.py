@@ -75,9 +75,10 @@ class Pacer:
         """The post just ended: count the interval from now."""
         self._last = self.clock()
 
-    def acquire(self, deadline: Deadline) -> bool:
-        """Wait for the next post's turn; False (without waiting) when it would outlast the function."""
-        if out_of_time(self, deadline):
+    def acquire(self, deadline: Deadline, keep: float = 0.0) -> bool:
+        """Wait for the next post's turn; False (without waiting) when it would outlast the function
+        with ``keep`` seconds to spare (for what must follow the post)."""
+        if out_of_time(self, deadline, keep):
             return False
         self.wait()
         return True
@@ -97,15 +98,16 @@ class SharedPacer:
     def delay(self) -> float:
         return self.local.delay()
 
-    def acquire(self, deadline: Deadline) -> bool:
+    def acquire(self, deadline: Deadline, keep: float = 0.0) -> bool:
         from .session_store import StoreUnavailable
 
         now = self.clock()
-        latest = now + deadline.remaining() - DEFAULT_RETRY_POLICY.safety_margin - DEFAULT_RETRY_POLICY.base_delay
+        spare = DEFAULT_RETRY_POLICY.safety_margin + DEFAULT_RETRY_POLICY.base_delay + keep
+        latest = now + deadline.remaining() - spare
         try:
             turn = self.store.reserve_slot(self.destination, self.interval, latest)
         except StoreUnavailable:
-            return self.local.acquire(deadline)
+            return self.local.acquire(deadline, keep)
         if turn is None:
             return False
         wait = turn - self.clock()
@@ -137,9 +139,10 @@ def forget_last_post() -> None:
     _container.pacer = Pacer()
 
 
-def out_of_time(pacer: Pacer, deadline: Deadline) -> bool:
-    """Whether waiting for the pacer would outlast the function (with the retry policy's margin)."""
-    return pacer.delay() >= deadline.remaining() - DEFAULT_RETRY_POLICY.safety_margin
+def out_of_time(pacer: Pacer, deadline: Deadline, keep: float = 0.0) -> bool:
+    """Whether waiting for the pacer would outlast the function (with the retry policy's margin and
+    ``keep`` seconds more)."""
+    return pacer.delay() >= deadline.remaining() - DEFAULT_RETRY_POLICY.safety_margin - keep
 
 
 NO_TIME_LEFT = "no time left in the function's timeout to send it"

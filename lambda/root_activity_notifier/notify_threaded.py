@@ -15,13 +15,14 @@ left never fails the replies Slack took: it is owed, and made by a follow-up or 
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from .classify import SEVERITY_RANK, Severity
 from .deliver import DeliveryError
 from .destination import Posted
 from .log import log_line
-from .notify import Status, render_planned
+from .notify import NO_TIME_LEFT, Status, render_planned
 from .parent import permalink, render_parent
 from .session_delivery import Sent, SessionDelivery, event_epoch, message_key
 from .session_store import StoreUnavailable, account_of, session_of, thread_pk
@@ -87,13 +88,22 @@ class ThreadedDelivery(SessionDelivery):
             if state is None:
                 return
         posted = []
-        for reply in plan_replies(fresh):
-            state, sent = self._reply(key, state, reply)
-            done = Status.DELIVERED if reply.kind == "event" else Status.SUMMARIZED
-            kind = f"reply:{reply.kind}" + (" (posted by a concurrent invocation)" if sent.by_another else "")
-            self._settle(reply.occurrences, Status.FAILED if sent.error else done, kind, sent.error)
-            if not sent.error:  # posted by this invocation or another: counted once (count_events) either way
-                posted += reply.occurrences
+        try:
+            for reply in plan_replies(fresh):
+                if self.out_of_time:  # the rest is reported for redelivery: the time left counts what is out
+                    self._settle(reply.occurrences, Status.FAILED, f"reply:{reply.kind}", NO_TIME_LEFT)
+                    continue
+                state, sent = self._reply(key, state, reply)
+                done = Status.DELIVERED if reply.kind == "event" else Status.SUMMARIZED
+                kind = f"reply:{reply.kind}" + (" (posted by a concurrent invocation)" if sent.by_another else "")
+                self._settle(reply.occurrences, Status.FAILED if sent.error else done, kind, sent.error)
+                if not sent.error:  # posted by this invocation or another: counted once either way
+                    posted += reply.occurrences
+        except StoreUnavailable:
+            if posted:  # what is out is counted, if the table still answers; the rest goes on as it can
+                with contextlib.suppress(StoreUnavailable):
+                    self._record(state, pairs, posted)
+            raise
         if not posted:
             return
         state, newly = self._record(state, pairs, posted)

@@ -31,7 +31,7 @@ from .notify import (
     render_planned,
     routing_account,
 )
-from .session_store import NoTimeLeft, StoreUnavailable
+from .session_store import CALL_MARGIN_SECONDS, NoTimeLeft, StoreUnavailable
 from .sessions import plan_messages
 from .threads import ThreadKey, totals_of
 
@@ -55,6 +55,9 @@ Sent = namedtuple("Sent", ["posted", "error", "code", "by_another"], defaults=[F
 # channel (Slack takes about one a second; the margin covers a post's own time on the way), and an
 # edit (chat.update is in Slack's tier 3, about 50 a minute per workspace).
 PACE_SECONDS = {"post": 1.1, "chat.update": 1.3}
+# What a post leaves of the function's time, so that what it carried is counted once it is out (a
+# few calls of the table, each started only with CALL_MARGIN_SECONDS left).
+BOOKKEEPING_SECONDS = CALL_MARGIN_SECONDS + 2.0
 # What the container paces alone when the table cannot be reached (end of one to start of next).
 _LOCAL_SECONDS = {"post": SECONDS_BETWEEN_POSTS, "chat.update": 1.2}
 
@@ -99,6 +102,7 @@ class SessionDelivery:
         self.follow_ups, self.clock = follow_ups, clock
         self.outcomes: dict[int, Outcome] = {}
         self.posted = 0  # Slack messages this invocation posted
+        self.out_of_time = False  # a post found no time left: later ones are not tried
 
     def send(self, batch: list[Occurrence], max_messages: int | None = None) -> list[Outcome]:
         """Every occurrence's outcome, in the batch's order."""
@@ -160,6 +164,8 @@ class SessionDelivery:
         """Post ``payload`` once: claimed first when ``claim`` names it, in the destination's turn."""
         if self.destination.refusal:
             return Sent(None, self.destination.refusal, "")
+        if self.out_of_time:
+            return Sent(None, NO_TIME_LEFT, "")
         if claim:
             try:
                 claimed = self.store.claim_message(claim)
@@ -171,7 +177,8 @@ class SessionDelivery:
         account = key.account
         channel = thread.channel if thread else self.destination.channel_for(account)
         pacer = self._pacer(channel)
-        if not pacer.acquire(self.deadline):
+        if not pacer.acquire(self.deadline, keep=BOOKKEEPING_SECONDS):
+            self.out_of_time = True
             self._release(claim)
             return Sent(None, NO_TIME_LEFT, "")
         started = time.monotonic()
