@@ -39,6 +39,6 @@ output "health_check_input" {
 }
 
 output "slack_session_table_name" {
-  description = "Slack app mode: the table that keeps each root session's thread (null with a webhook)."
+  description = "The table that remembers each root session (a Slack app's thread, a webhook's digests) and paces Slack."
   value       = module.root_activity_notifier.slack_session_table_name
 }

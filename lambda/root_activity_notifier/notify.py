@@ -190,12 +190,10 @@ def notify_batch(
     line, whatever fails; ``destination`` reads its secret only when there is something to send.
     With ``sessions`` (the session table), each root session is remembered across batches."""
     pacer = pacer or container_pacer()
-    budget = min(messages_that_fit(deadline.remaining(), pacer), max_messages or MAX_UNBOUNDED)
+    budget = messages_that_fit(deadline.remaining(), pacer)
+    budget = min(budget, max_messages or budget)
     prepared = prepare_batch(messages, options, budget)
     return send_batch(prepared, options, destination, deadline, pacer=pacer, sessions=sessions, max_messages=budget)
-
-
-MAX_UNBOUNDED = 10**6
 
 
 def prepare_batch(messages: list[QueuedMessage], options: RenderOptions, max_messages: int | None) -> PreparedBatch:

@@ -18,6 +18,14 @@ def step(message: str) -> None:
     print(f"[{time.monotonic() - _started:5.1f}s] {message}", flush=True)
 
 
+# What the function's log says of an event a webhook holds for its session's digest (notify_digest.py).
+HELD = "held for the session's digest"
+
+
+def held_events(log: list[dict]) -> int:
+    return sum(1 for line in log if "event_id" in line and line.get("slack_message") == HELD)
+
+
 def describe_batch(log: list[dict]) -> str:
     """One line for a batch, from the function's log lines: "3 events delivered in 3 messages, 100
     events summarized in 1 message", and what was ignored, refused or failed."""
@@ -42,6 +50,9 @@ def describe_batch(log: list[dict]) -> str:
         parts.append(f"{parents['parent']} parent posted")
     if parents["parent update"]:
         parts.append(f"the parent edited {parents['parent update']}×")
+    held = held_events(log)
+    if held:
+        parts.append(f"{held} held for the session's digest")
     outcomes = [line["outcome"] for line in log if "event_id" in line and "outcome" in line]
     for outcome in ("ignored", "refused", "failed"):
         if outcomes.count(outcome):
