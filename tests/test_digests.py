@@ -315,3 +315,16 @@ def test_a_turn_after_the_deadline_is_not_taken(session_table):
     store = SessionStore(TABLE, clock=lambda: 1000.0)
     assert [store.reserve_slot("webhook", 1.1, latest=1002.0) for _ in range(3)] == [1000.0, 1001.1, None]
     assert store.reserve_slot("C0OTHERCHANNEL", 1.1, latest=1000.0) == 1000.0  # each destination its own pace
+
+
+def test_a_digest_neither_posted_nor_scheduled_fails_its_calls_and_their_redelivery_posts_it(webhook_mode, monkeypatch):
+    events = console_session(reads=6, changes=0)
+    assert deliver(events[:2]) == {"batchItemFailures": []}  # the session opens
+    with SlackSink(status=404, body="no_service") as gone:  # the webhook was removed, and no follow-up queue
+        monkeypatch.setenv("SLACK_WEBHOOK_URL", gone.url)
+        result = deliver(events[2:5])
+    assert len(result["batchItemFailures"]) == 3  # counted, but not out: SQS brings them again
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", webhook_mode.url)
+    assert deliver(events[2:5]) == {"batchItemFailures": []}  # counted already: the owed digest goes now
+    (digest,) = digests(webhook_mode)
+    assert "3 more calls" in digest["text"] and fields_of(digest)["Calls"] == "5"

@@ -21,7 +21,7 @@ from .log import log_line
 from .notify import Status, render_planned
 from .parent import render_digest
 from .session_delivery import SessionDelivery, event_epoch, message_key
-from .session_store import StoreUnavailable, account_of, session_of
+from .session_store import StoreUnavailable, account_of, session_of, thread_pk
 from .sessions import PlannedMessage, deserves_own_message, fit_messages, kind_of, plan_messages, session_key, urgency
 from .threads import ThreadKey, group_by_thread
 
@@ -37,6 +37,8 @@ SessionPlan = namedtuple("SessionPlan", ["key", "state", "pairs", "messages", "h
 
 # A digest that could not be posted is tried again by a follow-up this much later.
 DIGEST_RETRY_SECONDS = 60
+HELD = "held for the session's digest"
+DIGEST_NOT_OUT = "the session's digest could be neither posted nor scheduled"
 
 
 class DigestDelivery(SessionDelivery):
@@ -84,9 +86,17 @@ class DigestDelivery(SessionDelivery):
 
     def _plan(self, key: ThreadKey, session: list[Occurrence], opening: dict[str, SessionPlan]) -> SessionPlan | None:
         """What the session posts now and holds. A session that joins one this batch opens (an alias:
-        another key from the sign-in's IP) is planned with it, as one opening."""
+        another key from the sign-in's IP) is planned with it, as one opening. A batch counted
+        already (SQS delivering it again) posts the session's digest if it is still owed."""
         pairs, fresh = self._fresh(session)
         if not fresh:
+            state = self.store.read(thread_pk(key.account, key.session_ids[0]))
+            if (
+                state is not None
+                and state.ts
+                and not self._digest(key, state, event_epoch(session, max) or self.clock())
+            ):
+                self._settle(session, Status.FAILED, HELD, DIGEST_NOT_OUT, again=True)
             return None
         first = event_epoch(fresh, min) or self.clock()
         state = self.store.open_thread(key.account, list(key.session_ids), first, mine=opening)
@@ -155,12 +165,14 @@ class DigestDelivery(SessionDelivery):
         shown_now = sum(1 for each in newly if id(each) in plan.kinds)
         if shown_now:
             state = self.store.mark_shown(state.pk, shown_now)
-        self._settle(plan.held, Status.SUMMARIZED, "held for the session's digest", "")
-        self._digest(plan.key, state, event_epoch(plan.held + posted, max) or self.clock())
+        if self._digest(plan.key, state, event_epoch(plan.held + posted, max) or self.clock()):
+            self._settle(plan.held, Status.SUMMARIZED, HELD, "")
+        else:  # counted, but neither posted nor scheduled: SQS brings them again, and with them the digest
+            self._settle(plan.held, Status.FAILED, HELD, DIGEST_NOT_OUT)
 
     def _digest(self, key: ThreadKey, state: ThreadState, now: float, *, due_now: bool = False) -> bool:
-        """Post the session's digest if it is due (or schedule a follow-up for when it is); False
-        when it was due and could not be posted."""
+        """Post the session's digest if it is due, or schedule a follow-up for when it is; False when
+        it is owed and neither happened."""
         calls, digested = int(state.totals["calls"]), state.shown["digested"]
         if calls <= digested:
             return True
@@ -174,6 +186,5 @@ class DigestDelivery(SessionDelivery):
         sent = self._post(payload, "digest", key, events=calls - digested)
         if sent.error:
             self.store.unclaim_digest(state.pk, digested, calls)
-            self._schedule(state, DIGEST_RETRY_SECONDS)
-            return False
+            return self._schedule(state, DIGEST_RETRY_SECONDS)
         return True

@@ -134,7 +134,7 @@ class SessionDelivery:
 
     def _schedule(self, state: ThreadState, delay: float) -> bool:
         """A follow-up for the session in ``delay`` seconds, unless one is on its way already."""
-        if not self.follow_ups.queue_url:
+        if not self.follow_ups.queue_url or self.deadline.remaining() < BOOKKEEPING_SECONDS:
             return False
         if not self.store.claim_follow_up(state.pk, self.clock() + delay):
             return True
@@ -275,9 +275,10 @@ class SessionDelivery:
 
     # -- bookkeeping --------------------------------------------------------------------------------
 
-    def _settle(self, occurrences, status: Status, kind: str | None, error: str) -> None:
+    def _settle(self, occurrences, status: Status, kind: str | None, error: str, *, again: bool = False) -> None:
+        """Each occurrence's outcome, once (``again``: this one instead of the one it had)."""
         for each in occurrences:
-            if id(each) not in self.outcomes:
+            if again or id(each) not in self.outcomes:
                 self.outcomes[id(each)] = Outcome(each, status, kind, error)
 
     def _now(self) -> datetime:
