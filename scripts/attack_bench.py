@@ -21,6 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "lambda"), str(REPO / "scripts")]
 
 from harness.attack import STOLEN_KEY, Replay, enumeration  # noqa: E402
+from harness.fields import calls_shown  # noqa: E402
 from harness.invoke import LambdaContext  # noqa: E402
 from harness.mappings import FUNCTION_TIMEOUT  # noqa: E402
 
@@ -92,15 +93,6 @@ def invoke(batch: dict) -> dict:
     notify.forget_last_post()
     session_delivery.forget_pacing()
     return lambda_handler(batch, LambdaContext(FUNCTION_TIMEOUT))
-
-
-def calls_shown(message: dict) -> int:
-    for block in message.get("blocks", []):
-        for field in block.get("fields", []):
-            label, _, value = field["text"].partition("\n")
-            if label.strip("*") == "Calls":
-                return int(value)
-    return -1
 
 
 def attack(mode: str, speed: float) -> str:

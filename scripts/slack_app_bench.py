@@ -21,6 +21,7 @@ from harness.console_session import (
     queue_batches,
     sqs_batch,
 )
+from harness.fields import calls_shown
 from harness.invoke import LambdaContext
 from harness.mappings import FUNCTION_TIMEOUT
 from slack_api_standin import BOT_TOKEN, SlackApiStandIn
@@ -98,13 +99,7 @@ class AppMode:
         os.environ.clear()
         os.environ.update(self._saved)
 
-    def calls_of(self, parent: dict) -> int:
-        for block in parent["blocks"]:
-            for field in block.get("fields", []):
-                label, _, value = field["text"].partition("\n")
-                if label.strip("*") == "Calls":
-                    return int(value)
-        return -1
+    calls_of = staticmethod(calls_shown)
 
 
 def invoke(events: list[dict]) -> dict:
@@ -148,7 +143,7 @@ def hour_in_webhook_mode() -> str:
 
 
 def hour_in_webhook_mode_with_digests() -> str:
-    from attack_bench import Environment, calls_shown
+    from attack_bench import Environment
 
     from harness.state import deliver_follow_up
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import copy
 import json
 import re
-import threading
 
 import pytest
 
 from harness.console_session import console_session, hour_of_console_use, queue_batches, sqs_batch
+from harness.fields import fields_of
 from harness.invoke import LambdaContext
+from harness.mappings import at_once
 from harness.state import TABLE, deliver_follow_up
 from root_activity_notifier import session_delivery
 from root_activity_notifier.handler import lambda_handler
@@ -46,15 +47,6 @@ def deliver(events, *, timeout=60.0):
 
 def texts(sink):
     return [message["text"] for message in sink.messages]
-
-
-def fields_of(message):
-    found = {}
-    for block in message["blocks"]:
-        for field in block.get("fields", []):
-            label, _, value = field["text"].partition("\n")
-            found[label.strip("*")] = value
-    return found
 
 
 def digests(sink):
@@ -168,19 +160,7 @@ def test_without_the_table_every_alert_is_posted_as_before(dynamodb, monkeypatch
 @pytest.mark.parametrize("trial", range(5))
 def test_the_same_batch_in_two_invocations_at_once_posts_each_message_once(webhook_mode, trial):
     events = console_session(reads=10, changes=3, prefix=f"twice{trial}")
-    both = threading.Barrier(2, timeout=10)
-    results = []
-
-    def invoke():
-        both.wait()
-        results.append(deliver(events))
-
-    workers = [threading.Thread(target=invoke) for _ in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert results == [{"batchItemFailures": []}] * 2
+    assert at_once(deliver, (events,), (events,)) == [{"batchItemFailures": []}] * 2
     posted = texts(webhook_mode)
     assert len(posted) == len(set(posted)) == 3  # the sign-in, the key, one summary: each once
 
@@ -272,19 +252,8 @@ def test_concurrent_invocations_share_one_pace_and_meet_no_429(webhook_mode, fol
     ]
     with SlackSink(messages_per_second=1) as limited:
         monkeypatch.setenv("SLACK_WEBHOOK_URL", limited.url)
-        start = threading.Barrier(len(sessions), timeout=10)
-        results = []
-
-        def invoke(events):
-            session_delivery.forget_pacing()  # each thread is its own container
-            start.wait()
-            results.append(deliver(events))
-
-        workers = [threading.Thread(target=invoke, args=(events,)) for events in sessions]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
+        arguments = [(events,) for events in sessions]
+        results = at_once(deliver, *arguments, each_container=session_delivery.forget_pacing)
     assert results == [{"batchItemFailures": []}] * 3
     assert len(limited.messages) == 6 and limited.rate_limited == 0
 

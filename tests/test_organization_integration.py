@@ -136,6 +136,7 @@ def test_member_root_activity_reaches_slack_naming_its_account(deployed, aws, si
     assume_root["detail"]["requestParameters"]["targetPrincipal"] = dev
     before = len(sink.messages)
     with DeployedFunction(aws, HUB_REGION, outputs["lambda_function_name"]) as function:
+        function.forget_sessions()  # each test its own root sessions
         with DeployedQueues(aws, HUB_REGION, function.name) as queues:
             sign_in = organization.put_event(load_sample("root-console-sign-in-without-mfa.json"), dev)
             call = organization.put_event(load_sample("root-api-call-from-console.json"), prod)
@@ -214,6 +215,7 @@ def test_changes_to_the_notifier_in_members_and_the_management_account_reach_sla
 
     before = len(sink.messages)
     with DeployedFunction(aws, HUB_REGION, outputs["lambda_function_name"]) as function:
+        function.forget_sessions()  # each test its own root sessions
         with DeployedQueues(aws, HUB_REGION, function.name) as queues:
             put = [
                 made(calls["DeleteRule"], dev, "us-east-2"),
@@ -297,6 +299,7 @@ def test_slack_app_mode_applies_in_place_and_threads_each_member_session_in_its_
     opened["detail"]["awsRegion"] = "us-east-1"  # the management account's us-east-1 forwarder
     with SlackApiStandIn(channels=[CHANNEL, TEAM_CHANNEL]) as slack:
         with DeployedFunction(aws, HUB_REGION, outputs["lambda_function_name"]) as function:
+            function.forget_sessions()  # each test its own root sessions
             function.environment["SLACK_API_URL"] = slack.url
             with DeployedQueues(aws, HUB_REGION, function.name) as queues:
                 for call in calls:

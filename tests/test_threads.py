@@ -21,7 +21,9 @@ from harness.console_session import (
     queue_batches,
     sqs_batch,
 )
+from harness.fields import fields_of
 from harness.invoke import LambdaContext
+from harness.mappings import at_once
 from harness.state import TABLE, deliver_follow_up
 from root_activity_notifier import session_delivery
 from root_activity_notifier.classify import classify
@@ -82,16 +84,6 @@ def unpaced():
 
 def deliver(events, *, duplicate=0, timeout=60.0):
     return lambda_handler(sqs_batch(events, duplicate=duplicate), LambdaContext(timeout))
-
-
-def fields_of(message):
-    """The parent's fields as {label: value}."""
-    found = {}
-    for block in message["blocks"]:
-        for field in block.get("fields", []):
-            label, _, value = field["text"].partition("\n")
-            found[label.strip("*")] = value
-    return found
 
 
 def log_lines(captured):
@@ -232,20 +224,7 @@ def test_two_invocations_racing_on_one_session_make_one_parent(table, app_mode, 
 @pytest.mark.parametrize("trial", range(5))
 def test_the_same_batch_in_two_invocations_at_once_posts_each_reply_once(table, app_mode, slack, trial):
     events = console_session(reads=10, changes=3, prefix=f"twice{trial}")
-    both = threading.Barrier(2, timeout=10)
-    results = []
-
-    def invoke():
-        unpaced()  # each thread is its own container
-        both.wait()
-        results.append(deliver(events))
-
-    workers = [threading.Thread(target=invoke) for _ in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert results == [{"batchItemFailures": []}] * 2
+    assert at_once(deliver, (events,), (events,), each_container=unpaced) == [{"batchItemFailures": []}] * 2
     (parent,) = slack.parents()
     replies = [reply["text"] for reply in slack.replies(parent)]
     assert len(replies) == len(set(replies)) == 1 + 1 + 3 + 1  # the sign-in, the key, three changes, the reads
@@ -429,11 +408,11 @@ def test_a_slow_table_never_keeps_an_invocation_past_its_timeout_nor_fails_a_pos
 
     from root_activity_notifier import session_store
 
-    monkeypatch.setattr(session_store, "_default_client", lambda: Slow(0.3))
+    monkeypatch.setattr(session_store, "_default_client", lambda: Slow(0.5))
     events = console_session(reads=30, changes=6, prefix="slow")
     started = time.monotonic()
-    result = deliver(events, timeout=10.0)
-    assert time.monotonic() - started < 10.0
+    result = deliver(events, timeout=20.0)
+    assert time.monotonic() - started < 20.0
     assert "no time left in the function's timeout" in capsys.readouterr().err  # it did run short
     monkeypatch.setattr(session_store, "_default_client", lambda: Slow(0.0))
     failed = {item["itemIdentifier"] for item in result["batchItemFailures"]}

@@ -64,8 +64,8 @@ class DigestDelivery(SessionDelivery):
             try:
                 self._finish(plan)
             except StoreUnavailable as error:
-                # Posted or held, but not counted: post what was held now rather than lose it.
-                unthreaded += [each for each in self._store_failed(plan.key, plan.held, error)]
+                # What was held and is not counted yet is posted now rather than lost.
+                unthreaded += self._store_failed(plan.key, plan.held, error)
         if unthreaded:
             self._send_unthreaded(unthreaded, max_messages)
         return [self.outcomes[id(each)] for each in batch]

@@ -55,8 +55,8 @@ Sent = namedtuple("Sent", ["posted", "error", "code", "by_another"], defaults=[F
 # channel (Slack takes about one a second; the margin covers a post's own time on the way), and an
 # edit (chat.update is in Slack's tier 3, about 50 a minute per workspace).
 PACE_SECONDS = {"post": 1.1, "chat.update": 1.3}
-# What a post leaves of the function's time, so that what it carried is counted once it is out (a
-# few calls of the table, each started only with CALL_MARGIN_SECONDS left).
+# What a post leaves of the function's time (at most), so that what it carried is counted once it is
+# out: a few calls of the table, each started only with CALL_MARGIN_SECONDS left.
 BOOKKEEPING_SECONDS = CALL_MARGIN_SECONDS + 2.0
 # What the container paces alone when the table cannot be reached (end of one to start of next).
 _LOCAL_SECONDS = {"post": SECONDS_BETWEEN_POSTS, "chat.update": 1.2}
@@ -100,6 +100,9 @@ class SessionDelivery:
     ) -> None:
         self.destination, self.store, self.options, self.deadline = destination, store, options, deadline
         self.follow_ups, self.clock = follow_ups, clock
+        # What a post leaves for the table to count what it carried: a quarter of the function's time
+        # at most, so that a short timeout still posts (the alert before its totals).
+        self.keep = min(BOOKKEEPING_SECONDS, deadline.remaining() / 4)
         self.outcomes: dict[int, Outcome] = {}
         self.posted = 0  # Slack messages this invocation posted
         self.out_of_time = False  # a post found no time left: later ones are not tried
@@ -134,7 +137,7 @@ class SessionDelivery:
 
     def _schedule(self, state: ThreadState, delay: float) -> bool:
         """A follow-up for the session in ``delay`` seconds, unless one is on its way already."""
-        if not self.follow_ups.queue_url or self.deadline.remaining() < BOOKKEEPING_SECONDS:
+        if not self.follow_ups.queue_url or self.deadline.remaining() < CALL_MARGIN_SECONDS + self.keep:
             return False
         if not self.store.claim_follow_up(state.pk, self.clock() + delay):
             return True
@@ -177,7 +180,7 @@ class SessionDelivery:
         account = key.account
         channel = thread.channel if thread else self.destination.channel_for(account)
         pacer = self._pacer(channel)
-        if not pacer.acquire(self.deadline, keep=BOOKKEEPING_SECONDS):
+        if not pacer.acquire(self.deadline, keep=self.keep):
             self.out_of_time = True
             self._release(claim)
             return Sent(None, NO_TIME_LEFT, "")

@@ -79,6 +79,17 @@ class DeployedFunction:
     def __enter__(self) -> DeployedFunction:
         return self
 
+    def forget_sessions(self) -> None:
+        """Empty the function's session table, so that a test starts with no root session remembered
+        (the tests of one deployment would otherwise join each other's sessions)."""
+        table = self.environment.get("SLACK_SESSION_TABLE")
+        if not table:
+            return
+        dynamodb = self.aws.client("dynamodb", self.region)
+        for page in dynamodb.get_paginator("scan").paginate(TableName=table, ProjectionExpression="pk"):
+            for item in page["Items"]:
+                dynamodb.delete_item(TableName=table, Key={"pk": item["pk"]})
+
     def __exit__(self, *_: Any) -> None:
         self.close()
 

@@ -41,3 +41,21 @@ def as_the_mappings_would(events: list[dict[str, Any]], invoke: Callable[[dict[s
             path: [record for record in records if record["messageId"] in failed] for path, records in pending.items()
         }
     return sum(len(records) for records in pending.values())
+
+
+def at_once(invoke: Callable[..., Any], *arguments: tuple, each_container: Callable[[], None] | None = None) -> list:
+    """``invoke`` with each of ``arguments`` on threads released at the same moment, as concurrent
+    invocations would run (``each_container`` first on each thread: a container of its own); the
+    answers, in the order given."""
+    import threading
+
+    start = threading.Barrier(len(arguments), timeout=10)
+
+    def run(given: tuple) -> Any:
+        if each_container:
+            each_container()
+        start.wait()
+        return invoke(*given)
+
+    with ThreadPoolExecutor(len(arguments)) as pool:
+        return list(pool.map(run, arguments))
