@@ -12,6 +12,7 @@ from root_activity_notifier.events import parse_input
 from root_activity_notifier.sessions import (
     MAX_OTHER_MESSAGES,
     MAX_OWN_MESSAGES,
+    kind_of,
     occurrences,
     plan_messages,
     session_key,
@@ -129,3 +130,17 @@ def test_no_fold_when_everything_fits_and_a_bound_of_one_folds_everything():
     assert [message.kind for message in plan_messages(occurrences(records(events)), max_messages=4)] == ["event"] * 4
     (only,) = plan_messages(occurrences(records(events)), max_messages=1)
     assert only.kind == "fold" and len(only.occurrences) == 4
+
+
+def test_a_kind_is_the_event_and_what_it_was_and_for_a_tamper_alert_its_resource():
+    sign_in, *_, key = console_session(reads=0, changes=0)
+    found = [kind_of(each) for each in occurrences(records([sign_in, key]))]
+    assert found == ["ConsoleLogin/sign_in_without_mfa", "CreateAccessKey/credentials_changed"]
+    deleted = []
+    for rule in ("notifier", "notifier-tamper-rules"):
+        event = load_sample("root-read-only-call.json")
+        event["detail"].update(eventName="DeleteRule", eventSource="events.amazonaws.com", readOnly=False,
+                               requestParameters={"name": rule}, eventID=f"delete-{rule}")  # fmt: skip
+        deleted.append({"tamper_rule": "notifier-tamper-rules", "event": event})
+    tamper = [kind_of(each) for each in occurrences(records(deleted))]
+    assert tamper == ["DeleteRule/notifier_changed/notifier", "DeleteRule/notifier_changed/notifier-tamper-rules"]
