@@ -297,3 +297,8 @@ def test_a_digest_neither_posted_nor_scheduled_fails_its_calls_and_their_redeliv
     assert deliver(events[2:5]) == {"batchItemFailures": []}  # counted already: the owed digest goes now
     (digest,) = digests(webhook_mode)
     assert "3 more calls" in digest["text"] and fields_of(digest)["Calls"] == "5"
+
+
+def test_a_short_timeout_still_reaches_the_table_and_posts(webhook_mode):
+    assert deliver(console_session(reads=0, changes=0)[:1], timeout=3.0) == {"batchItemFailures": []}
+    assert len(webhook_mode.messages) == 1 and "without MFA" in webhook_mode.messages[0]["text"]

@@ -137,7 +137,7 @@ class SessionDelivery:
 
     def _schedule(self, state: ThreadState, delay: float) -> bool:
         """A follow-up for the session in ``delay`` seconds, unless one is on its way already."""
-        if not self.follow_ups.queue_url or self.deadline.remaining() < CALL_MARGIN_SECONDS + self.keep:
+        if not self.follow_ups.queue_url or self.deadline.remaining() < self.store.margin + self.keep:
             return False
         if not self.store.claim_follow_up(state.pk, self.clock() + delay):
             return True

@@ -117,6 +117,9 @@ class SessionStore:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.table_name, self.idle_seconds, self.deadline = table_name, idle_seconds, deadline
+        # A call is not started with less than this left: CALL_MARGIN_SECONDS, or a quarter of a short
+        # function's time, so that a short timeout still reaches the table.
+        self.margin = CALL_MARGIN_SECONDS if deadline is None else min(CALL_MARGIN_SECONDS, deadline.remaining() / 4)
         self._client_factory = client_factory or _default_client
         self._client = None
         self._sleep, self._clock = sleep, clock
@@ -555,12 +558,12 @@ class SessionStore:
         return True
 
     def _may_wait(self, seconds: float) -> bool:
-        return self.deadline is None or self.deadline.remaining() - seconds > CALL_MARGIN_SECONDS
+        return self.deadline is None or self.deadline.remaining() - seconds > self.margin
 
     def _call(self, method: str, **arguments: Any) -> dict[str, Any]:
         from botocore.exceptions import ClientError
 
-        if self.deadline is not None and self.deadline.remaining() < CALL_MARGIN_SECONDS:
+        if self.deadline is not None and self.deadline.remaining() < self.margin:
             raise NoTimeLeft(f"no time left in the function's timeout for DynamoDB {method}")
         try:
             if self._client is None:
