@@ -143,4 +143,8 @@ def test_a_kind_is_the_event_and_what_it_was_and_for_a_tamper_alert_its_resource
                                requestParameters={"name": rule}, eventID=f"delete-{rule}")  # fmt: skip
         deleted.append({"tamper_rule": "notifier-tamper-rules", "event": event})
     tamper = [kind_of(each) for each in occurrences(records(deleted))]
-    assert tamper == ["DeleteRule/notifier_changed/notifier", "DeleteRule/notifier_changed/notifier-tamper-rules"]
+    region = deleted[0]["event"]["detail"]["awsRegion"]
+    assert tamper == [
+        f"DeleteRule/notifier_changed/{region}/notifier",
+        f"DeleteRule/notifier_changed/{region}/notifier-tamper-rules",
+    ]

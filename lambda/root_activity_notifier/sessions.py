@@ -64,10 +64,13 @@ def deserves_own_message(record: ActivityRecord, classification: Classification)
 def kind_of(occurrence: Occurrence) -> str:
     """What an event is, to tell one kind of alert from another: its name and what the classifier made
     of it ("ConsoleLogin/sign_in_without_mfa", "CreateAccessKey/credentials_changed"); for a change to
-    the notifier, the resource too, since each piece of the notifier changed is news of its own."""
+    the notifier, the resource and its region too, since each piece of the notifier changed is news of
+    its own (a forwarder's rules have the same names in every region)."""
     record = occurrence.record
     kind = f"{record.event_name or 'unknown'}/{occurrence.classification.activity.value}"
-    return f"{kind}/{record.resource[:200]}" if record.tamper_rule and record.resource else kind
+    if record.tamper_rule and record.resource:
+        return f"{kind}/{record.region}/{record.resource[:200]}"
+    return kind
 
 
 def occurrences(
