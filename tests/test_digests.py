@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from harness.console_session import console_session, hour_of_console_use, queue_batches, sqs_batch
+from harness.console_session import console_session, failed_events, hour_of_console_use, queue_batches, sqs_batch
 from harness.fields import fields_of
 from harness.invoke import LambdaContext
 from harness.mappings import at_once
@@ -221,12 +221,7 @@ def test_a_slow_table_never_keeps_an_invocation_past_its_timeout(webhook_mode, f
     assert "no time left in the function's timeout for DynamoDB" in capsys.readouterr().err  # it did run short
     # What could not be done in time is reported for redelivery; nothing posted is among it.
     monkeypatch.setattr(session_store, "_default_client", lambda: Slow(0.0))
-    failed = {item["itemIdentifier"] for item in result["batchItemFailures"]}
-    again = [
-        event
-        for event, record in zip(events, sqs_batch(events)["Records"], strict=True)
-        if record["messageId"] in failed
-    ]
+    again = failed_events(events, result)
     if again:
         assert deliver(again) == {"batchItemFailures": []}
     posted = texts(webhook_mode)

@@ -17,6 +17,7 @@ import pytest
 from harness.console_session import (
     centralized_root_session,
     console_session,
+    failed_events,
     hour_of_console_use,
     queue_batches,
     sqs_batch,
@@ -415,9 +416,7 @@ def test_a_slow_table_never_keeps_an_invocation_past_its_timeout_nor_fails_a_pos
     assert time.monotonic() - started < 20.0
     assert "no time left in the function's timeout" in capsys.readouterr().err  # it did run short
     monkeypatch.setattr(session_store, "_default_client", lambda: Slow(0.0))
-    failed = {item["itemIdentifier"] for item in result["batchItemFailures"]}
-    records = sqs_batch(events)["Records"]
-    again = [event for event, record in zip(events, records, strict=True) if record["messageId"] in failed]
+    again = failed_events(events, result)
     if again:
         assert deliver(again) == {"batchItemFailures": []}
     (parent,) = slack.parents()

@@ -100,6 +100,13 @@ def sqs_batch(events: list[dict[str, Any]], *, duplicate: int = 0) -> dict[str, 
     }
 
 
+def failed_events(events: list[dict[str, Any]], answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """The events of ``sqs_batch(events)`` that the function's ``answer`` reported for redelivery."""
+    failed = {item["itemIdentifier"] for item in answer["batchItemFailures"]}
+    records = sqs_batch(events)["Records"]
+    return [event for event, record in zip(events, records, strict=True) if record["messageId"] in failed]
+
+
 def hour_of_console_use(*, account_id: str = "111122223333", access_key_id: str = "ASIAIOSFODNN7EXAMPLE"):
     """Issue 17's measured hour: a sign-in without MFA, then 20 read-only calls a minute, a change every
     2.5 minutes and one CreateAccessKey (half-way), all signed with one console key, from one IP."""
