@@ -19,7 +19,7 @@ locals {
   # Regions of this account the notifier's own forwarders already cover: the output tells every
   # other forwarder, which refuses them (same names: destroying a duplicate would delete ours).
   forwarded_regions = concat(
-    local.forwards_own_activity && local.region != "us-east-1" ? ["us-east-1"] : [],
+    local.forwards_us_east_1 ? ["us-east-1"] : [],
     local.organization && local.forwards_own_activity ? [local.region] : [],
   )
 }
@@ -28,13 +28,14 @@ locals {
 # administrator hub: a member account, which the organization's StackSet covers like any other.
 locals {
   forwards_own_activity = !local.organization || local.hub_is_management_account
+  forwards_us_east_1    = local.forwards_own_activity && local.region != "us-east-1"
 }
 
 # Root console sign-ins, IAM and global STS calls are recorded in us-east-1 only: without this
 # forwarder, a notifier that lives anywhere else would never hear of them.
 module "us_east_1_forwarder" {
   source = "./modules/region-forwarder"
-  count  = local.forwards_own_activity && local.region != "us-east-1" ? 1 : 0
+  count  = local.forwards_us_east_1 ? 1 : 0
 
   providers = {
     aws = aws.us_east_1
@@ -44,6 +45,22 @@ module "us_east_1_forwarder" {
   event_target_maximum_retry_attempts = var.event_target_maximum_retry_attempts
   event_target_maximum_event_age      = var.event_target_maximum_event_age
   tags                                = var.tags
+}
+
+# The provider passed as aws.us_east_1 must be in us-east-1: anywhere else, the forwarder above is
+# built in the wrong region and root console sign-ins never arrive, with nothing failing.
+data "aws_cloudwatch_event_bus" "us_east_1" {
+  count    = local.forwards_us_east_1 ? 1 : 0
+  provider = aws.us_east_1
+
+  name = "default"
+
+  lifecycle {
+    postcondition {
+      condition     = split(":", self.arn)[3] == "us-east-1"
+      error_message = "The provider passed to this module as aws.us_east_1 is configured in ${split(":", self.arn)[3]}, not us-east-1. Root console sign-ins, IAM and global STS calls are recorded in us-east-1 only, so the notifier would never hear of them. Set region = \"us-east-1\" in the provider block that the module call passes as aws.us_east_1 (providers = { aws = aws, aws.us_east_1 = aws.<that alias> })."
+    }
+  }
 }
 
 # With scope "organization", the hub's own activity in its home region: from its default bus to

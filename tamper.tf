@@ -61,8 +61,11 @@ locals {
       # A member's own copy of the spoke stack: StackSet-<stack set name>-<ID>.
       { eventSource = ["cloudformation.amazonaws.com"], eventName = ["DeleteStack", "UpdateStack"], requestParameters = { stackName = [{ wildcard = "*StackSet-${var.name_prefix}*" }] } },
       { eventSource = ["organizations.amazonaws.com"], eventName = ["DisableAWSServiceAccess", "DeregisterDelegatedAdministrator"], requestParameters = { servicePrincipal = ["member.org.stacksets.cloudformation.amazonaws.com"] } },
-      # Leaving the organization escapes every SCP and every spoke: whoever does it, in any account.
-      { eventSource = ["organizations.amazonaws.com"], eventName = ["LeaveOrganization"] },
+      # CloudFormation's own switch for StackSets' trusted access: the spokes stop following the organization.
+      { eventSource = ["cloudformation.amazonaws.com"], eventName = ["DeactivateOrganizationsAccess"] },
+      # Leaving the organization, or being removed from it, escapes every SCP and every spoke: whoever
+      # does it, in any account.
+      { eventSource = ["organizations.amazonaws.com"], eventName = ["LeaveOrganization", "RemoveAccountFromOrganization"] },
     ] : branch if local.organization],
   )
 

@@ -29,6 +29,10 @@ resource "aws_cloudtrail" "this" {
 
   lifecycle {
     precondition {
+      condition     = var.trail_arn_to_watch == null
+      error_message = "trail_arn_to_watch (\"${coalesce(var.trail_arn_to_watch, "-")}\") is set with create_trail = true, which makes and watches the module's own trail: the other trail would not be watched. Remove trail_arn_to_watch, or set create_trail = false to rely on that trail."
+    }
+    precondition {
       condition     = !local.organization || local.hub_is_management_account
       error_message = "With scope \"organization\", create_trail makes an organization trail, which only the management account can create here. In a delegated administrator hub, set create_trail = false and rely on the organization's existing trail."
     }
@@ -177,4 +181,11 @@ resource "aws_s3_bucket_policy" "trail" {
   policy = data.aws_iam_policy_document.trail_bucket[0].json
 
   depends_on = [aws_s3_bucket_public_access_block.trail]
+}
+
+check "a_trail_is_watched" {
+  assert {
+    condition     = var.create_trail || var.trail_arn_to_watch != null
+    error_message = "create_trail = false and trail_arn_to_watch is null: no trail is watched, so a trail stopped or deleted goes unannounced and the health check cannot see that root activity is still recorded. Set trail_arn_to_watch to the ARN of the trail the notifier relies on."
+  }
 }

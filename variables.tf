@@ -286,9 +286,14 @@ variable "event_rule_excluded_event_names" {
     error_message = "event_rule_excluded_event_names must hold CloudTrail event names such as \"GetCallerIdentity\"; got ${jsonencode(var.event_rule_excluded_event_names)}."
   }
 
+  # The critical event names (lambda/root_activity_notifier/classify.py, CRITICAL_EVENT_NAMES).
   validation {
-    condition     = !contains(var.event_rule_excluded_event_names, "ConsoleLogin")
-    error_message = "event_rule_excluded_event_names must not contain \"ConsoleLogin\": root console sign-ins are what this module exists to announce."
+    condition = length(setintersection(var.event_rule_excluded_event_names, [
+      "ConsoleLogin", "CreateAccessKey", "UploadSigningCertificate", "PasswordUpdated", "PasswordRecoveryRequested",
+      "PasswordRecoveryCompleted", "EmailUpdated", "DeactivateMFADevice", "DeleteVirtualMFADevice", "StopLogging",
+      "DeleteTrail", "DeleteEventDataStore", "StopEventDataStoreIngestion",
+    ])) == 0
+    error_message = "event_rule_excluded_event_names must not contain a critical event name (a console sign-in, a change to the root user's credentials or MFA, logging stopped or deleted): those are what this module exists to announce; got ${jsonencode(var.event_rule_excluded_event_names)}. Remove them from the list."
   }
 }
 

@@ -141,7 +141,8 @@ run "organization_with_a_separate_hub_forwards_the_management_account" {
   }
 
   variables {
-    hub_account_role_arn = "arn:aws:iam::111122223333:role/OrganizationAccountAccessRole"
+    hub_account_role_arn            = "arn:aws:iam::111122223333:role/OrganizationAccountAccessRole"
+    existing_organization_trail_arn = "arn:aws:cloudtrail:us-east-1:999988887777:trail/organization-trail"
   }
 
   override_data {

@@ -15,6 +15,18 @@ mock_provider "aws" {
   }
 }
 
+# A provider passed as aws.us_east_1 by mistake, configured in another region.
+mock_provider "aws" {
+  alias  = "us_west_2"
+  source = "./tests/mocks"
+  mock_data "aws_cloudwatch_event_bus" {
+    defaults = { arn = "arn:aws:events:us-west-2:123456789012:event-bus/default" }
+  }
+  mock_data "aws_arn" {
+    defaults = { partition = "aws", region = "us-west-2", account = "123456789012" }
+  }
+}
+
 variables {
   slack_webhook_url     = "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX"
   alarm_email_addresses = ["secops@example.com"]
@@ -325,6 +337,7 @@ run "existing_trail_and_existing_parameter" {
 
   variables {
     create_trail                     = false
+    trail_arn_to_watch               = "arn:aws:cloudtrail:us-east-1:123456789012:trail/organization-trail"
     slack_webhook_url                = null
     slack_webhook_ssm_parameter_name = "/team/slack/root-alerts"
     slack_webhook_kms_key_arn        = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -360,6 +373,8 @@ run "switches_off_create_nothing" {
     create_trail  = false
     create_alarms = false
   }
+
+  expect_failures = [check.a_trail_is_watched]
 
   assert {
     condition     = length(aws_cloudtrail.this) + length(aws_s3_bucket.trail) + length(module.failure_handling.alarm_names) == 0 && output.alarm_sns_topic_arn == null
@@ -728,4 +743,15 @@ run "single_account_scope_has_no_organization_parts" {
     condition     = alltrue([for rule in aws_cloudwatch_event_rule.root_activity : rule.event_bus_name == "default"]) && !contains(keys(aws_cloudwatch_event_rule.root_activity), "assume-root")
     error_message = "The default scope's rules must stay on the default bus, without the AssumeRoot rule."
   }
+}
+
+run "refuses_a_us_east_1_provider_in_another_region" {
+  command = plan
+
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_west_2
+  }
+
+  expect_failures = [data.aws_cloudwatch_event_bus.us_east_1]
 }

@@ -199,6 +199,7 @@ run "delegated_administrator_hub_is_a_member_like_any_other" {
 
   variables {
     create_trail                      = false
+    trail_arn_to_watch                = "arn:aws:cloudtrail:us-east-1:999988887777:trail/organization-trail"
     stack_set_call_as                 = "DELEGATED_ADMIN"
     stack_set_organizational_unit_ids = ["ou-ab12-cd34ef56"]
   }
@@ -226,7 +227,8 @@ run "delegated_administrator_hub_needs_the_ous_named" {
   }
 
   variables {
-    create_trail = false
+    create_trail       = false
+    trail_arn_to_watch = "arn:aws:cloudtrail:us-east-1:999988887777:trail/organization-trail"
   }
 
   expect_failures = [aws_cloudformation_stack_set.spokes]
@@ -354,7 +356,7 @@ run "tamper_rules_on_the_hub_bus_and_in_every_spoke" {
     error_message = "A spoke's tamper rule has the hub's pattern (one definition)."
   }
   assert {
-    condition     = contains(jsondecode(aws_cloudwatch_event_rule.tamper["tamper-access"].event_pattern).detail["$or"], { eventSource = ["organizations.amazonaws.com"], eventName = ["LeaveOrganization"] }) && strcontains(aws_cloudwatch_event_rule.tamper["tamper-access"].event_pattern, "member.org.stacksets.cloudformation.amazonaws.com")
+    condition     = contains(jsondecode(aws_cloudwatch_event_rule.tamper["tamper-access"].event_pattern).detail["$or"], { eventSource = ["organizations.amazonaws.com"], eventName = ["LeaveOrganization", "RemoveAccountFromOrganization"] }) && strcontains(aws_cloudwatch_event_rule.tamper["tamper-access"].event_pattern, "DeactivateOrganizationsAccess") && strcontains(aws_cloudwatch_event_rule.tamper["tamper-access"].event_pattern, "member.org.stacksets.cloudformation.amazonaws.com")
     error_message = "Leaving the organization and turning off StackSets' trusted access are watched."
   }
 }

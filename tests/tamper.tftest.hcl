@@ -104,10 +104,23 @@ run "no_trail_watched_when_none_is_known" {
     create_trail = false
   }
 
+  # A warning, not an error: the plan goes on.
+  expect_failures = [check.a_trail_is_watched]
+
   assert {
     condition     = !strcontains(aws_cloudwatch_event_rule.tamper["tamper-delivery"].event_pattern, "cloudtrail.amazonaws.com")
     error_message = "Without the module's trail or trail_arn_to_watch, no trail calls are watched."
   }
+}
+
+run "refuses_a_trail_to_watch_beside_the_modules_own_trail" {
+  command = plan
+
+  variables {
+    trail_arn_to_watch = "arn:aws:cloudtrail:us-east-1:123456789012:trail/organization-trail"
+  }
+
+  expect_failures = [aws_cloudtrail.this]
 }
 
 run "an_existing_parameter_and_topic_are_watched_by_name" {

@@ -19,7 +19,7 @@ from harness.deployment import ExampleDeployment
 from harness.emulator import CREDENTIALS, LocalAws
 from harness.organization import Organization
 from harness.samples import FORGED_SOURCES, load_sample
-from harness.tamper_calls import WatchedCall, recorded, watched_calls
+from harness.tamper_calls import recorded, watched_calls
 from root_activity_notifier.cli import main as cli_main
 from slack_api_standin import BOT_TOKEN, SlackApiStandIn
 
@@ -189,7 +189,8 @@ def test_a_forged_root_event_from_a_member_reaches_no_queue_and_a_genuine_one_do
 
 def test_changes_to_the_notifier_in_members_and_the_management_account_reach_slack(deployed, aws, sink, organization):
     """A member's admin deletes its spoke rule, its spoke role, leaves the organization; someone in the
-    management account deletes the StackSet and turns off its trusted access."""
+    management account deletes the StackSet, turns off its trusted access (from Organizations and from
+    CloudFormation) and removes an account from the organization."""
     _, outputs = deployed
     dev = organization.members["workloads-dev"]
     names = {
@@ -207,7 +208,6 @@ def test_changes_to_the_notifier_in_members_and_the_management_account_reach_sla
         "stack_set": outputs["stack_set_name"],
     }
     calls = {call.event: call for call in watched_calls(names)}
-    leave = WatchedCall("leave the organization", "organizations.amazonaws.com", "LeaveOrganization", {}, True)
 
     def made(call, account, region="us-east-1"):
         event = recorded(call, region=region, account=account, event_id=f"org-{call.event}")
@@ -220,9 +220,11 @@ def test_changes_to_the_notifier_in_members_and_the_management_account_reach_sla
             put = [
                 made(calls["DeleteRule"], dev, "us-east-2"),
                 made(calls["DeleteRole"], dev),
-                made(leave, dev),
+                made(calls["LeaveOrganization"], dev),
                 made(calls["DeleteStackSet"], organization.management_account, HUB_REGION),
                 made(calls["DisableAWSServiceAccess"], organization.management_account),
+                made(calls["DeactivateOrganizationsAccess"], organization.management_account, HUB_REGION),
+                made(calls["RemoveAccountFromOrganization"], organization.management_account),
             ]
             batches = queues.batches()
         answers = [function.invoke(batch) for _, batch in batches]

@@ -39,12 +39,15 @@ def example(aws):
     deployment.destroy()
 
 
-def plan_errors(example: ExampleDeployment, module_arguments: dict, extra_file: str = "") -> str:
-    """The plan's error output, whitespace collapsed, with these arguments on the module call."""
+def plan_errors(example: ExampleDeployment, module_arguments: dict, extra_file: str = "", us_east_1="") -> str:
+    """The plan's error output, whitespace collapsed, with these arguments on the module call (and
+    the example's aws.us_east_1 provider set to the region ``us_east_1``, when given)."""
     arguments = {"health_check_at_apply": False, **module_arguments}
-    (example.directory / "local_override.tf").write_text(
-        provider_override(example.aws.endpoint, ["us_east_1"], arguments)
-    )
+    override = provider_override(example.aws.endpoint, ["us_east_1"], arguments)
+    if us_east_1:
+        alias = '  alias                       = "us_east_1"\n'
+        override = override.replace(alias, f'{alias}  region                      = "{us_east_1}"\n')
+    (example.directory / "local_override.tf").write_text(override)
     extra = example.directory / "extra.tf"
     if extra_file != (extra.read_text() if extra.exists() else ""):
         extra.write_text(extra_file)
@@ -90,3 +93,16 @@ def test_a_second_us_east_1_forwarder_is_refused(example):
     account = "123456789012"
     assert f"The notifier already forwards us-east-1 of account {account} itself" in errors
     assert "module.<notifier>.module.us_east_1_forwarder" in errors and "Remove this forwarder" in errors
+
+
+def test_a_us_east_1_provider_in_another_region_is_refused_naming_the_provider_and_the_fix(example):
+    errors = plan_errors(example, {}, us_east_1="us-west-2")
+    assert "The provider passed to this module as aws.us_east_1 is configured in us-west-2, not us-east-1" in errors
+    assert 'Set region = "us-east-1" in the provider block that the module call passes as aws.us_east_1' in errors
+
+
+def test_a_trail_to_watch_beside_the_modules_own_trail_is_refused(example):
+    arn = "arn:aws:cloudtrail:us-east-1:123456789012:trail/organization-trail"
+    errors = plan_errors(example, {"trail_arn_to_watch": arn})
+    assert f'trail_arn_to_watch ("{arn}") is set with create_trail = true' in errors
+    assert "Remove trail_arn_to_watch, or set create_trail = false" in errors

@@ -43,7 +43,8 @@ def test_every_watched_call_marked_by_a_tamper_rule_is_a_critical_change_to_the_
         assert is_announced(record, announce_assume_root=False), each.name
         classification = classify(record)
         assert (classification.activity, classification.severity) == (Activity.NOTIFIER_CHANGED, Severity.CRITICAL)
-        assert record.resource, f"{each.name}: the resource it names"
+        # Only a call that takes no parameters names no resource (its message names the account).
+        assert bool(record.resource) == bool(each.parameters), f"{each.name}: the resource it names"
 
 
 def test_the_same_call_without_the_mark_is_not_announced():
@@ -78,6 +79,14 @@ def test_the_alert_says_what_which_resource_by_whom_and_from_where(language):
     assert "arn:aws:iam::111122223333:user/Carlos" in payload["blocks"][1]["text"]["text"]  # by whom
     assert "203.0.113.2" in seen  # from where
     assert payload["text"].startswith("<!here> :rotating_light:")
+
+
+def test_leaving_the_organization_names_the_account_that_left():
+    (record,) = parse_input(marked(call("LeaveOrganization"), "root-activity-notifier-tamper-access"))
+    payload = render_message(record, classify(record), options(NOTIFIER_ACCOUNT_LABELS='{"111122223333": "dev"}'))
+    fields = [field["text"] for block in payload["blocks"] for field in block.get("fields", [])]
+    (resource,) = [field for field in fields if field.startswith("*Resource*")]
+    assert resource == "*Resource*\n111122223333 (dev)"
 
 
 def test_a_denied_attempt_is_announced_and_marked_denied():

@@ -240,6 +240,16 @@ run "rejects_bad_event_rule_excluded_event_names" {
   expect_failures = [var.event_rule_excluded_event_names]
 }
 
+run "rejects_critical_event_rule_excluded_event_names" {
+  command = plan
+
+  variables {
+    event_rule_excluded_event_names = ["GetCallerIdentity", "StopLogging"]
+  }
+
+  expect_failures = [var.event_rule_excluded_event_names]
+}
+
 run "rejects_bad_event_rule_excluded_event_names_characters" {
   command = plan
 

@@ -44,7 +44,8 @@ module "root_activity_notifier" {
   stack_set_call_as                 = var.hub_account_role_arn == null ? "SELF" : "DELEGATED_ADMIN"
 
   # An organization trail, unless one already records every account (Control Tower's does).
-  create_trail = var.create_organization_trail && var.hub_account_role_arn == null
+  create_trail       = var.create_organization_trail && var.hub_account_role_arn == null
+  trail_arn_to_watch = var.create_organization_trail && var.hub_account_role_arn == null ? null : var.existing_organization_trail_arn
 
   account_label  = "management"
   account_labels = var.account_labels

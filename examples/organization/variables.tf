@@ -54,6 +54,12 @@ variable "create_organization_trail" {
   default     = true
 }
 
+variable "existing_organization_trail_arn" {
+  description = "Where the module makes no trail (create_organization_trail = false, or a delegated administrator hub): the ARN of the organization trail that records every account, so that stopping or changing it is announced."
+  type        = string
+  default     = null
+}
+
 variable "alarm_email_addresses" {
   description = "Addresses told when an alert could not be delivered."
   type        = list(string)

@@ -65,6 +65,8 @@ _CREDENTIAL_EVENTS = frozenset(
 )
 _MFA_REMOVAL_EVENTS = frozenset({"DeactivateMFADevice", "DeleteVirtualMFADevice"})
 _LOGGING_EVENTS = frozenset({"StopLogging", "DeleteTrail", "DeleteEventDataStore", "StopEventDataStoreIngestion"})
+# Critical whoever reads them: variables.tf refuses to exclude any of them (a test keeps it in step).
+CRITICAL_EVENT_NAMES = frozenset({"ConsoleLogin"}) | _CREDENTIAL_EVENTS | _MFA_REMOVAL_EVENTS | _LOGGING_EVENTS
 _READ_ONLY_PREFIXES = ("Get", "List", "Describe", "Head", "Lookup", "BatchGet", "Search", "Select")
 _DENIED_MARKERS = ("accessdenied", "unauthorized", "forbidden", "notauthorized")
 

@@ -34,7 +34,7 @@ _ACCOUNT_ID = re.compile(r"\b(\d{12})\b")
 # The request parameter that names what a watched call changes, first present wins (tamper.tf).
 _RESOURCE_PARAMETERS = (
     "name", "rule", "trailName", "queueUrl", "functionName", "uUID", "topicArn", "subscriptionArn", "alarmNames",
-    "roleName", "stackSetName", "stackName", "servicePrincipal", "eventBusName", "tableName",
+    "roleName", "stackSetName", "stackName", "servicePrincipal", "eventBusName", "tableName", "accountId",
 )  # fmt: skip
 _MAX_NESTING = 4
 

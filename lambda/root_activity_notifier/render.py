@@ -196,7 +196,9 @@ def _fields(
         task = record.task_policy_arn.rsplit("/", 1)[-1]
         pairs.append((words.task_policy, f"`{escape_within(task, VALUE_LIMIT)}`" if task else words.unknown))
     if classification.activity is Activity.NOTIFIER_CHANGED:
-        resource = f"`{escape_within(record.resource, VALUE_LIMIT)}`" if record.resource else words.unknown
+        # A call that names nothing (LeaveOrganization, DeactivateOrganizationsAccess) acts on its account.
+        resource = f"`{escape_within(record.resource, VALUE_LIMIT)}`" if record.resource else ""
+        resource = resource or labelled_account(record.account_id, options) or words.unknown
         pairs.append((words.resource, resource))
     if record.is_console_sign_in:
         pairs.append((words.mfa, _mfa_text(record.mfa_used, words)))

@@ -183,6 +183,20 @@ def watched_calls(names: dict[str, Any]) -> list[WatchedCall]:
                 {"servicePrincipal": stacksets, "accountId": names["account"]},
                 True,
             ),
+            WatchedCall(
+                "turn off StackSets' trusted access from CloudFormation",
+                "cloudformation.amazonaws.com",
+                "DeactivateOrganizationsAccess",
+                {},
+            ),
+            WatchedCall("leave the organization", "organizations.amazonaws.com", "LeaveOrganization", {}, True),
+            WatchedCall(
+                "remove an account from the organization",
+                "organizations.amazonaws.com",
+                "RemoveAccountFromOrganization",
+                {"accountId": names["account"]},
+                True,
+            ),
         ]
     return calls
 
