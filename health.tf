@@ -18,11 +18,22 @@ locals {
       [{ region = local.region, name = module.failure_handling.dead_letter_queue_name }],
       [for forwarder in concat(module.us_east_1_forwarder, module.home_region_forwarder) : forwarder.health_checks.dead_letter_queue],
     )
+    # Forwarders are found by these names in every enabled region, however they were added.
+    forwarders = {
+      rule              = "${var.name_prefix}-forwarder"
+      rule_state        = local.event_rule_state
+      tamper_rules      = [for rule in local.tamper_event_rules : "${var.name_prefix}-forwarder-${rule}"]
+      dead_letter_queue = "${var.name_prefix}-forwarder-dlq"
+    }
     webhook_parameter = local.webhook_parameter_name
     stack_set         = local.organization ? { name = aws_cloudformation_stack_set.spokes[0].name, call_as = var.stack_set_call_as, regions = var.stack_set_regions } : null
     },
     # Only in Slack app mode, so that a webhook deployment's check (and its schedule) stays as it was.
-    { for setting, name in { bot_token_parameter = local.bot_token_parameter_name } : setting => name if local.slack_app_mode },
+    # The channels too: the check asks Slack whether the app is in each.
+    { for setting, value in {
+      bot_token_parameter = local.bot_token_parameter_name
+      slack_channels      = distinct(concat(compact([var.slack_channel_id]), values(var.slack_channel_routes)))
+    } : setting => value if local.slack_app_mode },
   )
   health_check_event = { root_activity_notifier = "health_check", checks = local.health_checks }
 }
@@ -38,13 +49,21 @@ data "aws_iam_policy_document" "health_check" {
     }
   }
 
+  # Forwarders, the module's and any added beside it, are found in every enabled region by their
+  # rules' names: neither call can be narrowed to a resource.
+  statement {
+    sid       = "FindForwarders"
+    actions   = ["ec2:DescribeRegions", "events:ListRules"]
+    resources = ["*"]
+  }
+
   statement {
     sid     = "ReadOwnRules"
     actions = ["events:DescribeRule"]
     resources = concat(
       [for rule in aws_cloudwatch_event_rule.root_activity : rule.arn],
       [for rule in aws_cloudwatch_event_rule.tamper : rule.arn],
-      flatten([for forwarder in concat(module.us_east_1_forwarder, module.home_region_forwarder) : forwarder.health_checks.rule_arns]),
+      ["arn:${local.partition}:events:*:${local.account_id}:rule/${var.name_prefix}-forwarder*"],
     )
   }
 
@@ -57,10 +76,10 @@ data "aws_iam_policy_document" "health_check" {
   statement {
     sid     = "ReadOwnDeadLetterQueues"
     actions = ["sqs:GetQueueUrl", "sqs:GetQueueAttributes"]
-    resources = concat(
-      [module.failure_handling.dead_letter_queue_arn],
-      [for forwarder in concat(module.us_east_1_forwarder, module.home_region_forwarder) : forwarder.dead_letter_queue_arn],
-    )
+    resources = [
+      module.failure_handling.dead_letter_queue_arn,
+      "arn:${local.partition}:sqs:*:${local.account_id}:${var.name_prefix}-forwarder-dlq",
+    ]
   }
 
   dynamic "statement" {

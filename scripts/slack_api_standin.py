@@ -1,6 +1,7 @@
 """A local stand-in for Slack's Web API, as a Slack app's bot token sees it.
 
-It serves ``chat.postMessage``, ``chat.update``, ``chat.delete`` and ``auth.test`` on 127.0.0.1 and keeps every
+It serves ``chat.postMessage``, ``chat.update``, ``chat.delete``, ``auth.test`` and ``conversations.info`` on
+127.0.0.1 and keeps every
 channel's messages, with ``ts``, ``thread_ts`` and ``reply_broadcast``, so that a test, the demo
 or the benchmark can read the channel back as a tree. It answers as Slack does
 (https://docs.slack.dev/reference/methods/chat.postMessage, .../chat.update):
@@ -9,6 +10,8 @@ or the benchmark can read the channel back as a tree. It answers as Slack does
 * ``not_authed`` without a token, ``invalid_auth`` for an unknown one, ``token_revoked`` for a
   revoked one;
 * ``channel_not_found`` for a channel it does not know, ``not_in_channel``, ``is_archived``;
+* ``conversations.info``: ``is_member`` false for a channel in ``outside``, ``is_archived`` for
+  one in ``archived``, ``missing_scope`` when the app was installed without ``read_scopes``;
 * ``message_not_found`` for an update of a message that is not there (``delete`` removes one);
 * a reply whose parent is gone at the channel's top level, its answer without ``thread_ts``, as
   public reports say Slack does (``thread_not_found`` instead with ``orphan_replies="refuse"``);
@@ -59,8 +62,10 @@ class SlackApiStandIn:
         validate_blocks: Callable[[list[dict[str, Any]]], None] | None = None,
         clock: Callable[[], float] = time.time,
         orphan_replies: str = "top-level",
+        read_scopes: bool = True,
     ) -> None:
         self.orphan_replies = orphan_replies
+        self.read_scopes = read_scopes  # channels:read and groups:read, which conversations.info needs
         self.tokens = {BOT_TOKEN}
         self.revoked: set[str] = set()
         self.channels = None if channels is None else set(channels)
@@ -174,7 +179,7 @@ class SlackApiStandIn:
             return status, answer, headers
 
     def _answer(self, method: str, token: str, arguments: dict[str, Any]) -> tuple[int, dict[str, Any], dict]:
-        if method not in ("chat.postMessage", "chat.update", "chat.delete", "auth.test"):
+        if method not in ("chat.postMessage", "chat.update", "chat.delete", "auth.test", "conversations.info"):
             return 404, {"ok": False, "error": "unknown_method"}, {}
         refused = self._refused_token(token)
         if refused:
@@ -189,6 +194,8 @@ class SlackApiStandIn:
             answer = {"ok": True, "url": WORKSPACE_URL, "team": "Local", "user": "root-activity", "bot_id": "B0LOCAL"}
             return 200, answer, {}
         channel = str(arguments.get("channel", ""))
+        if method == "conversations.info":
+            return 200, self._channel_info(channel), {}
         refused = self._refused_channel(channel) or (
             "" if method == "chat.delete" else self._refused_message(arguments)
         )
@@ -211,6 +218,16 @@ class SlackApiStandIn:
         if wait > 0:
             return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(max(1, math.ceil(wait)))}
         return self._update(channel, arguments, now)
+
+    def _channel_info(self, channel: str) -> dict[str, Any]:
+        if not self.read_scopes:
+            return {"ok": False, "error": "missing_scope", "needed": "channels:read", "provided": "chat:write"}
+        known = channel in self.outside or channel in self.archived
+        if not channel or not (known or self.channels is None or channel in self.channels):
+            return {"ok": False, "error": "channel_not_found"}
+        member = channel not in self.outside
+        info = {"id": channel, "name": f"channel-{channel.lower()}", "is_member": member}
+        return {"ok": True, "channel": {**info, "is_archived": channel in self.archived}}
 
     def _refused_token(self, token: str) -> str:
         if not token:

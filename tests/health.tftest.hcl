@@ -51,6 +51,7 @@ run "a_daily_schedule_invokes_the_function_with_what_to_check" {
   assert {
     condition = jsonencode({ for statement in data.aws_iam_policy_document.health_check.statement : statement.sid => sort(tolist(statement.actions)) }) == jsonencode({
       ReadTrailStatus               = ["cloudtrail:GetTrailStatus"]
+      FindForwarders                = ["ec2:DescribeRegions", "events:ListRules"]
       ReadOwnRules                  = ["events:DescribeRule"]
       ReadOwnMappingsAndConcurrency = ["lambda:GetEventSourceMapping", "lambda:GetFunctionConcurrency"]
       ReadOwnDeadLetterQueues       = ["sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
@@ -58,8 +59,17 @@ run "a_daily_schedule_invokes_the_function_with_what_to_check" {
     error_message = "The function gains only the reads the health check needs."
   }
   assert {
-    condition     = alltrue([for statement in data.aws_iam_policy_document.health_check.statement : !contains(statement.resources, "*")])
-    error_message = "Each read is scoped to the notifier's own resources."
+    condition     = alltrue([for statement in data.aws_iam_policy_document.health_check.statement : !contains(statement.resources, "*") if statement.sid != "FindForwarders"])
+    error_message = "Each read is scoped to the notifier's own resources (but the two lists that find forwarders, which take no resource)."
+  }
+  assert {
+    condition = jsonencode(output.health_check_input.checks.forwarders) == jsonencode({
+      rule              = "root-activity-notifier-forwarder"
+      rule_state        = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+      tamper_rules      = [for rule in ["tamper-rules", "tamper-delivery", "tamper-access"] : "root-activity-notifier-forwarder-${rule}"]
+      dead_letter_queue = "root-activity-notifier-forwarder-dlq"
+    }) && contains(one([for statement in data.aws_iam_policy_document.health_check.statement : statement.resources if statement.sid == "ReadOwnRules"]), "arn:aws:events:*:123456789012:rule/root-activity-notifier-forwarder*")
+    error_message = "Forwarders, however added, are found by their names in every region, and their rules may be read."
   }
   assert {
     condition     = length(aws_lambda_invocation.health_check) == 1 && jsondecode(aws_lambda_invocation.health_check[0].input).at == "apply"

@@ -17,6 +17,7 @@ from root_activity_notifier.config import load_render_options
 from root_activity_notifier.handler import lambda_handler
 from root_activity_notifier.health import Finding, HealthCheckFailed, run_checks
 from root_activity_notifier.health_message import doctor_table, render_cannot_see
+from slack_api_standin import BOT_TOKEN, SlackApiStandIn
 
 REGION = "ap-northeast-1"
 
@@ -227,7 +228,7 @@ def test_doctor_passes_the_deployer_role_to_its_checks(monkeypatch, tmp_path):
     path.write_text(json.dumps({"checks": checks()}))
     seen = {}
 
-    def fake_run_checks(settings, client, include_prerequisites):
+    def fake_run_checks(settings, client, include_prerequisites, slack=None):
         seen.update(settings)
         return [Finding("x", True, "ok")]
 
@@ -236,3 +237,124 @@ def test_doctor_passes_the_deployer_role_to_its_checks(monkeypatch, tmp_path):
     arguments = ["doctor", "--checks", str(path), "--deployer-role-arn", "arn:aws:iam::1:role/ci"]
     assert cli.main(arguments, stdout=stdout, stderr=io.StringIO()) == 0
     assert seen["deployer"] == "arn:aws:iam::1:role/ci"
+
+
+# Slack app mode: Slack is asked, not assumed (auth.test, conversations.info), through SLACK_API_URL.
+TOKEN_PARAMETER = "/root-activity-notifier/slack-bot-token"
+
+
+def slack_checks(*channels):
+    return checks(bot_token_parameter=TOKEN_PARAMETER, slack_channels=list(channels))
+
+
+def doctor(path, monkeypatch, stand_in):
+    monkeypatch.setenv("SLACK_API_URL", stand_in.url)
+    stdout = io.StringIO()
+    code = main(["doctor", "--checks", str(path)], stdout=stdout, stderr=io.StringIO())
+    return code, " ".join(stdout.getvalue().split())
+
+
+def test_doctor_names_a_token_slack_refuses(aws, monkeypatch, tmp_path):
+    boto3.client("ssm").put_parameter(Name=TOKEN_PARAMETER, Value="xoxb-1-not-the-apps", Type="SecureString")
+    path = tmp_path / "checks.json"
+    path.write_text(json.dumps(slack_checks("C0SECURITY1")))
+    with SlackApiStandIn(channels=["C0SECURITY1"]) as stand_in:
+        code, output = doctor(path, monkeypatch, stand_in)
+    assert code == 1
+    assert f"Slack takes the bot token in {TOKEN_PARAMETER} (auth.test)" in output
+    assert "Slack answered invalid_auth" in output and "put the app's current Bot User OAuth Token" in output
+    assert stand_in.calls == [("auth.test", "invalid_auth")]  # nothing posted, channels not asked
+
+
+def test_doctor_names_each_channel_the_app_is_not_in_and_posts_nothing(aws, monkeypatch, tmp_path):
+    boto3.client("ssm").put_parameter(Name=TOKEN_PARAMETER, Value=BOT_TOKEN, Type="SecureString")
+    path = tmp_path / "checks.json"
+    path.write_text(json.dumps(slack_checks("C0SECURITY1", "C0TEAMOUT01", "C0ARCHIVED1", "C0UNKNOWN01")))
+    with SlackApiStandIn(channels=["C0SECURITY1"], outside=("C0TEAMOUT01",), archived=("C0ARCHIVED1",)) as stand_in:
+        code, output = doctor(path, monkeypatch, stand_in)
+    assert code == 1
+    assert "Slack takes the bot token" in output and "workspace Local, bot user root-activity" in output
+    assert "the app is a member of Slack channel C0SECURITY1" in output and "#channel-c0security1" in output
+    assert "the app is not in the channel" in output and "/invite @root-activity in C0TEAMOUT01" in output
+    assert "the channel is archived" in output
+    assert "the app is a member of Slack channel C0UNKNOWN01" in output and "no such channel for this app" in output
+    assert stand_in.messages == [] and {method for method, _ in stand_in.calls} == {"auth.test", "conversations.info"}
+
+
+def test_the_slack_checks_hold_for_an_app_in_every_channel_and_say_why_a_read_scope_is_needed(aws, monkeypatch):
+    from root_activity_notifier.health import slack_asker
+
+    boto3.client("ssm").put_parameter(Name=TOKEN_PARAMETER, Value=BOT_TOKEN, Type="SecureString")
+    with SlackApiStandIn(channels=["C0SECURITY1", "C0TEAM00001"]) as stand_in:
+        findings = run_checks(slack_checks("C0SECURITY1", "C0TEAM00001"), boto3_client, slack=slack_asker(stand_in.url))
+    assert [(finding.check.split(" in ")[0].split(" channel ")[-1], finding.ok) for finding in findings][-3:] == [
+        ("Slack takes the bot token", True),
+        ("C0SECURITY1", True),
+        ("C0TEAM00001", True),
+    ]
+    with SlackApiStandIn(channels=["C0SECURITY1"], read_scopes=False) as stand_in:
+        findings = run_checks(slack_checks("C0SECURITY1"), boto3_client, slack=slack_asker(stand_in.url))
+    (scope,) = [finding for finding in findings if "C0SECURITY1" in finding.check]
+    assert not scope.ok and "missing_scope" in scope.detail and "channels:read and groups:read" in scope.fix
+
+
+def test_the_deployed_health_check_in_slack_app_mode_fails_at_apply_on_a_revoked_token(aws, monkeypatch):
+    boto3.client("ssm").put_parameter(Name=TOKEN_PARAMETER, Value=BOT_TOKEN, Type="SecureString")
+    with SlackApiStandIn(channels=["C0SECURITY1"]) as stand_in:
+        stand_in.revoke()
+        for name, value in {"SLACK_BOT_TOKEN_SSM_PARAMETER": TOKEN_PARAMETER, "SLACK_CHANNEL_ID": "C0SECURITY1",
+                            "SLACK_API_URL": stand_in.url}.items():  # fmt: skip
+            monkeypatch.setenv(name, value)
+        event = {"root_activity_notifier": "health_check", "at": "apply", "checks": slack_checks("C0SECURITY1")}
+        with pytest.raises(HealthCheckFailed) as failure:
+            lambda_handler(event, LambdaContext(10))
+    assert "Slack answered token_revoked" in str(failure.value)
+    assert "reinstall the app and put its new token in the token parameter" in str(failure.value)
+
+
+def boto3_client(service, region):
+    return boto3.client(service, region_name=region)
+
+
+FORWARDERS = {
+    "rule": "root-activity-notifier-forwarder",
+    "rule_state": "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
+    "tamper_rules": [f"root-activity-notifier-forwarder-{rule}" for rule in ("tamper-rules", "tamper-access")],
+    "dead_letter_queue": "root-activity-notifier-forwarder-dlq",
+}
+
+
+def add_forwarder(region, *, state="ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS", without=()):
+    """What modules/region-forwarder creates in ``region``, as a user adds it (README, Regions)."""
+    events = boto3.client("events", region_name=region)
+    pattern = json.dumps({"source": [{"prefix": "aws."}]})
+    for name in [FORWARDERS["rule"], *FORWARDERS["tamper_rules"]]:
+        if name not in without:
+            events.put_rule(Name=name, EventPattern=pattern, State="ENABLED")
+    if state == "DISABLED":
+        events.disable_rule(Name=FORWARDERS["rule"])
+    boto3.client("sqs", region_name=region).create_queue(QueueName=FORWARDERS["dead_letter_queue"])
+
+
+def test_a_forwarder_added_beside_the_module_is_found_and_checked_like_its_own(aws):
+    add_forwarder("us-east-1")  # the module's own: in its static list already
+    add_forwarder("eu-west-1", state="DISABLED")
+    add_forwarder("sa-east-1", without=("root-activity-notifier-forwarder-tamper-access",))
+    settings = {
+        **checks(forwarders=FORWARDERS),
+        "rules": [{"region": "us-east-1", "bus": "default", "name": FORWARDERS["rule"], "state": "ENABLED"}],
+        "dead_letter_queues": [{"region": "us-east-1", "name": FORWARDERS["dead_letter_queue"]}],
+    }
+    listed = run_checks(settings, boto3_client)
+    findings = {finding.check: finding for finding in listed}
+    found = findings["forwarders (root-activity-notifier-forwarder) are found in every enabled region"]
+    assert found.ok and found.detail == "in eu-west-1, sa-east-1, us-east-1"
+    disabled = findings[f"rule {FORWARDERS['rule']} (eu-west-1) is ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"]
+    assert not disabled.ok and disabled.detail == "its state is DISABLED" and "terraform apply" in disabled.fix
+    missing = findings["rule root-activity-notifier-forwarder-tamper-access (sa-east-1) is ENABLED"]
+    assert not missing.ok and missing.detail == "the rule does not exist"
+    assert findings["rule root-activity-notifier-forwarder-tamper-rules (eu-west-1) is ENABLED"].ok
+    assert findings["dead-letter queue root-activity-notifier-forwarder-dlq (sa-east-1) is empty"].ok
+    # Checked once each: the module's own us-east-1 forwarder is not found twice.
+    assert [finding.check for finding in listed].count(f"rule {FORWARDERS['rule']} (us-east-1) is ENABLED") == 1
+    assert [check for check in findings if "ap-northeast-1" in check and "forwarder" in check] == []

@@ -643,6 +643,7 @@ def test_the_health_check_and_doctor_find_each_broken_state_and_go_quiet_once_re
     trail_arn = f"arn:aws:cloudtrail:{deployed.region}:{ACCOUNT}:trail/{names['trail']}"
     rule = events.describe_rule(Name="root-activity-notifier")
     dead_letter_queue = sqs.get_queue_url(QueueName="root-activity-notifier-dlq")["QueueUrl"]
+
     webhook = ssm.get_parameter(Name=names["parameter"], WithDecryption=True)["Parameter"]["Value"]
     broken = {
         "trail root-activity-notifier-trail is logging": (
@@ -674,6 +675,19 @@ def test_the_health_check_and_doctor_find_each_broken_state_and_go_quiet_once_re
             lambda: ssm.put_parameter(Name=names["parameter"], Value=webhook, Type="SecureString", Overwrite=True),
         ),
     }
+    if THIRD_REGION in FORWARDED_FROM[deployed.example]:
+        # The forwarder a user added (README, Regions): in no output, found by its name.
+        added = deployed.aws.client("events", THIRD_REGION)
+        added_rule = added.describe_rule(Name="root-activity-notifier-forwarder")
+        broken[f"rule root-activity-notifier-forwarder ({THIRD_REGION}) is {added_rule['State']}"] = (
+            lambda: added.disable_rule(Name="root-activity-notifier-forwarder"),
+            lambda: added.put_rule(
+                Name="root-activity-notifier-forwarder",
+                EventPattern=added_rule["EventPattern"],
+                State=added_rule["State"],
+                Description=added_rule.get("Description", ""),
+            ),
+        )
     for check, (break_it, restore) in broken.items():
         break_it()
         try:

@@ -95,12 +95,13 @@ def test_the_deployer_policy_is_exactly_the_actions_doctor_checks():
     assert "SlackApp" not in statements  # the session table serves both modes: its actions are in the first
 
 
-def test_the_slack_app_manifest_asks_for_chat_write_only_and_the_snippet_names_real_inputs():
+def test_the_slack_app_manifest_asks_to_post_and_read_channels_only_and_the_snippet_names_real_inputs():
     from terraform_blocks import blocks
 
     section = (REPO / "README.md").read_text(encoding="utf-8").split("## Slack app mode", 1)[1].split("\n## ", 1)[0]
     manifest = json.loads(section.split("```json", 1)[1].split("```", 1)[0])
-    assert manifest["oauth_config"]["scopes"] == {"bot": ["chat:write"]}
+    # chat:write posts; channels:read and groups:read let the health check ask if the app is in a channel.
+    assert manifest["oauth_config"]["scopes"] == {"bot": ["chat:write", "channels:read", "groups:read"]}
     assert manifest["settings"]["socket_mode_enabled"] is False  # the notifier only calls out
     snippet = section.split("```hcl", 1)[1].split("```", 1)[0]
     arguments = set(re.findall(r"^\s+([a-z_]+)\s+=", snippet, re.MULTILINE))

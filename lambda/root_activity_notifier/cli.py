@@ -189,7 +189,7 @@ def _send(
 
 
 def _doctor(arguments: argparse.Namespace, *, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
-    from .health import CannotAsk, discover_checks, run_checks
+    from .health import CannotAsk, discover_checks, run_checks, slack_asker
     from .health_message import doctor_table
 
     try:
@@ -217,15 +217,28 @@ def _doctor(arguments: argparse.Namespace, *, stdin: TextIO, stdout: TextIO, std
             return EXIT_BAD_INPUT
         if arguments.deployer_role_arn:
             checks = {**checks, "deployer": arguments.deployer_role_arn}
-        findings = run_checks(checks, client, include_prerequisites=True)
-    except InputError as error:
+        findings = run_checks(checks, client, include_prerequisites=True, slack=slack_asker(_slack_api_url(os.environ)))
+    except (InputError, ConfigurationError) as error:
         print(f"root-activity-notifier: {error}", file=stderr)
         return EXIT_BAD_INPUT
     except CannotAsk as error:
         print(f"root-activity-notifier: {error}", file=stderr)
         return EXIT_BAD_INPUT
     print(doctor_table(findings), file=stdout)
+    if checks.get("webhook_parameter"):
+        print(
+            "The webhook itself is not tested: an incoming webhook cannot be tried without posting to its channel. "
+            "To see a message arrive, send it a sample event (root-activity-notifier send FILE).",
+            file=stdout,
+        )
     return EXIT_DELIVERY_FAILED if any(not finding.ok for finding in findings) else EXIT_OK
+
+
+def _slack_api_url(environ: Mapping[str, str]) -> str:
+    """Slack's Web API, or SLACK_API_URL as the function reads it (a stand-in, in tests)."""
+    from .config import API_URL_VARIABLE, SLACK_API_URL, check_slack_url
+
+    return check_slack_url(environ.get(API_URL_VARIABLE, "").strip() or SLACK_API_URL, API_URL_VARIABLE, "Web API")
 
 
 def _read_checks(path: str, stdin: TextIO) -> dict:

@@ -48,7 +48,8 @@ def check_and_report(
     """The health-check event's checks: one log line, silent when all is well; otherwise one message
     to Slack, or, for the check at apply (``"at": "apply"``), HealthCheckFailed with every problem."""
     checks = event.get("checks") if isinstance(event.get("checks"), dict) else {}
-    findings = run_checks(checks, client or _aws_client)
+    api_url = getattr(settings.slack, "api_url", None)  # Slack app mode's Web API; a webhook is not asked
+    findings = run_checks(checks, client or _aws_client, slack=slack_asker(api_url) if api_url else None)
     failing = problems(findings)
     log_line(
         "WARNING" if failing else "INFO",
@@ -90,10 +91,16 @@ def _aws_client(service: str, region: str) -> Any:
 
 
 def run_checks(
-    settings: Mapping[str, Any], client: Callable[[str, str], Any], *, include_prerequisites: bool = False
+    settings: Mapping[str, Any],
+    client: Callable[[str, str], Any],
+    *,
+    include_prerequisites: bool = False,
+    slack: Callable[[str, str, dict[str, Any]], dict[str, Any]] | None = None,
 ) -> list[Finding]:
     """Every check, in order; ``include_prerequisites`` adds what an organization needs first
-    (``doctor`` only: the function's role may not read Organizations)."""
+    (``doctor`` only: the function's role may not read Organizations). ``slack`` asks Slack's Web API
+    (slack_asker: token, method, arguments -> answer, DeliveryError when not ok): in Slack app mode,
+    whether Slack takes the token and the app is in its channels."""
     checks = [
         _trail,
         _rules,
@@ -107,10 +114,74 @@ def run_checks(
         from .deployer import deployer_permissions
 
         checks += [_organization_prerequisites, deployer_permissions]
-    findings: list[Finding] = []
+    settings, findings = with_found_forwarders(settings, client)
     for check in checks:
         findings += check(settings, client)
+    if slack is not None:
+        findings += slack_app_findings(settings, client, slack)
     return findings
+
+
+def slack_asker(api_url: str, seconds: float = 10.0) -> Callable[[str, str, dict[str, Any]], dict[str, Any]]:
+    """Ask the Web API at ``api_url`` (the function's SLACK_API_URL, or Slack's own), each call within ``seconds``."""
+    from .deliver import Deadline
+    from .slack_api import call
+
+    return lambda token, method, arguments: call(api_url, method, token, arguments, Deadline.after(seconds)).answer
+
+
+# Why the health check reads channels: the manifest's channels:read and groups:read scopes.
+_READ_SCOPE_FIX = (
+    "add the bot scopes channels:read and groups:read (OAuth & Permissions; the health check reads whether "
+    "the app is in each channel with them) and reinstall the app"
+)
+
+
+def slack_app_findings(settings: Mapping[str, Any], client, slack) -> list[Finding]:
+    """Slack app mode: Slack takes the bot token (auth.test), and the app is a member of every
+    channel it posts to (conversations.info). Nothing is posted."""
+    from .deliver import DeliveryError
+    from .slack_api import PERMANENT_ERRORS
+
+    parameter = settings.get("bot_token_parameter")
+    if not parameter:
+        return []
+    ssm = client("ssm", settings["region"])
+    answer, failed = _ask("", "", lambda: ssm.get_parameter(Name=parameter, WithDecryption=True))
+    token = str(((answer or {}).get("Parameter") or {}).get("Value", "")).strip()
+    if failed or not token:
+        return []  # the parameter's own check says why
+    what = f"Slack takes the bot token in {parameter} (auth.test)"
+    try:
+        identity = slack(token, "auth.test", {})
+    except DeliveryError as error:
+        fix = PERMANENT_ERRORS.get(error.code, "")
+        return [Finding(what, False, f"Slack answered {error.code or error.reason}", fix or "try again later")]
+    bot = identity.get("user") or identity.get("bot_id") or "the app"
+    findings = [Finding(what, True, f"workspace {identity.get('team') or '?'}, bot user {bot}")]
+    for channel in settings.get("slack_channels") or []:
+        findings.append(_channel_membership(slack, token, channel, bot, DeliveryError))
+    return findings
+
+
+def _channel_membership(slack, token: str, channel: str, bot: str, delivery_error) -> Finding:
+    what = f"the app is a member of Slack channel {channel}"
+    invite = f"invite the app to the channel: /invite @{bot} in {channel}"
+    try:
+        answer = slack(token, "conversations.info", {"channel": channel})
+    except delivery_error as error:
+        if error.code == "missing_scope":
+            return Finding(what, False, "the app may not read channels (missing_scope)", _READ_SCOPE_FIX)
+        if error.code == "channel_not_found":  # also a private channel the app is not in
+            fix = f"check slack_channel_id and slack_channel_routes; {invite}"
+            return Finding(what, False, "no such channel for this app", fix)
+        return Finding(what, False, f"Slack answered {error.code or error.reason}", "")
+    info = answer.get("channel") if isinstance(answer.get("channel"), dict) else {}
+    if info.get("is_archived"):
+        return Finding(what, False, "the channel is archived", "unarchive it, or route its accounts to another channel")
+    if info.get("is_member") is not True:
+        return Finding(what, False, "the app is not in the channel: every post there fails (not_in_channel)", invite)
+    return Finding(what, True, f"#{info.get('name') or channel}")
 
 
 def problems(findings: list[Finding]) -> list[Finding]:
@@ -195,26 +266,28 @@ def discover_checks(
     trail = next(
         (each["TrailARN"] for each in (trails or {}).get("trailList", []) if each.get("Name") == trail_name), None
     )
-    buses = [f"{name_prefix}-hub"] if scope == "organization" else ["default"]
-    rules = []
-    for rule_region, bus in [(region, bus) for bus in buses] + [
-        (each, "default") for each in sorted({region, "us-east-1"}) if each != region or scope == "organization"
-    ]:
-        listed, _ = _ask(
-            "", "", lambda r=rule_region, b=bus: client("events", r).list_rules(NamePrefix=name_prefix, EventBusName=b)
-        )
-        rules += [
-            {"region": rule_region, "bus": bus, "name": each["Name"], "state": ANY_ENABLED}
-            for each in (listed or {}).get("Rules", [])
-        ]
+    # The home bus's rules; the forwarders' are found in every region (with_found_forwarders).
+    bus = f"{name_prefix}-hub" if scope == "organization" else "default"
+    listed, _ = _ask("", "", lambda: client("events", region).list_rules(NamePrefix=name_prefix, EventBusName=bus))
+    rules = [
+        {"region": region, "bus": bus, "name": each["Name"], "state": ANY_ENABLED}
+        for each in (listed or {}).get("Rules", [])
+        if not each["Name"].startswith(f"{name_prefix}-forwarder")
+    ]
     configuration, _ = _ask(
         "", "", lambda: client("lambda", region).get_function_configuration(FunctionName=name_prefix)
     )
     mappings, _ = _ask("", "", lambda: client("lambda", region).list_event_source_mappings(FunctionName=name_prefix))
     environment = ((configuration or {}).get("Environment") or {}).get("Variables", {})
+    routes = _json_object(environment.get("SLACK_CHANNEL_ROUTES"))
+    channels = [environment.get("SLACK_CHANNEL_ID", ""), *routes.values()]
     queues = [{"region": region, "name": f"{name_prefix}-dlq"}]
-    if region != "us-east-1":
-        queues.append({"region": "us-east-1", "name": f"{name_prefix}-forwarder-dlq"})
+    # A forwarder has the tamper rules the home bus has, under its own name.
+    tamper = sorted(
+        rule["name"].replace(name_prefix, f"{name_prefix}-forwarder", 1)
+        for rule in rules
+        if rule["name"].startswith(f"{name_prefix}-tamper-")
+    )
     return {
         "region": region,
         "account": account_id,
@@ -223,12 +296,76 @@ def discover_checks(
         "rules": rules,
         "mappings": [each["UUID"] for each in (mappings or {}).get("EventSourceMappings", [])],
         "dead_letter_queues": queues,
+        "forwarders": {
+            "rule": f"{name_prefix}-forwarder",
+            "rule_state": ANY_ENABLED,
+            "tamper_rules": tamper,
+            "dead_letter_queue": f"{name_prefix}-forwarder-dlq",
+        },
         "webhook_parameter": environment.get("SLACK_WEBHOOK_SSM_PARAMETER"),
         "bot_token_parameter": environment.get("SLACK_BOT_TOKEN_SSM_PARAMETER"),
+        "slack_channels": list(dict.fromkeys(channel for channel in channels if isinstance(channel, str) and channel)),
         "stack_set": {"name": f"{name_prefix}-spokes", "call_as": call_as, "regions": []}
         if scope == "organization"
         else None,
     }
+
+
+def with_found_forwarders(settings: Mapping[str, Any], client) -> tuple[Mapping[str, Any], list[Finding]]:
+    """Every forwarder of the notifier, wherever and however it was added (the module's own, or one a
+    user added beside it): found by its rules' names in every region enabled in the account. Its
+    rules join the rules checked (one that is missing from a forwarder is reported as missing), and its
+    dead-letter queue the queues."""
+    forwarders = settings.get("forwarders")
+    if not forwarders:
+        return settings, []
+    what = f"forwarders ({forwarders['rule']}) are found in every enabled region"
+    answer, failed = _ask(
+        what, "allow ec2:DescribeRegions", lambda: client("ec2", settings["region"]).describe_regions()
+    )
+    if failed:
+        return settings, [failed]
+    expected = [forwarders["rule"], *forwarders.get("tamper_rules", [])]
+    known_rules = {(rule["region"], rule["name"]) for rule in settings.get("rules", [])}
+    known_queues = {(queue["region"], queue["name"]) for queue in settings.get("dead_letter_queues", [])}
+    rules, queues, findings, found_in = [], [], [], []
+    for region in sorted(each["RegionName"] for each in answer.get("Regions", [])):
+        listed, failed = _ask(
+            f"{what}: {region}",
+            "allow events:ListRules",
+            lambda region=region: client("events", region).list_rules(NamePrefix=forwarders["rule"], Limit=100),
+        )
+        if failed:
+            findings.append(failed)
+            continue
+        if not {each["Name"] for each in listed.get("Rules", [])} & set(expected):
+            continue
+        found_in.append(region)
+        states = [forwarders["rule_state"]] + ["ENABLED"] * (len(expected) - 1)  # tamper rules: ENABLED
+        rules += [
+            {"region": region, "bus": "default", "name": name, "state": state}
+            for name, state in zip(expected, states, strict=True)
+            if (region, name) not in known_rules
+        ]
+        if (region, forwarders["dead_letter_queue"]) not in known_queues:
+            queues.append({"region": region, "name": forwarders["dead_letter_queue"]})
+    findings.insert(0, Finding(what, True, f"in {', '.join(found_in)}" if found_in else "none"))
+    found = {
+        **settings,
+        "rules": [*settings.get("rules", []), *rules],
+        "dead_letter_queues": [*settings.get("dead_letter_queues", []), *queues],
+    }
+    return found, findings
+
+
+def _json_object(text: str | None) -> dict[str, Any]:
+    import json
+
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _rules(settings, client) -> list[Finding]:
