@@ -27,6 +27,11 @@ locals {
     }
     webhook_parameter = local.webhook_parameter_name
     stack_set         = local.organization ? { name = aws_cloudformation_stack_set.spokes[0].name, call_as = var.stack_set_call_as, regions = var.stack_set_regions } : null
+    # Each member's spoke rules, read through the role its stack gives the hub ({account}: the member's).
+    spokes = local.organization ? {
+      role_arn = "arn:${local.partition}:iam::{account}:role${var.iam_role_path}${local.spoke_health_check_role_name}"
+      rules    = [for rule in values(local.spoke_rules) : { name = rule.name, state = rule.state }]
+    } : null
     },
     # Only in Slack app mode, so that a webhook deployment's check (and its schedule) stays as it was.
     # The channels too: the check asks Slack whether the app is in each.
@@ -87,6 +92,15 @@ data "aws_iam_policy_document" "health_check" {
     content {
       sid       = "ReadOwnStackInstances"
       actions   = ["cloudformation:ListStackInstances"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.organization ? ["arn:${local.partition}:iam::*:role${var.iam_role_path}${local.spoke_health_check_role_name}"] : []
+    content {
+      sid       = "ReadSpokeRulesInMembers"
+      actions   = ["sts:AssumeRole"]
       resources = [statement.value]
     }
   }

@@ -20,7 +20,8 @@ locals {
     : compact([try(data.aws_organizations_organization.this[0].roots[0].id, "")])
   )
 
-  spoke_name = "${var.name_prefix}-spoke"
+  spoke_name                   = "${var.name_prefix}-spoke"
+  spoke_health_check_role_name = "${var.name_prefix}-spoke-health-check"
   # IAM is global: the role is created by the us-east-1 stack only (us-east-1 is always deployed),
   # and the rules of every other region name it.
   spoke_role_region = "us-east-1"
@@ -71,6 +72,36 @@ locals {
             PolicyDocument = {
               Version   = "2012-10-17"
               Statement = [{ Sid = "PutOnHubBusOnly", Effect = "Allow", Action = "events:PutEvents", Resource = local.home_event_bus_arn }]
+            }
+          }]
+        }
+      }
+      # Lets the hub's health check (and doctor, from the hub account) read the spoke rules' states,
+      # and nothing else.
+      HealthCheckRole = {
+        Type      = "AWS::IAM::Role"
+        Condition = "CreatesRole"
+        Properties = {
+          RoleName = local.spoke_health_check_role_name
+          Path     = var.iam_role_path
+          AssumeRolePolicyDocument = {
+            Version = "2012-10-17"
+            Statement = [{
+              Effect    = "Allow"
+              Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+              Action    = "sts:AssumeRole"
+            }]
+          }
+          Policies = [{
+            PolicyName = "read-spoke-rules"
+            PolicyDocument = {
+              Version = "2012-10-17"
+              Statement = [{
+                Sid      = "ReadSpokeRulesOnly"
+                Effect   = "Allow"
+                Action   = "events:DescribeRule"
+                Resource = { "Fn::Sub" = "arn:$${AWS::Partition}:events:*:$${AWS::AccountId}:rule/${local.spoke_name}*" }
+              }]
             }
           }]
         }

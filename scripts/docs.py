@@ -1,5 +1,6 @@
 """Write the generated reference (requirements, providers, modules, resources, inputs, outputs) of the
-root module into README.md, and of each submodule into its own README.md, between the markers.
+root module into README.md, and of each submodule into its own README.md, between the markers; and
+the deployer policy (lambda/root_activity_notifier/deployer.py) into the README's block for it.
 
 python scripts/docs.py           rewrite the reference between the markers
 python scripts/docs.py --check   fail if a README is not what the .tf files say
@@ -17,6 +18,7 @@ from hcl2.utils import SerializationOptions
 
 REPO = Path(__file__).resolve().parents[1]
 BEGIN, END = "<!-- BEGIN_TF_DOCS -->", "<!-- END_TF_DOCS -->"
+DEPLOYER_POLICY = "<!-- deployer policy:"
 MODULES = [REPO, *sorted(path.parent for path in (REPO / "modules").glob("*/main.tf"))]
 # Strings without their HCL quotes, blocks without python-hcl2's markers.
 _OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False)
@@ -115,7 +117,21 @@ def rewritten(readme: Path, directory: Path) -> str:
         raise SystemExit(f"{readme.relative_to(REPO)} has no {BEGIN} ... {END} markers")
     head, rest = text.split(BEGIN, 1)
     _, tail = rest.split(END, 1)
-    return f"{head}{BEGIN}\n{reference(directory)}\n{END}{tail}"
+    return with_deployer_policy(f"{head}{BEGIN}\n{reference(directory)}\n{END}{tail}")
+
+
+def with_deployer_policy(text: str) -> str:
+    """The JSON block after the deployer policy's marker: lambda/root_activity_notifier/deployer.py's policy."""
+    if DEPLOYER_POLICY not in text:
+        return text
+    sys.path.insert(0, str(REPO / "lambda"))
+    from root_activity_notifier.deployer import deployer_policy
+
+    head, rest = text.split(DEPLOYER_POLICY, 1)
+    marker_line, rest = rest.split("```json\n", 1)
+    _, tail = rest.split("```", 1)
+    policy = json.dumps(deployer_policy(organization=True), indent=2)
+    return f"{head}{DEPLOYER_POLICY}{marker_line}```json\n{policy}\n```{tail}"
 
 
 def main() -> int:

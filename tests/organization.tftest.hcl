@@ -136,6 +136,17 @@ run "template_has_the_hub_rules_pattern_and_state_and_targets_the_hub" {
     condition     = jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.HubForwardingRole.Properties.AssumeRolePolicyDocument.Statement[0].Principal == { Service = "events.amazonaws.com" }
     error_message = "Only EventBridge may assume the spoke role."
   }
+  assert {
+    condition = (
+      jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.HealthCheckRole.Condition == "CreatesRole"
+      && jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.HealthCheckRole.Properties.AssumeRolePolicyDocument.Statement[0].Principal == { AWS = "arn:aws:iam::123456789012:root" }
+      && jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.HealthCheckRole.Properties.Policies[0].PolicyDocument.Statement[0].Action == "events:DescribeRule"
+      && output.health_check_input.checks.spokes.role_arn == "arn:aws:iam::{account}:role/root-activity-notifier-spoke-health-check"
+      && [for rule in output.health_check_input.checks.spokes.rules : rule.name] == ["root-activity-notifier-spoke", "root-activity-notifier-spoke-tamper-access", "root-activity-notifier-spoke-tamper-delivery", "root-activity-notifier-spoke-tamper-rules"]
+      && one([for statement in data.aws_iam_policy_document.health_check.statement : statement.resources if statement.sid == "ReadSpokeRulesInMembers"]) == toset(["arn:aws:iam::*:role/root-activity-notifier-spoke-health-check"])
+    )
+    error_message = "The hub's health check reads each member's spoke rules through a role that may describe them only, trusted by the hub account."
+  }
 }
 
 run "assume_root_calls_take_the_fast_path" {

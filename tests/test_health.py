@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from fnmatch import fnmatchcase
 
 import boto3
 import pytest
@@ -167,17 +168,24 @@ def test_a_finding_posted_right_after_a_batch_waits_for_its_turn(aws, httpserver
 
 
 class PolicySimulator:
-    """IAM's SimulatePrincipalPolicy (moto has none): allows what ``allowed`` holds, answers in pages
+    """IAM's SimulatePrincipalPolicy (moto has none) over one identity policy: an action is allowed when
+    an Allow statement names it, its Resource matches the simulated resource (``*`` when none is
+    given) and its StringEquals / ArnLike conditions hold for the context entries. Answers in pages
     of ``page`` results, and records every call."""
 
-    def __init__(self, allowed, page=40):
-        self.allowed, self.page, self.calls = set(allowed), page, []
+    def __init__(self, policy, page=40):
+        self.policy, self.page, self.calls = policy, page, []
 
-    def simulate_principal_policy(self, PolicySourceArn, ActionNames, Marker=None):  # noqa: N803 - boto3's names
-        self.calls.append((PolicySourceArn, list(ActionNames), Marker))
+    def simulate_principal_policy(self, PolicySourceArn, ActionNames, Marker=None, ResourceArns=(), ContextEntries=()):  # noqa: N803
+        self.calls.append((PolicySourceArn, list(ActionNames), Marker, list(ResourceArns)))
+        context = {entry["ContextKeyName"]: entry["ContextKeyValues"] for entry in ContextEntries}
+        resource = ResourceArns[0] if ResourceArns else "*"
         start = int(Marker or 0)
         results = [
-            {"EvalActionName": name, "EvalDecision": "allowed" if name in self.allowed else "implicitDeny"}
+            {
+                "EvalActionName": name,
+                "EvalDecision": "allowed" if self._allows(name, resource, context) else "implicitDeny",
+            }
             for name in ActionNames[start : start + self.page]
         ]
         more = start + self.page < len(ActionNames)
@@ -187,36 +195,71 @@ class PolicySimulator:
             **({"Marker": str(start + self.page)} if more else {}),
         }
 
+    def _allows(self, action, resource, context):
+        for statement in self.policy["Statement"]:
+            resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            if action not in statement["Action"] or not any(fnmatchcase(resource, each) for each in resources):
+                continue
+            conditions = statement.get("Condition", {})
+            if all(_holds(test, context.get(key, []), expected) for test, keys in conditions.items()
+                   for key, expected in keys.items()):  # fmt: skip
+                return True
+        return False
+
+
+def _holds(test, values, expected):
+    wanted = [expected] if isinstance(expected, str) else expected
+    match = fnmatchcase if test == "ArnLike" else str.__eq__
+    return any(match(value, each) for value in values for each in wanted)
+
+
+def without(policy, *actions):
+    """``policy`` with ``actions`` taken out of every statement."""
+    statements = [{**each, "Action": [a for a in each["Action"] if a not in actions]} for each in policy["Statement"]]
+    return {**policy, "Statement": statements}
+
 
 @pytest.mark.parametrize("organization", [False, True])
-def test_doctor_simulates_every_action_an_apply_needs_for_the_deployer_role(organization):
-    from root_activity_notifier.deployer import deployer_actions, deployer_permissions
+def test_doctor_simulates_every_action_an_apply_needs_on_the_modules_resources(organization):
+    from root_activity_notifier.deployer import NO_RESOURCE, deployer_actions, deployer_permissions, deployer_policy
 
     role = "arn:aws:iam::111122223333:role/ci-deployer"
     needed = deployer_actions(organization)
     settings = checks(deployer=role, **({"stack_set": {"name": "s"}} if organization else {}))
-    simulator = PolicySimulator(needed)
+    simulator = PolicySimulator(deployer_policy(organization))  # the README's policy, with the default prefix
     (finding,) = deployer_permissions(settings, lambda service, region: simulator)
     assert finding.ok and finding.check == f"ci-deployer may apply the module ({len(needed)} actions)"
-    asked = [name for _, names, marker in simulator.calls if marker is None for name in names]
-    assert sorted(asked) == needed and {arn for arn, _, _ in simulator.calls} == {role}
+    asked = [name for _, names, marker, _ in simulator.calls if marker is None for name in names]
+    assert sorted(asked) == needed and {arn for arn, _, _, _ in simulator.calls} == {role}
+    resources = {name: arns for _, names, marker, arns in simulator.calls if marker is None for name in names}
+    assert resources["iam:CreateRole"] == ["arn:aws:iam::123456789012:role/root-activity-notifier"]
+    assert resources["lambda:UpdateFunctionCode"] == [
+        "arn:aws:lambda:ap-northeast-1:123456789012:function:root-activity-notifier"
+    ]
+    assert resources["ssm:DescribeParameters"] == []
     assert ("cloudformation:CreateStackSet" in needed) == organization and "iam:PassRole" in needed
 
+    # The same policy for another prefix allows none of the scoped actions on this one's resources.
+    other = PolicySimulator(deployer_policy(organization, "other-notifier"))
+    (finding,) = deployer_permissions(settings, lambda service, region: other)
+    scoped = [action for action in needed if action not in NO_RESOURCE or action == "lambda:CreateEventSourceMapping"]
+    assert not finding.ok and finding.detail.endswith(f" and {len(scoped) - 8} more"), finding.detail
+
     missing = ["iam:PassRole", "lambda:CreateFunction"]
-    (finding,) = deployer_permissions(settings, lambda service, region: PolicySimulator(set(needed) - set(missing)))
+    policy = without(deployer_policy(organization), *missing)
+    (finding,) = deployer_permissions(settings, lambda service, region: PolicySimulator(policy))
     assert not finding.ok and finding.detail == "denied: iam:PassRole, lambda:CreateFunction"
-    assert "PowerUserAccess" in finding.fix and "Who may deploy it" in finding.fix
+    assert "Who may deploy it" in finding.fix
 
 
 def test_a_deployer_is_also_checked_for_the_session_table_in_either_mode():
-    from root_activity_notifier.deployer import deployer_actions, deployer_permissions
+    from root_activity_notifier.deployer import deployer_actions, deployer_permissions, deployer_policy
 
     needed = deployer_actions(organization=False)
     assert "dynamodb:CreateTable" in needed  # a webhook keeps its sessions' digests in the table too
     settings = checks(deployer="arn:aws:iam::111122223333:role/ci-deployer")
-    (finding,) = deployer_permissions(
-        settings, lambda service, region: PolicySimulator(set(needed) - {"dynamodb:UpdateTimeToLive"})
-    )
+    policy = without(deployer_policy(False), "dynamodb:UpdateTimeToLive")
+    (finding,) = deployer_permissions(settings, lambda service, region: PolicySimulator(policy))
     assert not finding.ok and finding.detail == "denied: dynamodb:UpdateTimeToLive"
 
 

@@ -274,6 +274,44 @@ def test_a_deleted_spoke_is_found_by_the_health_check_and_doctor_until_restored(
         assert doctor()[0] == 0
 
 
+def test_a_spoke_rule_disabled_in_a_member_is_named_by_the_health_check_and_doctor(
+    deployed, sink, organization, monkeypatch, tmp_path
+):
+    deployment, outputs = deployed
+    aws = deployment.aws
+    dev = organization.members["workloads-dev"]
+    events = organization.client(dev, "events", "us-east-2")
+    for variable, value in {**CREDENTIALS, "AWS_ENDPOINT_URL": aws.endpoint}.items():
+        monkeypatch.setenv(variable, value)
+    checks = outputs["health_check_input"]["checks"]
+    assert checks["spokes"]["role_arn"].endswith(":role/root-activity-notifier-spoke-health-check")
+
+    def doctor(*arguments):
+        stdout = io.StringIO()
+        return cli_main(["doctor", *arguments], stdout=stdout, stderr=io.StringIO()), stdout.getvalue()
+
+    path = tmp_path / "checks.json"
+    path.write_text(json.dumps(outputs["health_check_input"]))
+    by_name = ["--name-prefix", "root-activity-notifier", "--region", HUB_REGION, "--scope", "organization"]
+    with DeployedFunction(aws, HUB_REGION, outputs["lambda_function_name"]) as function:
+        assert function.invoke(outputs["health_check_input"])["health"] == "ok"
+        rule = events.describe_rule(Name=SPOKE)
+        events.disable_rule(Name=SPOKE)
+        try:
+            before = len(sink.messages)
+            assert function.invoke(outputs["health_check_input"])["health"] == "failing"
+            (message,) = sink.messages[before:]
+            named = f"us-east-2: {SPOKE} is DISABLED"
+            assert f"spoke rules of account {dev}" in json.dumps(message) and named in json.dumps(message)
+            for arguments in (["--checks", str(path)], by_name):
+                code, table = doctor(*arguments)
+                assert code == 1 and f"FAIL  spoke rules of account {dev}" in table and named in table, table
+        finally:  # as the StackSet would put it back
+            events.put_rule(Name=SPOKE, State=rule["State"], EventPattern=rule["EventPattern"])
+        assert function.invoke(outputs["health_check_input"])["health"] == "ok"
+        assert doctor("--checks", str(path))[0] == 0 and doctor(*by_name)[0] == 0
+
+
 def test_second_plan_is_empty(deployed):
     deployment, _ = deployed
     empty, plan = deployment.plan_is_empty()

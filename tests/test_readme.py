@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from pathlib import Path
 
 from conftest import REPO
 from harness.deployment import copy_repository
@@ -82,17 +83,80 @@ def test_the_first_module_block_and_the_forwarder_snippet_validate_as_pasted(tmp
         assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_deployer_policy_is_exactly_the_actions_doctor_checks():
-    from root_activity_notifier.deployer import deployer_actions
+def readme_deployer_policy() -> dict:
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("## Who may deploy it", 1)[1]
+    return json.loads(section.split("```json", 1)[1].split("```", 1)[0])
 
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Who may deploy it", 1)[1]
-    policy = json.loads(section.split("```json", 1)[1].split("```", 1)[0])
-    statements = {statement["Sid"]: statement for statement in policy["Statement"]}
-    assert statements["RootActivityNotifier"]["Action"] == deployer_actions(organization=False)
-    both = statements["RootActivityNotifier"]["Action"] + statements["Organization"]["Action"]
-    assert sorted(both) == deployer_actions(organization=True)
-    assert "SlackApp" not in statements  # the session table serves both modes: its actions are in the first
+
+def test_the_deployer_policy_is_the_one_doctor_checks_and_the_organizations_statements_are_apart():
+    from root_activity_notifier.deployer import deployer_actions, deployer_policy
+
+    policy = readme_deployer_policy()
+    assert policy == deployer_policy(organization=True)  # make docs rewrites it
+    account_only = [each for each in policy["Statement"] if not each["Sid"].startswith("Organization")]
+    assert account_only == deployer_policy(organization=False)["Statement"]
+    for organization, statements in ((False, account_only), (True, policy["Statement"])):
+        granted = sorted({action for statement in statements for action in statement["Action"]})
+        assert granted == deployer_actions(organization)
+
+
+def test_the_deployer_policy_passes_parliament_and_scopes_every_iam_and_lambda_write():
+    from parliament import analyze_policy_string, enhance_finding
+
+    policy = readme_deployer_policy()
+    findings = [enhance_finding(finding) for finding in analyze_policy_string(json.dumps(policy)).findings]
+    assert [(finding.severity, finding.issue, finding.detail) for finding in findings] == []
+    for statement in policy["Statement"]:
+        writes = [a for a in statement["Action"] if a.split(":")[0] in ("iam", "lambda") and _access(a) != "Read"]
+        if statement["Resource"] == "*" and writes:
+            # Only what takes no resource, and then held to the notifier's function.
+            assert writes == ["lambda:CreateEventSourceMapping"], statement
+            assert statement["Condition"] == {
+                "ArnLike": {"lambda:FunctionArn": ["arn:aws:lambda:*:*:function:root-activity-notifier*"]}
+            }
+        if "iam:PassRole" in statement["Action"]:
+            assert statement["Action"] == ["iam:PassRole"]
+            passed = statement["Condition"]["StringEquals"]["iam:PassedToService"]
+            assert passed == ["events.amazonaws.com", "lambda.amazonaws.com", "scheduler.amazonaws.com"]
+        if statement["Resource"] == "*" or "Condition" in statement:
+            continue
+        # Named by the prefix; but the default bus (DescribeEventBus), CloudFormation's resource types,
+        # and event source mappings' tags (named by UUID).
+        for arn in statement["Resource"]:
+            tags = statement["Sid"] == "EventSourceMappingTags" and arn.endswith(":event-source-mapping:*")
+            assert "root-activity-notifier" in arn or arn.endswith((":event-bus/default", "::type/resource/*")) or tags
+        assert statement["Sid"] != "EventSourceMappingTags" or all(_access(a) != "Write" for a in statement["Action"])
+
+
+def test_what_the_policy_grants_on_star_is_exactly_what_takes_no_resource():
+    from root_activity_notifier.deployer import NO_RESOURCE, deployer_actions
+
+    no_resource = {
+        action for action in deployer_actions(True) if not _definition(action)["resource_types"][0]["resource_type"]
+    }
+    assert no_resource == NO_RESOURCE
+    on_star = {
+        action for each in readme_deployer_policy()["Statement"] if each["Resource"] == "*" for action in each["Action"]
+    }
+    assert on_star == NO_RESOURCE
+
+
+def _definition(action: str) -> dict:
+    import parliament
+
+    if not _DEFINITIONS:
+        path = Path(parliament.__file__).parent / "iam_definition.json"
+        for service in json.loads(path.read_text(encoding="utf-8")):
+            for privilege in service["privileges"]:
+                _DEFINITIONS[f"{service['prefix']}:{privilege['privilege']}"] = privilege
+    return _DEFINITIONS[action]
+
+
+def _access(action: str) -> str:
+    return _definition(action)["access_level"]
+
+
+_DEFINITIONS: dict[str, dict] = {}
 
 
 def test_the_slack_app_manifest_asks_to_post_and_read_channels_only_and_the_snippet_names_real_inputs():

@@ -189,7 +189,7 @@ def _send(
 
 
 def _doctor(arguments: argparse.Namespace, *, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
-    from .health import CannotAsk, discover_checks, run_checks, slack_asker
+    from .health import CannotAsk, assumed, discover_checks, run_checks, slack_asker
     from .health_message import doctor_table
 
     try:
@@ -198,8 +198,8 @@ def _doctor(arguments: argparse.Namespace, *, stdin: TextIO, stdout: TextIO, std
         print("root-activity-notifier: doctor needs boto3 (pip install boto3)", file=stderr)
         return EXIT_BAD_INPUT
 
-    def client(service: str, region: str):
-        return boto3.client(service, region_name=region)
+    def client(service: str, region: str, credentials=None):
+        return boto3.client(service, region_name=region, **(assumed(credentials) if credentials else {}))
 
     try:
         if arguments.checks:

@@ -82,12 +82,24 @@ def check_and_report(
 _clients: dict[tuple[str, str], Any] = {}
 
 
-def _aws_client(service: str, region: str) -> Any:
-    if (service, region) not in _clients:
-        import boto3  # present in every Lambda Python runtime; imported only on this path
+def _aws_client(service: str, region: str, credentials: Mapping[str, Any] | None = None) -> Any:
+    """A client of this function's role, or of an assumed role's ``credentials`` (sts:AssumeRole's)."""
+    import boto3  # present in every Lambda Python runtime; imported only on this path
 
+    if credentials:
+        return boto3.client(service, region_name=region, **assumed(credentials))
+    if (service, region) not in _clients:
         _clients[(service, region)] = boto3.client(service, region_name=region)
     return _clients[(service, region)]
+
+
+def assumed(credentials: Mapping[str, Any]) -> dict[str, str]:
+    """boto3's client arguments for sts:AssumeRole's Credentials."""
+    return {
+        "aws_access_key_id": credentials["AccessKeyId"],
+        "aws_secret_access_key": credentials["SecretAccessKey"],
+        "aws_session_token": credentials["SessionToken"],
+    }
 
 
 def run_checks(
@@ -109,6 +121,7 @@ def run_checks(
         _dead_letter_queues,
         _slack_secret_parameter,
         _stack_instances,
+        _spoke_rules,
     ]
     if include_prerequisites:
         from .deployer import deployer_permissions
@@ -260,7 +273,7 @@ def discover_checks(
     account, _ = _ask("your credentials", "", lambda: client("sts", region).get_caller_identity())
     if account is None:
         raise CannotAsk("your credentials could not be read (sts:GetCallerIdentity failed)")
-    account_id = account["Account"]
+    account_id, partition = account["Account"], account.get("Arn", "arn:aws:").split(":")[1]
     trail_name = f"{name_prefix}-trail"
     trails, _ = _ask("", "", lambda: client("cloudtrail", region).describe_trails(trailNameList=[trail_name]))
     trail = next(
@@ -306,6 +319,14 @@ def discover_checks(
         "bot_token_parameter": environment.get("SLACK_BOT_TOKEN_SSM_PARAMETER"),
         "slack_channels": list(dict.fromkeys(channel for channel in channels if isinstance(channel, str) and channel)),
         "stack_set": {"name": f"{name_prefix}-spokes", "call_as": call_as, "regions": []}
+        if scope == "organization"
+        else None,
+        "spokes": {
+            # iam_role_path is taken to be "/": pass --checks with the module's output otherwise.
+            "role_arn": f"arn:{partition}:iam::{{account}}:role/{name_prefix}-spoke-health-check",
+            "rules": [{"name": f"{name_prefix}-spoke", "state": ANY_ENABLED}]
+            + [{"name": name.replace("-forwarder-", "-spoke-", 1), "state": "ENABLED"} for name in tamper],
+        }
         if scope == "organization"
         else None,
     }
@@ -571,6 +592,60 @@ def _stack_instances(settings, client) -> list[Finding]:
             )
         ]
     return [Finding(what, True, f"{len(summaries)} instances in {len(accounts)} account(s)")]
+
+
+def _spoke_rules(settings, client) -> list[Finding]:
+    """Each member account's spoke rules, in every region its stack instances cover, read through the
+    role its stack gives the hub: one finding per account, naming each rule that is not as deployed."""
+    spokes, stack_set = settings.get("spokes"), settings.get("stack_set")
+    if not spokes or not stack_set:
+        return []
+    summaries, failed = _ask(
+        "", "", lambda: _all_stack_instances(client("cloudformation", settings["region"]), stack_set)
+    )
+    if failed:
+        return []  # the StackSet's own check says why
+    regions_of: dict[str, list[str]] = {}
+    for summary in summaries:
+        regions_of.setdefault(summary["Account"], []).append(summary["Region"])
+    findings = []
+    for account, regions in sorted(regions_of.items()):
+        role = spokes["role_arn"].replace("{account}", account)
+        what = f"spoke rules of account {account} are as deployed ({len(regions)} regions)"
+        assumed, failed = _ask(
+            what,
+            f"allow sts:AssumeRole on {role}",
+            lambda role=role: client("sts", settings["region"]).assume_role(
+                RoleArn=role, RoleSessionName="root-activity-notifier-health-check"
+            ),
+        )
+        if failed:
+            findings.append(
+                failed._replace(fix=failed.fix or "terraform apply (the stack's us-east-1 instance makes the role)")
+            )
+            continue
+        credentials = assumed["Credentials"]
+        wrong = []
+        for region in sorted(regions):
+            events = client("events", region, credentials=credentials)
+            for rule in spokes["rules"]:
+                described, failed = _ask(
+                    "", "", lambda events=events, rule=rule: events.describe_rule(Name=rule["name"])
+                )
+                if failed:
+                    missing = failed.detail.startswith("ResourceNotFoundException")
+                    wrong.append(f"{region}: {rule['name']} {'is missing' if missing else failed.detail}")
+                elif described.get("State") not in rule["state"].split(" or "):
+                    wrong.append(f"{region}: {rule['name']} is {described.get('State')}, not {rule['state']}")
+        if wrong:
+            fix = (
+                f"aws cloudformation update-stack-instances --stack-set-name {stack_set['name']} --accounts {account} "
+                f"--regions <each region named> --call-as {stack_set.get('call_as', 'SELF')} restores them"
+            )
+            findings.append(Finding(what, False, "; ".join(wrong), fix))
+        else:
+            findings.append(Finding(what, True, f"{len(spokes['rules'])} rules in each"))
+    return findings
 
 
 def _name_in(arn: str) -> str:
