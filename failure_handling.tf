@@ -9,6 +9,8 @@ module "failure_handling" {
 
   event_rule_arns                     = concat([for rule in aws_cloudwatch_event_rule.root_activity : rule.arn], local.tamper_event_rule_arns)
   dead_letter_queue_kms_key_arn       = var.queue_kms_key_arn
+  create_direct_alarm                 = var.create_tamper_alerts
+  direct_alarm_event_pattern          = local.tamper_path_event_pattern
   dead_letter_queue_alarm_description = "Root events that never reached Slack wait in ${var.name_prefix}-dlq. Put them back through the notifier with SQS's dead-letter queue redrive: aws sqs start-message-move-task --source-arn <this queue's ARN> --destination-arn <the ${var.name_prefix}-sign-ins-and-changes queue's ARN>."
 
   alarms = merge(

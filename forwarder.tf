@@ -10,10 +10,13 @@ locals {
     event_pattern         = local.event_pattern
     event_rule_state      = local.event_rule_state
     tamper_event_patterns = local.tamper_event_patterns
-    name_prefix           = var.name_prefix
-    create_alarms         = var.create_alarms
-    alarm_email_addresses = var.alarm_email_addresses
-    alarm_sns_topic_arns  = var.forwarder_alarm_sns_topic_arns
+    # Not forwarded: straight to this region's alarm topic (IAM, recorded in us-east-1).
+    create_tamper_path        = var.create_tamper_alerts
+    tamper_path_event_pattern = local.tamper_path_event_pattern
+    name_prefix               = var.name_prefix
+    create_alarms             = var.create_alarms
+    alarm_email_addresses     = var.alarm_email_addresses
+    alarm_sns_topic_arns      = var.forwarder_alarm_sns_topic_arns
   }
 
   # Regions of this account the notifier's own forwarders already cover: the output tells every
@@ -69,7 +72,8 @@ module "home_region_forwarder" {
   source = "./modules/region-forwarder"
   count  = local.organization && local.forwards_own_activity ? 1 : 0
 
-  home                                = local.forwarder_settings
+  # The notifier's own tamper-path rule is on this bus already.
+  home                                = merge(local.forwarder_settings, { create_tamper_path = false })
   event_target_maximum_retry_attempts = var.event_target_maximum_retry_attempts
   event_target_maximum_event_age      = var.event_target_maximum_event_age
   tags                                = var.tags

@@ -11,6 +11,7 @@ locals {
     rules = concat(
       [for rule in aws_cloudwatch_event_rule.root_activity : { region = local.region, bus = local.home_event_bus_name, name = rule.name, state = rule.state }],
       [for rule in aws_cloudwatch_event_rule.tamper : { region = local.region, bus = local.home_event_bus_name, name = rule.name, state = rule.state }],
+      [for arn in compact([module.failure_handling.direct_alarm_rule_arn]) : { region = local.region, bus = "default", name = "${var.name_prefix}-tamper-path", state = "ENABLED" }],
       flatten([for forwarder in concat(module.us_east_1_forwarder, module.home_region_forwarder) : forwarder.health_checks.rules]),
     )
     mappings = [for mapping in aws_lambda_event_source_mapping.queue : mapping.uuid]
@@ -20,13 +21,17 @@ locals {
     )
     # Forwarders are found by these names in every enabled region, however they were added.
     forwarders = {
-      rule              = "${var.name_prefix}-forwarder"
-      rule_state        = local.event_rule_state
-      tamper_rules      = [for rule in local.tamper_event_rules : "${var.name_prefix}-forwarder-${rule}"]
+      rule         = "${var.name_prefix}-forwarder"
+      rule_state   = local.event_rule_state
+      tamper_rules = [for rule in local.tamper_event_rules : "${var.name_prefix}-forwarder-${rule}"]
+      # Checked where it is found (not every forwarder has one: the home region's is the notifier's own).
+      optional_rules    = var.create_tamper_alerts && var.create_alarms ? ["${var.name_prefix}-forwarder-tamper-path"] : []
       dead_letter_queue = "${var.name_prefix}-forwarder-dlq"
     }
     webhook_parameter = local.webhook_parameter_name
-    stack_set         = local.organization ? { name = aws_cloudformation_stack_set.spokes[0].name, call_as = var.stack_set_call_as, regions = var.stack_set_regions } : null
+    # Parameters the module made from slack_webhook_url or slack_bot_token: an apply remakes them.
+    parameters_created = concat(aws_ssm_parameter.slack_webhook[*].name, aws_ssm_parameter.slack_bot_token[*].name)
+    stack_set          = local.organization ? { name = aws_cloudformation_stack_set.spokes[0].name, call_as = var.stack_set_call_as, regions = var.stack_set_regions } : null
     # Each member's spoke rules, read through the role its stack gives the hub ({account}: the member's).
     spokes = local.organization ? {
       role_arn = "arn:${local.partition}:iam::{account}:role${var.iam_role_path}${local.spoke_health_check_role_name}"
@@ -68,6 +73,7 @@ data "aws_iam_policy_document" "health_check" {
     resources = concat(
       [for rule in aws_cloudwatch_event_rule.root_activity : rule.arn],
       [for rule in aws_cloudwatch_event_rule.tamper : rule.arn],
+      compact([module.failure_handling.direct_alarm_rule_arn]),
       ["arn:${local.partition}:events:*:${local.account_id}:rule/${var.name_prefix}-forwarder*"],
     )
   }

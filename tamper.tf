@@ -69,6 +69,26 @@ locals {
     ] : branch if local.organization],
   )
 
+  # Calls that cut the alert's own path (function, mappings, queues, buses, roles): their tamper alert
+  # also goes straight to the alarm topic (modules/failure-handling, NAME-tamper-path), here and in
+  # every forwarder (IAM is recorded in us-east-1).
+  tamper_path_event_pattern = var.create_tamper_alerts ? jsonencode(merge(local.tamper_api_call, {
+    detail = {
+      "$or" = [
+        {
+          eventSource       = ["lambda.amazonaws.com"]
+          eventName         = [for call in ["PutFunctionConcurrency", "DeleteFunction"] : { prefix = call }]
+          requestParameters = { functionName = local.tamper_named }
+        },
+        { eventSource = ["lambda.amazonaws.com"], eventName = [{ prefix = "UpdateEventSourceMapping" }, { prefix = "DeleteEventSourceMapping" }], requestParameters = { uUID = [for mapping in aws_lambda_event_source_mapping.queue : mapping.uuid] } },
+        { eventSource = ["sqs.amazonaws.com"], eventName = ["SetQueueAttributes", "DeleteQueue"], requestParameters = { queueUrl = local.tamper_named } },
+        { eventSource = ["events.amazonaws.com"], eventName = ["DeleteEventBus", "PutPermission", "RemovePermission"], requestParameters = { name = local.tamper_named } },
+        { eventSource = ["events.amazonaws.com"], eventName = ["PutPermission", "RemovePermission"], requestParameters = { eventBusName = local.tamper_named } },
+        { eventSource = ["iam.amazonaws.com"], eventName = ["DeleteRole", "DeleteRolePolicy", "PutRolePolicy", "AttachRolePolicy", "DetachRolePolicy", "UpdateAssumeRolePolicy"], requestParameters = { roleName = local.tamper_named } },
+      ]
+    }
+  })) : null
+
   tamper_event_patterns = { for rule, pattern in {
     tamper-rules = jsonencode(merge(local.tamper_api_call, {
       detail = {

@@ -16,10 +16,14 @@ Web API, sends the same console session through, and prints the channel as a tre
 its final totals, its replies, which were also sent to the channel.
 Everything started here is stopped and destroyed at the end, also on error or Ctrl-C. The exit
 status is non-zero if anything in the chain did not do what it should.
+
+Messages are in English and UTC; `make demo DEMO_LANGUAGE=ja` shows them as the example deploys
+them, in Japanese and JST.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime, timezone
 
@@ -180,6 +184,11 @@ def run_watcher(aws: LocalAws, function: DeployedFunction, sink: SlackSink, outp
     return problems
 
 
+# The example's messages are the article's (Japanese, JST); a newcomer reads them in English unless asked.
+LANGUAGE = os.environ.get("DEMO_LANGUAGE", "").strip() or "en"
+MESSAGES = {"message_language": LANGUAGE, "message_time_zone": "Asia/Tokyo" if LANGUAGE == "ja" else "UTC"}
+
+
 def run_slack_app_mode(aws: LocalAws) -> list[str]:
     """The example again, in Slack app mode: the console session as one live thread."""
     print("\n=== Slack app mode: the same console session as one live thread (a bot token, the session table)")
@@ -188,6 +197,7 @@ def run_slack_app_mode(aws: LocalAws) -> list[str]:
         EXAMPLE,
         variables={"region": REGION, "slack_webhook_url": None, "slack_bot_token": BOT_TOKEN,
                    "slack_channel_id": APP_CHANNEL},
+        module_arguments=MESSAGES,
     )  # fmt: skip
     problems: list[str] = []
     with SlackApiStandIn(channels=[APP_CHANNEL]) as slack:
@@ -239,12 +249,12 @@ def demonstrate(problems: list[str]) -> None:
             aws,
             EXAMPLE,
             variables={"region": REGION, "slack_webhook_url": "https://hooks.slack.com/services/DEMO/UNUSED/x"},
-            module_arguments={"slack_webhook_url": None, "slack_webhook_ssm_parameter_name": PARAMETER},
+            module_arguments={"slack_webhook_url": None, "slack_webhook_ssm_parameter_name": PARAMETER, **MESSAGES},
             forward_regions=FORWARD_REGIONS,
         )
         # destroy runs while the emulator is still up, whatever happens in between
         try:
-            step(f"terraform apply examples/{EXAMPLE} (region {REGION}); this takes about a minute")
+            step(f"terraform apply examples/{EXAMPLE} (region {REGION}); this takes about two minutes")
             outputs = deployment.apply()
             step(f"applied: function {outputs['lambda_function_name']}, trail {outputs['cloudtrail_arn']}")
             print(

@@ -109,3 +109,55 @@ run "alarms_off" {
     error_message = "Alarms off: no alarm, no topic, no subscription; the queue stays."
   }
 }
+
+run "a_second_path_straight_to_the_alarm_topic" {
+  command = apply
+
+  module {
+    source = "./modules/failure-handling"
+  }
+
+  variables {
+    create_direct_alarm        = true
+    direct_alarm_event_pattern = "{\"source\":[{\"prefix\":\"aws.\"}],\"detail\":{\"eventName\":[\"DeleteQueue\"]}}"
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_event_rule.direct_alarm[0].name == "notifier-tamper-path" && aws_cloudwatch_event_rule.direct_alarm[0].event_bus_name == "default"
+      && aws_cloudwatch_event_rule.direct_alarm[0].event_pattern == var.direct_alarm_event_pattern
+      && aws_cloudwatch_event_target.direct_alarm[0].arn == aws_sns_topic.alarms[0].arn
+      && one(aws_cloudwatch_event_target.direct_alarm[0].dead_letter_config).arn == output.dead_letter_queue_arn
+      && strcontains(one(aws_cloudwatch_event_target.direct_alarm[0].input_transformer).input_template, "goes around them, straight to the alarm topic")
+      && one(aws_cloudwatch_event_target.direct_alarm[0].input_transformer).input_paths["event"] == "$.detail.eventName"
+    )
+    error_message = "The rule sends each matching call from the default bus straight to the alarm topic, as text, with the dead-letter queue."
+  }
+  assert {
+    condition = (
+      one(one([for statement in data.aws_iam_policy_document.alarm_topic[0].statement : statement.condition if statement.sid == "DirectAlarmRuleOnly"])).values == tolist(["arn:aws:events:ap-northeast-1:123456789012:rule/notifier-tamper-path"])
+      && one(one([for statement in data.aws_iam_policy_document.alarm_topic[0].statement : statement.principals if statement.sid == "DirectAlarmRuleOnly"])).identifiers == toset(["events.amazonaws.com"])
+      && aws_sns_topic_policy.alarms[0].arn == aws_sns_topic.alarms[0].arn
+    )
+    error_message = "EventBridge may publish to the topic for that one rule only."
+  }
+}
+
+run "no_second_path_without_alarms" {
+  command = plan
+
+  module {
+    source = "./modules/failure-handling"
+  }
+
+  variables {
+    create_direct_alarm        = true
+    direct_alarm_event_pattern = "{}"
+    alarm_notification         = { create_alarms = false }
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_event_rule.direct_alarm) == 0 && length(aws_sns_topic_policy.alarms) == 0 && output.direct_alarm_rule_arn == null
+    error_message = "Without alarms there is no topic to go to."
+  }
+}

@@ -36,6 +36,7 @@ run "a_daily_schedule_invokes_the_function_with_what_to_check" {
     condition = jsonencode(output.health_check_input.checks.rules) == jsonencode(concat(
       [for rule in aws_cloudwatch_event_rule.root_activity : { region = "ap-northeast-1", bus = "default", name = rule.name, state = rule.state }],
       [for rule in aws_cloudwatch_event_rule.tamper : { region = "ap-northeast-1", bus = "default", name = rule.name, state = "ENABLED" }],
+      [{ region = "ap-northeast-1", bus = "default", name = "root-activity-notifier-tamper-path", state = "ENABLED" }],
       module.us_east_1_forwarder[0].health_checks.rules,
     ))
     error_message = "Every rule of the notifier, the us-east-1 forwarder's included, is checked with its expected state."
@@ -67,6 +68,7 @@ run "a_daily_schedule_invokes_the_function_with_what_to_check" {
       rule              = "root-activity-notifier-forwarder"
       rule_state        = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
       tamper_rules      = [for rule in ["tamper-rules", "tamper-delivery", "tamper-access"] : "root-activity-notifier-forwarder-${rule}"]
+      optional_rules    = ["root-activity-notifier-forwarder-tamper-path"]
       dead_letter_queue = "root-activity-notifier-forwarder-dlq"
     }) && contains(one([for statement in data.aws_iam_policy_document.health_check.statement : statement.resources if statement.sid == "ReadOwnRules"]), "arn:aws:events:*:123456789012:rule/root-activity-notifier-forwarder*")
     error_message = "Forwarders, however added, are found by their names in every region, and their rules may be read."

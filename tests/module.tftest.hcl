@@ -206,17 +206,19 @@ run "forwarder_role_may_only_put_events_on_the_home_bus" {
   }
   assert {
     condition = jsonencode(output.forwarder_settings) == jsonencode({
-      region                = "ap-northeast-1"
-      event_bus_arn         = "arn:aws:events:ap-northeast-1:123456789012:event-bus/default"
-      role_arn              = aws_iam_role.forwarder[0].arn
-      event_pattern         = output.event_pattern
-      event_rule_state      = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
-      tamper_event_patterns = { for rule, pattern in aws_cloudwatch_event_rule.tamper : rule => pattern.event_pattern }
-      name_prefix           = "root-activity-notifier"
-      create_alarms         = true
-      alarm_email_addresses = ["secops@example.com"]
-      alarm_sns_topic_arns  = { "us-east-1" = "arn:aws:sns:us-east-1:123456789012:security-alerts" }
-      forwarded_regions     = ["us-east-1"]
+      region                    = "ap-northeast-1"
+      event_bus_arn             = "arn:aws:events:ap-northeast-1:123456789012:event-bus/default"
+      role_arn                  = aws_iam_role.forwarder[0].arn
+      event_pattern             = output.event_pattern
+      event_rule_state          = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+      tamper_event_patterns     = { for rule, pattern in aws_cloudwatch_event_rule.tamper : rule => pattern.event_pattern }
+      create_tamper_path        = true
+      tamper_path_event_pattern = local.tamper_path_event_pattern
+      name_prefix               = "root-activity-notifier"
+      create_alarms             = true
+      alarm_email_addresses     = ["secops@example.com"]
+      alarm_sns_topic_arns      = { "us-east-1" = "arn:aws:sns:us-east-1:123456789012:security-alerts" }
+      forwarded_regions         = ["us-east-1"]
     })
     error_message = "forwarder_settings must carry everything a forwarder needs, equal to the home rule, alarm recipients included."
   }

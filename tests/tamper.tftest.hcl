@@ -68,6 +68,18 @@ run "three_rules_watch_the_notifier_and_each_other" {
     condition     = module.us_east_1_forwarder[0].tamper_event_rule_arns != null && length(module.us_east_1_forwarder[0].tamper_event_rule_arns) == 3
     error_message = "The us-east-1 forwarder must carry the tamper rules: IAM calls are recorded there."
   }
+  assert {
+    condition     = module.failure_handling.direct_alarm_rule_arn == "arn:aws:events:ap-northeast-1:123456789012:rule/root-activity-notifier-tamper-path"
+    error_message = "Calls that cut the alert path go from the home region's default bus straight to the alarm topic (tests/failure_handling.tftest.hcl)."
+  }
+  assert {
+    condition = (
+      contains(jsondecode(local.tamper_path_event_pattern).detail["$or"], { eventSource = ["lambda.amazonaws.com"], eventName = [{ prefix = "UpdateEventSourceMapping" }, { prefix = "DeleteEventSourceMapping" }], requestParameters = { uUID = [for mapping in aws_lambda_event_source_mapping.queue : mapping.uuid] } })
+      && strcontains(local.tamper_path_event_pattern, "PutFunctionConcurrency") && strcontains(local.tamper_path_event_pattern, "DeleteEventBus") && strcontains(local.tamper_path_event_pattern, "DeleteRolePolicy")
+      && module.us_east_1_forwarder[0].direct_alarm_rule_arn != null
+    )
+    error_message = "The path-cutting calls are the function's, the mappings', the queues', the buses' and the roles' (IAM: in the us-east-1 forwarder, to its own alarm topic)."
+  }
 }
 
 run "switched_off" {

@@ -401,3 +401,14 @@ def test_a_forwarder_added_beside_the_module_is_found_and_checked_like_its_own(a
     # Checked once each: the module's own us-east-1 forwarder is not found twice.
     assert [finding.check for finding in listed].count(f"rule {FORWARDERS['rule']} (us-east-1) is ENABLED") == 1
     assert [check for check in findings if "ap-northeast-1" in check and "forwarder" in check] == []
+
+
+def test_a_deleted_parameter_the_module_made_is_remade_by_an_apply_and_no_fix_puts_a_secret_on_the_command_line(aws):
+    made = "/root-activity-notifier/slack-webhook-url"
+    settings = checks(webhook_parameter=made, parameters_created=[made])
+    (finding,) = [each for each in run_checks(settings, boto3_client) if made in each.check]
+    assert not finding.ok and finding.fix.startswith("terraform apply creates it again")
+    boto3.client("ssm").put_parameter(Name=made, Value="not a URL", Type="SecureString")
+    (finding,) = [each for each in run_checks(settings, boto3_client) if made in each.check]
+    assert not finding.ok and finding.fix.startswith("read -rs SECRET") and '--value "$SECRET"' in finding.fix
+    assert "hooks.slack.com/services/T" not in finding.fix

@@ -19,6 +19,7 @@ from harness.deployed import DeployedFunction, DeployedQueues, FunctionError, de
 from harness.deployment import ExampleDeployment
 from harness.emulator import CREDENTIALS, LocalAws
 from harness.fields import fields_of
+from harness.paths import direct_alarm_paths
 from harness.samples import FORGED_SOURCES, NON_ROOT_SAMPLES, ROOT_SAMPLES, SIGN_IN_SAMPLES, load_sample
 from harness.tamper_calls import notifier_names, recorded, watched_calls
 from root_activity_notifier.cli import main as cli_main
@@ -519,6 +520,52 @@ def test_every_watched_call_by_anyone_reaches_slack_as_a_critical_tamper_alert(d
         assert message["blocks"][0]["text"]["text"].startswith(f":rotating_light: {TAMPER_HEADLINE}")
     # IAM calls, recorded in us-east-1, came through the us-east-1 forwarder
     assert {event["detail"]["awsRegion"] for event in events} == {deployed.region, "us-east-1"}
+
+
+# The calls whose tamper alert would travel through what they break (the function, its mappings, the
+# queue, the roles): each must also reach the alarm topic by a path that uses none of them.
+PATH_CUTTING = (
+    "PutFunctionConcurrency20171031", "DeleteFunction20150331", "UpdateEventSourceMapping20150331",
+    "DeleteEventSourceMapping20150331", "SetQueueAttributes", "DeleteQueue", "DeleteRole", "DeleteRolePolicy",
+    "PutRolePolicy",
+)  # fmt: skip
+
+
+def test_each_call_that_cuts_the_alert_path_also_reaches_the_alarm_topic_around_it(deployed):
+    calls = {call.event: call for call in watched_calls(deployed_names(deployed))}
+    assert set(PATH_CUTTING) <= set(calls)
+    for name in PATH_CUTTING:
+        event = recorded(calls[name], region=deployed.region, account=ACCOUNT, event_id=f"path-{name}")
+        paths = direct_alarm_paths(deployed.aws.client, event)
+        assert paths, f"{name}: no path around the notifier"
+        for rule, topic in paths:
+            assert rule.endswith("-tamper-path") and ":rule/root-activity-notifier" in rule, rule
+            assert topic.split(":")[2] == "sns"  # the rule's own target: no queue, mapping or function between
+            region = event["region"]  # IAM: the us-east-1 forwarder's topic, in the region that recorded it
+            assert topic.split(":")[3] == region and rule.split(":")[3] == region
+    # What does not cut the path stays on the usual one.
+    parameter = recorded(calls["PutParameter"], region=deployed.region, account=ACCOUNT, event_id="p")
+    assert direct_alarm_paths(deployed.aws.client, parameter) == []
+    # And what the topics get, put where CloudTrail records them (the queues drained after).
+    with DeployedQueues(deployed.aws, deployed.region, deployed.function_name) as queues:
+        for name in ("PutFunctionConcurrency20171031", "DeleteRole"):
+            event = recorded(calls[name], region=deployed.region, account=ACCOUNT, event_id=f"sent-{name}")
+            ((_, topic),) = direct_alarm_paths(deployed.aws.client, event)
+            before = len(sent_to(topic))
+            deployed.aws.put_event(event)
+            (text,) = sent_to(topic)[before:]
+            # (AWS keeps a string template's quotes; moto drops them)
+            assert text.lstrip('"').startswith(f"The root activity notifier is being changed: {calls[name].event} by ")
+            assert "goes around them, straight to the alarm topic" in text
+        queues.batches()
+
+
+def sent_to(topic: str) -> list[str]:
+    """What moto's SNS topic was sent (the emulator delivers EventBridge's SNS targets)."""
+    from moto.sns.models import sns_backends
+
+    _, _, _, region, account, _ = topic.split(":")
+    return [notification[1] for notification in sns_backends[account][region].topics[topic].sent_notifications]
 
 
 def test_the_same_calls_on_resources_that_are_not_the_notifiers_reach_nothing(deployed, deployed_function, sink):

@@ -18,8 +18,9 @@ from harness.deployed import DeployedFunction, DeployedQueues
 from harness.deployment import ExampleDeployment
 from harness.emulator import CREDENTIALS, LocalAws
 from harness.organization import Organization
+from harness.paths import direct_alarm_paths
 from harness.samples import FORGED_SOURCES, load_sample
-from harness.tamper_calls import recorded, watched_calls
+from harness.tamper_calls import WatchedCall, recorded, watched_calls
 from root_activity_notifier.cli import main as cli_main
 from slack_api_standin import BOT_TOKEN, SlackApiStandIn
 
@@ -83,7 +84,9 @@ def test_every_member_account_and_region_has_a_spoke_to_the_hub_bus(deployed, or
     forwarder = management["root-activity-notifier-forwarder"]
     tamper_rules = ["tamper-access", "tamper-delivery", "tamper-rules"]
     forwarder_tamper_rules = [f"root-activity-notifier-forwarder-{name}" for name in tamper_rules]
-    assert sorted(management) == ["root-activity-notifier-forwarder", *forwarder_tamper_rules]
+    # and its rule that sends path-cutting IAM calls straight to its alarm topic (members have none yet)
+    path = "root-activity-notifier-forwarder-tamper-path"
+    assert sorted(management) == sorted(["root-activity-notifier-forwarder", *forwarder_tamper_rules, path])
     for account in organization.members.values():
         for region in SPOKE_REGIONS:
             rules = {rule["Name"]: rule for rule in organization.default_bus_rules(account, region)}
@@ -310,6 +313,19 @@ def test_a_spoke_rule_disabled_in_a_member_is_named_by_the_health_check_and_doct
             events.put_rule(Name=SPOKE, State=rule["State"], EventPattern=rule["EventPattern"])
         assert function.invoke(outputs["health_check_input"])["health"] == "ok"
         assert doctor("--checks", str(path))[0] == 0 and doctor(*by_name)[0] == 0
+
+
+def test_deleting_the_hub_bus_or_its_policy_also_reaches_the_alarm_topic_around_the_hub(deployed, organization):
+    deployment, outputs = deployed
+    hub_bus = outputs["hub_event_bus_arn"].rsplit("/", 1)[-1]
+    for name, parameters in (("DeleteEventBus", {"name": hub_bus}), ("RemovePermission", {"eventBusName": hub_bus})):
+        call = WatchedCall(f"{name} on the hub bus", "events.amazonaws.com", name, parameters)
+        event = recorded(call, region=HUB_REGION, account=organization.management_account, event_id=f"hub-{name}")
+        ((rule, topic),) = direct_alarm_paths(deployment.aws.client, event)
+        assert rule.endswith(":rule/root-activity-notifier-tamper-path") and topic.split(":")[2:4] == [
+            "sns",
+            HUB_REGION,
+        ]
 
 
 def test_second_plan_is_empty(deployed):

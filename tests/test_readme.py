@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -49,38 +50,82 @@ def test_every_screenshot_is_shown():
         assert path.resolve() in shown, f"{path.relative_to(REPO)} is not shown in any README"
 
 
-def test_the_pinned_version_is_the_latest_release():
+def test_the_pinned_version_is_the_latest_release_and_the_packages_version():
+    from root_activity_notifier import __version__
+
     released = re.findall(r"^## \[(\d+\.\d+\.\d+)\]", (REPO / "CHANGELOG.md").read_text(encoding="utf-8"), re.MULTILINE)
     pinned = set(re.findall(r"\?ref=v(\d+\.\d+\.\d+)", "".join(path.read_text(encoding="utf-8") for path in READMES)))
-    assert released and pinned == {released[0]}
+    assert released and pinned == {released[0]} == {__version__}
 
 
 def hcl_blocks(readme) -> list[str]:
     return re.findall(r"```hcl\n(.*?)```", readme.read_text(encoding="utf-8"), re.DOTALL)
 
 
-def test_the_first_module_block_and_the_forwarder_snippet_validate_as_pasted(tmp_path, terraform_module):
+def _terraform(directory, environment, *command):
+    result = subprocess.run(
+        ["terraform", *command, "-no-color"],
+        cwd=directory,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
+def test_the_first_module_block_and_the_forwarder_snippet_validate_as_pasted_without_a_warning(
+    tmp_path, terraform_module
+):
     """As a user would paste them, with only the module's source pointed at this checkout."""
     _, environment = terraform_module
     repository = copy_repository(tmp_path / "module")
     first, *others = hcl_blocks(REPO / "README.md")
     (forwarder,) = [block for block in others if "modules/region-forwarder" in block]
-    text = f"{first}\n{forwarder}"
-    sources = re.findall(r'source\s*=\s*"(github\.com/<owner>/terraform-aws-root-activity-notifier[^"]*)"', text)
-    assert len(sources) == 2 and all(source.endswith("?ref=v0.1.0") for source in sources), sources
-    for source in sources:
-        submodule = source.split("terraform-aws-root-activity-notifier", 1)[1].split("?ref=")[0]
-        text = text.replace(f'"{source}"', json.dumps(f"../{repository.name}{submodule.replace('//', '/')}"))
+    for name, pasted in (("first", first), ("with-forwarder", f"{first}\n{forwarder}")):
+        text = pasted
+        sources = re.findall(r'source\s*=\s*"(github\.com/<owner>/terraform-aws-root-activity-notifier[^"]*)"', text)
+        assert sources and all(source.endswith("?ref=v0.1.0") for source in sources), sources
+        for source in sources:
+            submodule = source.split("terraform-aws-root-activity-notifier", 1)[1].split("?ref=")[0]
+            text = text.replace(f'"{source}"', json.dumps(f"../{repository.name}{submodule.replace('//', '/')}"))
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "main.tf").write_text(text)
+        _terraform(tmp_path / name, environment, "init", "-backend=false", "-input=false")
+        output = _terraform(tmp_path / name, environment, "validate")
+        assert "Warning" not in output, output
+    assert 'output "health_check_input"' in first  # what doctor reads
+
+
+def test_doctor_runs_from_the_copy_terraform_init_fetched_from_git(tmp_path, terraform_module):
+    """The README's doctor command for a consumer: the module fetched from Git (here a local one) has the
+    package under .terraform/modules/<the module block's name>/lambda."""
+    _, environment = terraform_module
+    repository = copy_repository(tmp_path / "repository")
+    shutil.copytree(REPO / "lambda" / "root_activity_notifier", repository / "lambda" / "root_activity_notifier",
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    git = {**environment, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}  # fmt: skip
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "release"], ["tag", "v0.0.0"]):
+        subprocess.run(["git", *command], cwd=repository, env=git, check=True, capture_output=True)
+    first = hcl_blocks(REPO / "README.md")[0]
+    source = re.search(r'source\s*=\s*"(github\.com/[^"]+)"', first).group(1)
     (tmp_path / "user").mkdir()
-    (tmp_path / "user" / "main.tf").write_text(text)
-    for command in (
-        ["terraform", "init", "-backend=false", "-input=false", "-no-color"],
-        ["terraform", "validate", "-no-color"],
-    ):
-        result = subprocess.run(
-            command, cwd=tmp_path / "user", env=environment, capture_output=True, text=True, check=False
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
+    (tmp_path / "user" / "main.tf").write_text(first.replace(source, f"git::file://{repository}?ref=v0.0.0"))
+    _terraform(tmp_path / "user", environment, "init", "-backend=false", "-input=false")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    (command,) = [line for line in readme.splitlines() if line.startswith("PYTHONPATH=.terraform/modules/")]
+    pythonpath = command.split()[0].removeprefix("PYTHONPATH=")
+    result = subprocess.run(
+        ["python3", "-m", "root_activity_notifier", "doctor", "--help"],
+        cwd=tmp_path / "user",
+        env={**environment, "PYTHONPATH": pythonpath},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0 and "--checks" in result.stdout, result.stderr
 
 
 def readme_deployer_policy() -> dict:

@@ -359,13 +359,16 @@ def with_found_forwarders(settings: Mapping[str, Any], client) -> tuple[Mapping[
         if failed:
             findings.append(failed)
             continue
-        if not {each["Name"] for each in listed.get("Rules", [])} & set(expected):
+        names = {each["Name"] for each in listed.get("Rules", [])}
+        if not names & set(expected):
             continue
         found_in.append(region)
-        states = [forwarders["rule_state"]] + ["ENABLED"] * (len(expected) - 1)  # tamper rules: ENABLED
+        # The forwarding rule in the notifier's state; tamper rules ENABLED; optional ones where found.
+        states = [forwarders["rule_state"]] + ["ENABLED"] * (len(expected) - 1)
+        optional = [name for name in forwarders.get("optional_rules", []) if name in names]
         rules += [
             {"region": region, "bus": "default", "name": name, "state": state}
-            for name, state in zip(expected, states, strict=True)
+            for name, state in [*zip(expected, states, strict=True), *((name, "ENABLED") for name in optional)]
             if (region, name) not in known_rules
         ]
         if (region, forwarders["dead_letter_queue"]) not in known_queues:
@@ -531,7 +534,11 @@ def _slack_secret_parameter(settings, client) -> list[Finding]:
 
 def _secret_parameter(settings, client, name: str, secret: SecretParameter) -> Finding:
     what = secret.what.format(name)
-    put = f"aws ssm put-parameter --overwrite --type SecureString --name {name} --value '{secret.example}'"
+    # The secret is read without echo, so that shell history never keeps it.
+    put = (
+        f"read -rs SECRET (paste the {secret.example}; it is not echoed), then aws ssm put-parameter --overwrite "
+        f'--type SecureString --name {name} --value "$SECRET"'
+    )
     answer, failed = _ask(
         what,
         f"allow ssm:GetParameter on {name} (and kms:Decrypt on its key)",
@@ -539,10 +546,13 @@ def _secret_parameter(settings, client, name: str, secret: SecretParameter) -> F
     )
     if failed:
         if failed.detail.startswith("ParameterNotFound"):
-            return failed._replace(
-                detail=f"it does not exist in {settings['region']}",
-                fix=f"check {secret.variable} (spelling, region), or create it: {put.replace(' --overwrite', '')}",
+            created = name in settings.get("parameters_created", [])
+            fix = (
+                "terraform apply creates it again (the module stores the secret it was given there)"
+                if created
+                else f"check {secret.variable} (spelling, region), or create it: {put.replace(' --overwrite', '')}"
             )
+            return failed._replace(detail=f"it does not exist in {settings['region']}", fix=fix)
         return failed
     try:
         secret.check(str(answer.get("Parameter", {}).get("Value", "")), f"SSM parameter {name!r}")

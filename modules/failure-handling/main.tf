@@ -26,7 +26,7 @@ module "dead_letter_queue" {
   partition                 = var.partition
   region                    = var.region
   account_id                = var.account_id
-  event_rule_arns           = var.event_rule_arns
+  event_rule_arns           = concat(var.event_rule_arns, local.direct_alarm ? [local.direct_alarm_rule_arn] : [])
   kms_key_arn               = var.dead_letter_queue_kms_key_arn
   message_retention_seconds = local.sqs_maximum_retention_seconds
   tags                      = var.tags
@@ -71,4 +71,100 @@ resource "aws_cloudwatch_metric_alarm" "failure" {
   alarm_actions       = [local.alarm_topic_arn]
   ok_actions          = [local.alarm_topic_arn]
   tags                = var.tags
+}
+
+# A second path for what cuts the first: a call that disables the function, its mappings or queues,
+# a bus or a role the alerts travel through would also stop its own tamper alert. This rule sends
+# it from the default bus straight to the alarm topic, as text a person reads in the e-mail.
+locals {
+  direct_alarm_rule_name = "${var.name}-tamper-path"
+  direct_alarm_rule_arn  = "arn:${var.partition}:events:${var.region}:${var.account_id}:rule/${local.direct_alarm_rule_name}"
+  direct_alarm           = local.create_alarms && var.create_direct_alarm
+}
+
+resource "aws_cloudwatch_event_rule" "direct_alarm" {
+  count = local.direct_alarm ? 1 : 0
+
+  name           = local.direct_alarm_rule_name
+  description    = "Changes that would cut the root activity notifier's own alert path, straight to its alarm topic"
+  event_bus_name = "default" # where CloudTrail puts the calls, whatever bus the notifier listens on
+  event_pattern  = var.direct_alarm_event_pattern
+  state          = "ENABLED"
+  tags           = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "direct_alarm" {
+  count = local.direct_alarm ? 1 : 0
+
+  rule      = aws_cloudwatch_event_rule.direct_alarm[0].name
+  target_id = "alarm-topic"
+  arn       = local.alarm_topic_arn
+
+  input_transformer {
+    input_paths = {
+      event   = "$.detail.eventName"
+      who     = "$.detail.userIdentity.arn"
+      account = "$.detail.recipientAccountId"
+      region  = "$.detail.awsRegion"
+      time    = "$.detail.eventTime"
+      ip      = "$.detail.sourceIPAddress"
+      error   = "$.detail.errorCode"
+    }
+    input_template = "\"The root activity notifier is being changed: <event> by <who>, account <account> (<region>), at <time>, from <ip> (AWS's error code, empty when the call succeeded: <error>). This call changes a piece the notifier's own alerts travel through (its function, queues, event source mappings, bus or roles), so this message goes around them, straight to the alarm topic: Slack may never hear of it. Run the notifier's doctor now, and restore it with terraform apply.\""
+  }
+
+  # EventBridge's longest: an e-mail that goes around everything else is worth every retry.
+  retry_policy {
+    maximum_retry_attempts       = 185
+    maximum_event_age_in_seconds = 86400
+  }
+
+  dead_letter_config {
+    arn = module.dead_letter_queue.arn
+  }
+}
+
+# The topic's default policy (its account's principals), and EventBridge for that one rule only.
+data "aws_iam_policy_document" "alarm_topic" {
+  count = local.direct_alarm && local.create_alarm_topic ? 1 : 0
+
+  statement {
+    sid = "AccountOwner"
+    actions = [
+      "SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission", "SNS:RemovePermission",
+      "SNS:DeleteTopic", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish",
+    ]
+    resources = [aws_sns_topic.alarms[0].arn]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "AWS:SourceOwner"
+      values   = [var.account_id]
+    }
+  }
+
+  statement {
+    sid       = "DirectAlarmRuleOnly"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alarms[0].arn]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [local.direct_alarm_rule_arn]
+    }
+  }
+}
+
+resource "aws_sns_topic_policy" "alarms" {
+  count = local.direct_alarm && local.create_alarm_topic ? 1 : 0
+
+  arn    = aws_sns_topic.alarms[0].arn
+  policy = data.aws_iam_policy_document.alarm_topic[0].json
 }

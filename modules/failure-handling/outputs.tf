@@ -22,3 +22,8 @@ output "alarm_names" {
   description = "Names of the failure alarms."
   value       = [for alarm in aws_cloudwatch_metric_alarm.failure : alarm.alarm_name]
 }
+
+output "direct_alarm_rule_arn" {
+  description = "ARN of the rule that sends calls cutting the alert path straight to the alarm topic (null without one); built, as the topic's policy names it."
+  value       = local.direct_alarm ? local.direct_alarm_rule_arn : null
+}

@@ -70,3 +70,15 @@ variable "alarm_notification" {
     email_addresses       = optional(list(string), [])
   })
 }
+
+variable "create_direct_alarm" {
+  description = "Whether to create NAME-tamper-path (direct_alarm_event_pattern): known at plan, unlike the pattern, which names resources made in the same apply."
+  type        = bool
+  default     = false
+}
+
+variable "direct_alarm_event_pattern" {
+  description = "Event pattern of calls that cut the notifier's own alert path (its function, queues, mappings, buses, roles): a rule on this region's default bus, NAME-tamper-path, sends each straight to the alarm topic as a readable text, by a path that does not use them. Null for none."
+  type        = string
+  default     = null
+}

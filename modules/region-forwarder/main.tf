@@ -92,6 +92,8 @@ module "failure_handling" {
 
   event_rule_arns                     = concat([aws_cloudwatch_event_rule.forward.arn], [for rule in aws_cloudwatch_event_rule.tamper : rule.arn])
   dead_letter_queue_kms_key_arn       = var.queue_kms_key_arn
+  create_direct_alarm                 = var.home.create_tamper_path
+  direct_alarm_event_pattern          = var.home.tamper_path_event_pattern
   dead_letter_queue_alarm_description = "Root events recorded in ${local.region} never reached the notifier in ${var.home.region}; they wait in ${local.name}-dlq. Replay each with `root-activity-notifier send`."
 
   alarms = {

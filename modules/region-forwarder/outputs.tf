@@ -39,3 +39,8 @@ output "health_checks" {
     dead_letter_queue = { region = local.region, name = module.failure_handling.dead_letter_queue_name }
   }
 }
+
+output "direct_alarm_rule_arn" {
+  description = "ARN of the rule that sends calls cutting the notifier's alert path (IAM, here in us-east-1) straight to this region's alarm topic (null without one)."
+  value       = module.failure_handling.direct_alarm_rule_arn
+}

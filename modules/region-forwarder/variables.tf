@@ -7,11 +7,14 @@ variable "home" {
     event_pattern         = string
     event_rule_state      = string
     tamper_event_patterns = optional(map(string), {})
-    name_prefix           = string
-    create_alarms         = optional(bool, true)
-    alarm_email_addresses = optional(list(string), [])
-    alarm_sns_topic_arns  = optional(map(string), {})
-    forwarded_regions     = optional(list(string), [])
+    # Calls that cut the alert path: straight to this region's alarm topic.
+    create_tamper_path        = optional(bool, false)
+    tamper_path_event_pattern = optional(string)
+    name_prefix               = string
+    create_alarms             = optional(bool, true)
+    alarm_email_addresses     = optional(list(string), [])
+    alarm_sns_topic_arns      = optional(map(string), {})
+    forwarded_regions         = optional(list(string), [])
   })
 
   validation {

@@ -103,6 +103,45 @@ def _stack_sets_as_aws_runs_them() -> None:
     StackInstances.create_instances = create_except_in_management_account
 
 
+def _sns_targets_as_aws_delivers_them() -> None:
+    """moto's EventBridge delivers to SQS, buses and log groups, but fails the whole PutEvents when a
+    matching rule targets an SNS topic. AWS publishes the (transformed) event to the topic; do that
+    with moto's own SNS, so a test reads what the topic got (Topic.sent_notifications)."""
+    from moto.events.models import EventTemplateParser, Rule
+    from moto.sns.models import sns_backends
+    from moto.utilities.arns import parse_arn
+
+    if getattr(Rule.send_to_targets, "delivers_to_sns", False):
+        return
+    original = Rule.send_to_targets
+
+    def send_to_targets(rule, original_event, transform_input=True):
+        topics = [target for target in rule.targets if parse_arn(target["Arn"]).service == "sns"]
+        others = [target for target in rule.targets if target not in topics]
+        rule.targets, kept = others, rule.targets
+        try:
+            original(rule, original_event, transform_input)
+        finally:
+            rule.targets = kept
+        for target in topics:
+            transformer = target.get("InputTransformer")
+            message = (
+                EventTemplateParser.parse(
+                    input_template=transformer.get("InputTemplate"),
+                    input_paths_map=transformer.get("InputPathsMap", {}),
+                    event=original_event,
+                )
+                if transformer and transform_input
+                else original_event
+            )
+            arn = parse_arn(target["Arn"])
+            text = message if isinstance(message, str) else json.dumps(message)
+            sns_backends[arn.account][arn.region].publish(text, arn=target["Arn"])
+
+    send_to_targets.delivers_to_sns = True
+    Rule.send_to_targets = send_to_targets
+
+
 class LocalAws:
     """moto's server on 127.0.0.1; stopped on exit, whatever happened."""
 
@@ -112,6 +151,7 @@ class LocalAws:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per AWS call drowns the output
         _redrive_policy_as_aws_returns_it()
         _stack_sets_as_aws_runs_them()
+        _sns_targets_as_aws_delivers_them()
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
