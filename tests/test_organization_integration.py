@@ -20,8 +20,9 @@ from harness.emulator import CREDENTIALS, LocalAws
 from harness.organization import Organization
 from harness.paths import direct_alarm_paths
 from harness.samples import FORGED_SOURCES, load_sample
-from harness.tamper_calls import WatchedCall, recorded, watched_calls
+from harness.tamper_calls import WatchedCall, notifier_names, recorded, watched_calls
 from root_activity_notifier.cli import main as cli_main
+from root_activity_notifier.sessions import MAX_OWN_MESSAGES
 from slack_api_standin import BOT_TOKEN, SlackApiStandIn
 
 pytestmark = pytest.mark.integration
@@ -275,6 +276,39 @@ def test_a_deleted_spoke_is_found_by_the_health_check_and_doctor_until_restored(
             )
         assert function.invoke(outputs["health_check_input"])["health"] == "ok"
         assert doctor()[0] == 0
+
+
+def test_every_watched_call_on_the_hubs_own_resources_reaches_slack(deployed, sink, organization):
+    """Each tampering call on what the hub (the management account) runs, made there, announced through
+    the deployed forwarders, hub bus, tamper rules, queue and package: the whole list, organization
+    calls included."""
+    deployment, outputs = deployed
+    aws, management = deployment.aws, organization.management_account
+    names = {**notifier_names(aws, HUB_REGION, outputs), "account": management, "stack_set": outputs["stack_set_name"]}
+    calls = watched_calls(names)
+    assert {"RemoveAccountFromOrganization", "DeactivateOrganizationsAccess", "LeaveOrganization"} <= {
+        call.event for call in calls
+    }
+    events = [
+        recorded(call, region=HUB_REGION, account=management, event_id=f"hub-t{number:02d}")
+        for number, call in enumerate(calls)
+    ]
+    before = len(sink.messages)
+    with DeployedFunction(aws, HUB_REGION, outputs["lambda_function_name"]) as function:
+        function.forget_sessions()
+        for start in range(0, len(events), MAX_OWN_MESSAGES):  # each alert a message of its own
+            with DeployedQueues(aws, HUB_REGION, function.name) as queues:
+                for event in events[start : start + MAX_OWN_MESSAGES]:
+                    organization.put_event(event, management)
+                batches = queues.batches()
+            assert all(function.invoke(batch) == {"batchItemFailures": []} for _, batch in batches)
+    texts = [json.dumps(payload, ensure_ascii=False) for payload in sink.messages[before:]]
+    missing = [
+        call.name
+        for call, event in zip(calls, events, strict=True)
+        if not any(event["detail"]["eventID"] in text for text in texts)
+    ]
+    assert missing == [] and len(calls) >= 30
 
 
 def test_a_spoke_rule_disabled_in_a_member_is_named_by_the_health_check_and_doctor(
