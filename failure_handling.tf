@@ -11,6 +11,7 @@ module "failure_handling" {
   dead_letter_queue_kms_key_arn       = var.queue_kms_key_arn
   create_direct_alarm                 = var.create_tamper_alerts
   direct_alarm_event_pattern          = local.tamper_path_event_pattern
+  direct_alarm_member_publishers      = local.region == local.spoke_role_region ? local.spoke_tamper_path_publishers : null
   dead_letter_queue_alarm_description = "Root events that never reached Slack wait in ${var.name_prefix}-dlq. Put them back through the notifier with SQS's dead-letter queue redrive: aws sqs start-message-move-task --source-arn <this queue's ARN> --destination-arn <the ${var.name_prefix}-sign-ins-and-changes queue's ARN>."
 
   alarms = merge(

@@ -44,7 +44,7 @@ module "us_east_1_forwarder" {
     aws = aws.us_east_1
   }
 
-  home                                = local.forwarder_settings
+  home                                = merge(local.forwarder_settings, { tamper_path_member_publishers = local.spoke_tamper_path_publishers })
   event_target_maximum_retry_attempts = var.event_target_maximum_retry_attempts
   event_target_maximum_event_age      = var.event_target_maximum_event_age
   tags                                = var.tags

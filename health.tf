@@ -35,7 +35,10 @@ locals {
     # Each member's spoke rules, read through the role its stack gives the hub ({account}: the member's).
     spokes = local.organization ? {
       role_arn = "arn:${local.partition}:iam::{account}:role${var.iam_role_path}${local.spoke_health_check_role_name}"
-      rules    = [for rule in values(local.spoke_rules) : { name = rule.name, state = rule.state }]
+      rules = concat(
+        [for rule in values(local.spoke_rules) : { name = rule.name, state = rule.state, region = null }],
+        [for rule in local.spoke_tamper_path ? [local.spoke_tamper_path_name] : [] : { name = rule, state = "ENABLED", region = local.spoke_role_region }],
+      )
     } : null
     },
     # Only in Slack app mode, so that a webhook deployment's check (and its schedule) stays as it was.

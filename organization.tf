@@ -45,13 +45,77 @@ locals {
       }
     },
   )
+  # A member's calls that cut its spoke's path (its roles changed, leaving the organization) are
+  # recorded in us-east-1, and EventBridge reaches another account's topic in the same region only:
+  # its us-east-1 stack sends them to the hub's us-east-1 alarm topic, through a role of its own.
+  # Only a topic the module creates gets the policy this needs.
+  spoke_tamper_path_name = "${local.spoke_name}-tamper-path"
+  spoke_tamper_path = local.organization && var.create_tamper_alerts && var.create_alarms && (
+    local.region == local.spoke_role_region ? var.alarm_sns_topic_arn == null
+    : local.forwards_us_east_1 && !contains(keys(var.forwarder_alarm_sns_topic_arns), local.spoke_role_region)
+  )
+  spoke_tamper_path_publishers = local.spoke_tamper_path ? {
+    role_arn_pattern = "arn:${local.partition}:iam::*:role${var.iam_role_path}${local.spoke_tamper_path_name}"
+    organization_id  = local.organization_id
+    account_ids      = sort([for account in data.aws_organizations_organization.this[0].accounts : account.id])
+  } : null
+  spoke_tamper_path_topic_arn = local.region == local.spoke_role_region ? module.failure_handling.alarm_sns_topic_arn : try(module.us_east_1_forwarder[0].alarm_sns_topic_arn, null)
+  # Filtered with a for, not chosen with a conditional: the two branches differ in shape.
+  spoke_tamper_path_resources = { for logical_id, resource in {
+    TamperPathRole = {
+      Type      = "AWS::IAM::Role"
+      Condition = "CreatesRole"
+      Properties = {
+        RoleName = local.spoke_tamper_path_name
+        Path     = var.iam_role_path
+        AssumeRolePolicyDocument = {
+          Version = "2012-10-17"
+          Statement = [{
+            Effect    = "Allow"
+            Principal = { Service = "events.amazonaws.com" }
+            Action    = "sts:AssumeRole"
+            Condition = { StringEquals = { "aws:SourceAccount" = { Ref = "AWS::AccountId" } } }
+          }]
+        }
+        Policies = [{
+          PolicyName = "publish-to-hub-alarm-topic"
+          PolicyDocument = {
+            Version   = "2012-10-17"
+            Statement = [{ Sid = "PublishToHubAlarmTopicOnly", Effect = "Allow", Action = "sns:Publish", Resource = local.spoke_tamper_path_topic_arn }]
+          }
+        }]
+      }
+    }
+    TamperPathRule = {
+      Type      = "AWS::Events::Rule"
+      Condition = "CreatesRole"
+      Properties = {
+        Name         = local.spoke_tamper_path_name
+        Description  = "Changes that would cut this account's path to the root activity notifier's hub, straight to the hub's us-east-1 alarm topic"
+        EventBusName = "default"
+        EventPattern = jsondecode(coalesce(local.tamper_path_event_pattern, "{}")) # null only when the rule is filtered out
+        State        = "ENABLED"
+        Targets = [{
+          Id      = "hub-alarm-topic"
+          Arn     = local.spoke_tamper_path_topic_arn
+          RoleArn = { "Fn::GetAtt" = ["TamperPathRole", "Arn"] }
+          InputTransformer = {
+            InputPathsMap = module.failure_handling.direct_alarm_input.paths
+            InputTemplate = module.failure_handling.direct_alarm_input.template
+          }
+          RetryPolicy = { MaximumRetryAttempts = 185, MaximumEventAgeInSeconds = 86400 }
+        }]
+      }
+    }
+  } : logical_id => resource if local.spoke_tamper_path }
+
   spoke_template = {
     AWSTemplateFormatVersion = "2010-09-09"
     Description              = "Root user activity in this account and region, sent to the root activity notifier's hub bus ${local.home_event_bus_arn}. Managed by Terraform through the StackSet ${var.name_prefix}-spokes."
     Conditions = {
       CreatesRole = { "Fn::Equals" = [{ Ref = "AWS::Region" }, local.spoke_role_region] }
     }
-    Resources = merge({
+    Resources = merge(local.spoke_tamper_path_resources, {
       HubForwardingRole = {
         Type      = "AWS::IAM::Role"
         Condition = "CreatesRole"

@@ -98,6 +98,11 @@ output "us_east_1_forwarder_event_rule_arn" {
   value       = try(module.us_east_1_forwarder[0].event_rule_arn, null)
 }
 
+output "us_east_1_alarm_sns_topic_arn" {
+  description = "SNS topic of the us-east-1 forwarder's alarms (null without that forwarder or without alarms). In scope \"organization\", members' calls that cut their own path to the hub also come here."
+  value       = try(module.us_east_1_forwarder[0].alarm_sns_topic_arn, null)
+}
+
 output "stack_set_name" {
   description = "Name of the StackSet that puts a spoke rule in every member account and region (null unless scope is \"organization\")."
   value       = try(aws_cloudformation_stack_set.spokes[0].name, null)

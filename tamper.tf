@@ -69,12 +69,13 @@ locals {
     ] : branch if local.organization],
   )
 
-  # Calls that cut the alert's own path (function, mappings, queues, buses, roles): their tamper alert
-  # also goes straight to the alarm topic (modules/failure-handling, NAME-tamper-path), here and in
-  # every forwarder (IAM is recorded in us-east-1).
+  # Calls that cut the alert's own path (function, mappings, queues, buses, roles, a member's
+  # membership): their tamper alert also goes straight to an alarm topic (modules/failure-handling,
+  # NAME-tamper-path), here, in every forwarder (IAM is recorded in us-east-1) and in every member's
+  # us-east-1 (organization.tf).
   tamper_path_event_pattern = var.create_tamper_alerts ? jsonencode(merge(local.tamper_api_call, {
     detail = {
-      "$or" = [
+      "$or" = concat([
         {
           eventSource       = ["lambda.amazonaws.com"]
           eventName         = [for call in ["PutFunctionConcurrency", "DeleteFunction"] : { prefix = call }]
@@ -85,7 +86,10 @@ locals {
         { eventSource = ["events.amazonaws.com"], eventName = ["DeleteEventBus", "PutPermission", "RemovePermission"], requestParameters = { name = local.tamper_named } },
         { eventSource = ["events.amazonaws.com"], eventName = ["PutPermission", "RemovePermission"], requestParameters = { eventBusName = local.tamper_named } },
         { eventSource = ["iam.amazonaws.com"], eventName = ["DeleteRole", "DeleteRolePolicy", "PutRolePolicy", "AttachRolePolicy", "DetachRolePolicy", "UpdateAssumeRolePolicy"], requestParameters = { roleName = local.tamper_named } },
-      ]
+        ],
+        # A member that leaves is no longer let onto the hub bus (its policy names the organization).
+        [for branch in [{ eventSource = ["organizations.amazonaws.com"], eventName = ["LeaveOrganization"] }] : branch if local.organization],
+      )
     }
   })) : null
 

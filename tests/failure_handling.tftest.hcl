@@ -143,6 +143,62 @@ run "a_second_path_straight_to_the_alarm_topic" {
   }
 }
 
+run "members_publish_through_their_own_role_in_and_after_the_organization" {
+  command = apply
+
+  module {
+    source = "./modules/failure-handling"
+  }
+
+  variables {
+    create_direct_alarm        = true
+    direct_alarm_event_pattern = "{\"source\":[{\"prefix\":\"aws.\"}],\"detail\":{\"eventName\":[\"LeaveOrganization\"]}}"
+    direct_alarm_member_publishers = {
+      role_arn_pattern = "arn:aws:iam::*:role/notifier-spoke-tamper-path"
+      organization_id  = "o-a1b2c3d4e5"
+      account_ids      = ["111122223333", "444455556666"]
+    }
+  }
+
+  assert {
+    condition = (
+      [for statement in data.aws_iam_policy_document.alarm_topic[0].statement : statement.sid] == ["AccountOwner", "DirectAlarmRuleOnly", "MemberTamperPathsAfterLeaving", "MemberTamperPathsInOrganization"]
+      && jsonencode({ for statement in data.aws_iam_policy_document.alarm_topic[0].statement : statement.sid => { actions = statement.actions, conditions = { for condition in statement.condition : "${condition.test} ${condition.variable}" => condition.values } } if startswith(statement.sid, "Member") }) == jsonencode({
+        MemberTamperPathsAfterLeaving   = { actions = ["sns:Publish"], conditions = { "ArnLike aws:PrincipalArn" = ["arn:aws:iam::*:role/notifier-spoke-tamper-path"], "StringEquals aws:PrincipalAccount" = ["111122223333", "444455556666"] } }
+        MemberTamperPathsInOrganization = { actions = ["sns:Publish"], conditions = { "ArnLike aws:PrincipalArn" = ["arn:aws:iam::*:role/notifier-spoke-tamper-path"], "StringEquals aws:PrincipalOrgID" = ["o-a1b2c3d4e5"] } }
+      })
+    )
+    error_message = "Members' tamper-path role may publish while in the organization, and after leaving it for the accounts it had: nothing else."
+  }
+  assert {
+    condition     = output.direct_alarm_input.template == one(aws_cloudwatch_event_target.direct_alarm[0].input_transformer).input_template && jsonencode(output.direct_alarm_input.paths) == jsonencode(one(aws_cloudwatch_event_target.direct_alarm[0].input_transformer).input_paths)
+    error_message = "The output is the rule's own input transformer (one sentence for every tamper path)."
+  }
+}
+
+run "no_member_statement_without_accounts_or_publishers" {
+  command = plan
+
+  module {
+    source = "./modules/failure-handling"
+  }
+
+  variables {
+    create_direct_alarm        = true
+    direct_alarm_event_pattern = "{}"
+    direct_alarm_member_publishers = {
+      role_arn_pattern = "arn:aws:iam::*:role/notifier-spoke-tamper-path"
+      organization_id  = "o-a1b2c3d4e5"
+      account_ids      = []
+    }
+  }
+
+  assert {
+    condition     = [for statement in data.aws_iam_policy_document.alarm_topic[0].statement : statement.sid] == ["AccountOwner", "DirectAlarmRuleOnly", "MemberTamperPathsInOrganization"]
+    error_message = "With no account known, members are let in while in the organization only."
+  }
+}
+
 run "no_second_path_without_alarms" {
   command = plan
 

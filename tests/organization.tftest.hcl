@@ -8,6 +8,10 @@ mock_provider "aws" {
       id                = "o-a1b2c3d4e5"
       master_account_id = "123456789012"
       roots             = [{ id = "r-ab12", arn = "arn:aws:organizations::123456789012:root/o-a1b2c3d4e5/r-ab12", name = "Root", policy_types = [] }]
+      accounts = [
+        { id = "123456789012", arn = "arn:aws:organizations::123456789012:account/o-a1b2c3d4e5/123456789012", email = "management@example.com", name = "management", status = "ACTIVE", joined_method = "CREATED", joined_timestamp = "2024-01-01T00:00:00Z", state = "ACTIVE" },
+        { id = "111122223333", arn = "arn:aws:organizations::123456789012:account/o-a1b2c3d4e5/111122223333", email = "dev@example.com", name = "workloads-dev", status = "ACTIVE", joined_method = "INVITED", joined_timestamp = "2024-01-01T00:00:00Z", state = "ACTIVE" },
+      ]
     }
   }
 }
@@ -142,7 +146,8 @@ run "template_has_the_hub_rules_pattern_and_state_and_targets_the_hub" {
       && jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.HealthCheckRole.Properties.AssumeRolePolicyDocument.Statement[0].Principal == { AWS = "arn:aws:iam::123456789012:root" }
       && jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.HealthCheckRole.Properties.Policies[0].PolicyDocument.Statement[0].Action == "events:DescribeRule"
       && output.health_check_input.checks.spokes.role_arn == "arn:aws:iam::{account}:role/root-activity-notifier-spoke-health-check"
-      && [for rule in output.health_check_input.checks.spokes.rules : rule.name] == ["root-activity-notifier-spoke", "root-activity-notifier-spoke-tamper-access", "root-activity-notifier-spoke-tamper-delivery", "root-activity-notifier-spoke-tamper-rules"]
+      && [for rule in output.health_check_input.checks.spokes.rules : rule.name] == ["root-activity-notifier-spoke", "root-activity-notifier-spoke-tamper-access", "root-activity-notifier-spoke-tamper-delivery", "root-activity-notifier-spoke-tamper-rules", "root-activity-notifier-spoke-tamper-path"]
+      && [for rule in output.health_check_input.checks.spokes.rules : rule.region if rule.region != null] == ["us-east-1"]
       && one([for statement in data.aws_iam_policy_document.health_check.statement : statement.resources if statement.sid == "ReadSpokeRulesInMembers"]) == toset(["arn:aws:iam::*:role/root-activity-notifier-spoke-health-check"])
     )
     error_message = "The hub's health check reads each member's spoke rules through a role that may describe them only, trusted by the hub account."
@@ -354,6 +359,7 @@ run "tamper_rules_on_the_hub_bus_and_in_every_spoke" {
       RootActivityRule   = "root-activity-notifier-spoke"
       TamperAccessRule   = "root-activity-notifier-spoke-tamper-access"
       TamperDeliveryRule = "root-activity-notifier-spoke-tamper-delivery"
+      TamperPathRule     = "root-activity-notifier-spoke-tamper-path"
       TamperRulesRule    = "root-activity-notifier-spoke-tamper-rules"
     })
     error_message = "Every spoke carries the three tamper rules beside its root activity rule."
@@ -369,5 +375,44 @@ run "tamper_rules_on_the_hub_bus_and_in_every_spoke" {
   assert {
     condition     = contains(jsondecode(aws_cloudwatch_event_rule.tamper["tamper-access"].event_pattern).detail["$or"], { eventSource = ["organizations.amazonaws.com"], eventName = ["LeaveOrganization", "RemoveAccountFromOrganization"] }) && strcontains(aws_cloudwatch_event_rule.tamper["tamper-access"].event_pattern, "DeactivateOrganizationsAccess") && strcontains(aws_cloudwatch_event_rule.tamper["tamper-access"].event_pattern, "member.org.stacksets.cloudformation.amazonaws.com")
     error_message = "Leaving the organization and turning off StackSets' trusted access are watched."
+  }
+}
+
+run "a_members_path_cutting_calls_also_reach_the_hubs_us_east_1_alarm_topic" {
+  command = apply
+
+  assert {
+    condition = (
+      jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.TamperPathRule.Condition == "CreatesRole"
+      && jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.TamperPathRule.Properties.Targets[0].Arn == module.us_east_1_forwarder[0].alarm_sns_topic_arn
+      && jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.TamperPathRule.Properties.Targets[0].RoleArn == { "Fn::GetAtt" = ["TamperPathRole", "Arn"] }
+      && jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.TamperPathRole.Properties.Policies[0].PolicyDocument.Statement[0].Resource == module.us_east_1_forwarder[0].alarm_sns_topic_arn
+      && jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.TamperPathRule.Properties.Targets[0].InputTransformer.InputTemplate == module.failure_handling.direct_alarm_input.template
+    )
+    error_message = "Each member's us-east-1 stack sends path-cutting calls to the hub's us-east-1 alarm topic (EventBridge reaches another account's topic in its own region only) through a role of its own, with the hub's sentence."
+  }
+  assert {
+    condition = (
+      jsonencode(jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.TamperPathRule.Properties.EventPattern) == local.tamper_path_event_pattern
+      && contains(jsondecode(local.tamper_path_event_pattern).detail["$or"], { eventSource = ["organizations.amazonaws.com"], eventName = ["LeaveOrganization"] })
+    )
+    error_message = "A member's tamper path has the hub's pattern, with leaving the organization."
+  }
+  assert {
+    condition     = jsonencode(local.spoke_tamper_path_publishers) == jsonencode({ account_ids = ["111122223333", "123456789012"], organization_id = "o-a1b2c3d4e5", role_arn_pattern = "arn:aws:iam::*:role/root-activity-notifier-spoke-tamper-path" })
+    error_message = "The us-east-1 alarm topic lets the members' tamper-path role publish, in the organization and, for its accounts now, after leaving it."
+  }
+}
+
+run "no_member_tamper_path_to_a_topic_the_module_does_not_own" {
+  command = plan
+
+  variables {
+    forwarder_alarm_sns_topic_arns = { "us-east-1" = "arn:aws:sns:us-east-1:123456789012:security-alarms" }
+  }
+
+  assert {
+    condition     = !contains(keys(jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources), "TamperPathRule") && local.spoke_tamper_path_publishers == null
+    error_message = "Only a topic the module creates gets the policy a member's publish needs."
   }
 }

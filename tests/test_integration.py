@@ -19,7 +19,7 @@ from harness.deployed import DeployedFunction, DeployedQueues, FunctionError, de
 from harness.deployment import ExampleDeployment
 from harness.emulator import CREDENTIALS, LocalAws
 from harness.fields import fields_of
-from harness.paths import direct_alarm_paths
+from harness.paths import direct_alarm_paths, sent_to
 from harness.samples import FORGED_SOURCES, NON_ROOT_SAMPLES, ROOT_SAMPLES, SIGN_IN_SAMPLES, load_sample
 from harness.tamper_calls import notifier_names, recorded, watched_calls
 from root_activity_notifier.cli import main as cli_main
@@ -558,14 +558,6 @@ def test_each_call_that_cuts_the_alert_path_also_reaches_the_alarm_topic_around_
             assert text.lstrip('"').startswith(f"The root activity notifier is being changed: {calls[name].event} by ")
             assert "goes around them, straight to the alarm topic" in text
         queues.batches()
-
-
-def sent_to(topic: str) -> list[str]:
-    """What moto's SNS topic was sent (the emulator delivers EventBridge's SNS targets)."""
-    from moto.sns.models import sns_backends
-
-    _, _, _, region, account, _ = topic.split(":")
-    return [notification[1] for notification in sns_backends[account][region].topics[topic].sent_notifications]
 
 
 def test_the_same_calls_on_resources_that_are_not_the_notifiers_reach_nothing(deployed, deployed_function, sink):

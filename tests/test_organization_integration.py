@@ -18,7 +18,7 @@ from harness.deployed import DeployedFunction, DeployedQueues
 from harness.deployment import ExampleDeployment
 from harness.emulator import CREDENTIALS, LocalAws
 from harness.organization import Organization
-from harness.paths import direct_alarm_paths
+from harness.paths import direct_alarm_paths, sent_to
 from harness.samples import FORGED_SOURCES, load_sample
 from harness.tamper_calls import WatchedCall, notifier_names, recorded, watched_calls
 from root_activity_notifier.cli import main as cli_main
@@ -85,13 +85,14 @@ def test_every_member_account_and_region_has_a_spoke_to_the_hub_bus(deployed, or
     forwarder = management["root-activity-notifier-forwarder"]
     tamper_rules = ["tamper-access", "tamper-delivery", "tamper-rules"]
     forwarder_tamper_rules = [f"root-activity-notifier-forwarder-{name}" for name in tamper_rules]
-    # and its rule that sends path-cutting IAM calls straight to its alarm topic (members have none yet)
+    # and its rule that sends path-cutting IAM calls straight to its alarm topic (members' us-east-1 too)
     path = "root-activity-notifier-forwarder-tamper-path"
     assert sorted(management) == sorted(["root-activity-notifier-forwarder", *forwarder_tamper_rules, path])
     for account in organization.members.values():
         for region in SPOKE_REGIONS:
             rules = {rule["Name"]: rule for rule in organization.default_bus_rules(account, region)}
-            assert sorted(rules) == [SPOKE] + [f"{SPOKE}-{name}" for name in tamper_rules]
+            paths = [f"{SPOKE}-tamper-path"] if region == "us-east-1" else []
+            assert sorted(rules) == sorted([SPOKE, *paths] + [f"{SPOKE}-{name}" for name in tamper_rules])
             for name in tamper_rules:  # the same patterns as the management account's forwarders
                 tamper = rules[f"{SPOKE}-{name}"]
                 forwarded = management[f"root-activity-notifier-forwarder-{name}"]
@@ -360,6 +361,44 @@ def test_deleting_the_hub_bus_or_its_policy_also_reaches_the_alarm_topic_around_
             "sns",
             HUB_REGION,
         ]
+
+
+def test_a_members_path_cutting_calls_also_reach_the_hubs_us_east_1_alarm_topic(deployed, aws, organization):
+    """A member's spoke role deleted, or the member leaving the organization, cuts its way to the hub
+    bus: each also goes from the member's us-east-1 default bus to the hub's us-east-1 alarm topic,
+    through a role of the member's own, allowed by the topic's policy (after leaving too)."""
+    dev = organization.members["workloads-dev"]
+    topic = f"arn:aws:sns:us-east-1:{organization.management_account}:root-activity-notifier-forwarder-alarms"
+    names = {key: "-" for key in ("trail", "rule", "queue_url", "function", "mapping_uuid", "parameter", "topic_arn")}
+    names.update(region="us-east-1", account=dev, alarm="-", role=SPOKE, stack_set="-")
+    calls = {call.event: call for call in watched_calls(names)}
+
+    def member(service, region):
+        return organization.client(dev, service, region)
+
+    in_organization = {"DeleteRole": organization.id, "DetachRolePolicy": organization.id, "LeaveOrganization": None}
+    for name, still_in in in_organization.items():
+        event = recorded(calls[name], region="us-east-1", account=dev, event_id=f"member-path-{name}")
+        ((rule, topic_of_path),) = direct_alarm_paths(member, event, topic_client=aws.client, organization_id=still_in)
+        assert rule == f"arn:aws:events:us-east-1:{dev}:rule/root-activity-notifier-spoke-tamper-path", name
+        assert topic_of_path == topic, name
+    # The topic's policy names the organization's accounts; a call that cuts nothing stays on the usual path.
+    policy = json.loads(aws.client("sns", "us-east-1").get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"])
+    (after_leaving,) = [each for each in policy["Statement"] if each["Sid"] == "MemberTamperPathsAfterLeaving"]
+    assert sorted(after_leaving["Condition"]["StringEquals"]["aws:PrincipalAccount"]) == sorted(
+        [organization.management_account, *organization.members.values()]
+    )
+    parameter = recorded(calls["PutParameter"], region="us-east-1", account=dev, event_id="member-path-p")
+    assert direct_alarm_paths(member, parameter, topic_client=aws.client, organization_id=organization.id) == []
+    # And what the topic gets, once the member puts the call on its own bus.
+    before = len(sent_to(topic))
+    with DeployedQueues(aws, HUB_REGION, deployed[1]["lambda_function_name"]) as queues:
+        left = recorded(calls["LeaveOrganization"], region="us-east-1", account=dev, event_id="member-path-sent")
+        organization.put_event(left, dev)
+        queues.batches()  # the usual path's copy, drained: the emulator's organization still has the member
+    (text,) = sent_to(topic)[before:]
+    assert text.lstrip('"').startswith("The root activity notifier is being changed: LeaveOrganization by ")
+    assert f"account {dev} (us-east-1)" in text
 
 
 def test_second_plan_is_empty(deployed):

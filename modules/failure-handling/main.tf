@@ -80,6 +80,19 @@ locals {
   direct_alarm_rule_name = "${var.name}-tamper-path"
   direct_alarm_rule_arn  = "arn:${var.partition}:events:${var.region}:${var.account_id}:rule/${local.direct_alarm_rule_name}"
   direct_alarm           = local.create_alarms && var.create_direct_alarm
+  # One sentence, wherever the rule runs (here, and in an organization's members: the output).
+  direct_alarm_input = {
+    paths = {
+      event   = "$.detail.eventName"
+      who     = "$.detail.userIdentity.arn"
+      account = "$.detail.recipientAccountId"
+      region  = "$.detail.awsRegion"
+      time    = "$.detail.eventTime"
+      ip      = "$.detail.sourceIPAddress"
+      error   = "$.detail.errorCode"
+    }
+    template = "\"The root activity notifier is being changed: <event> by <who>, account <account> (<region>), at <time>, from <ip> (AWS's error code, empty when the call succeeded: <error>). This call changes a piece the notifier's own alerts travel through (its function, queues, event source mappings, buses, roles, or an account's membership of the organization), so this message goes around them, straight to the alarm topic: Slack may never hear of it. Run the notifier's doctor now, and restore it with terraform apply.\""
+  }
 }
 
 resource "aws_cloudwatch_event_rule" "direct_alarm" {
@@ -101,16 +114,8 @@ resource "aws_cloudwatch_event_target" "direct_alarm" {
   arn       = local.alarm_topic_arn
 
   input_transformer {
-    input_paths = {
-      event   = "$.detail.eventName"
-      who     = "$.detail.userIdentity.arn"
-      account = "$.detail.recipientAccountId"
-      region  = "$.detail.awsRegion"
-      time    = "$.detail.eventTime"
-      ip      = "$.detail.sourceIPAddress"
-      error   = "$.detail.errorCode"
-    }
-    input_template = "\"The root activity notifier is being changed: <event> by <who>, account <account> (<region>), at <time>, from <ip> (AWS's error code, empty when the call succeeded: <error>). This call changes a piece the notifier's own alerts travel through (its function, queues, event source mappings, bus or roles), so this message goes around them, straight to the alarm topic: Slack may never hear of it. Run the notifier's doctor now, and restore it with terraform apply.\""
+    input_paths    = local.direct_alarm_input.paths
+    input_template = local.direct_alarm_input.template
   }
 
   # EventBridge's longest: an e-mail that goes around everything else is worth every retry.
@@ -158,6 +163,35 @@ data "aws_iam_policy_document" "alarm_topic" {
       test     = "ArnEquals"
       variable = "aws:SourceArn"
       values   = [local.direct_alarm_rule_arn]
+    }
+  }
+
+  # A member account's own tamper-path rule publishes through its own role (EventBridge reaches
+  # another account's topic through a role of the rule's account): while the account is in the
+  # organization, and after it leaves, for the accounts it had when this was applied.
+  dynamic "statement" {
+    for_each = var.direct_alarm_member_publishers == null ? {} : { for sid, condition in {
+      MemberTamperPathsInOrganization = { variable = "aws:PrincipalOrgID", values = [var.direct_alarm_member_publishers.organization_id] }
+      MemberTamperPathsAfterLeaving   = { variable = "aws:PrincipalAccount", values = var.direct_alarm_member_publishers.account_ids }
+    } : sid => condition if length(condition.values) > 0 }
+    content {
+      sid       = statement.key
+      actions   = ["sns:Publish"]
+      resources = [aws_sns_topic.alarms[0].arn]
+      principals {
+        type        = "AWS"
+        identifiers = ["*"]
+      }
+      condition {
+        test     = "ArnLike"
+        variable = "aws:PrincipalArn"
+        values   = [var.direct_alarm_member_publishers.role_arn_pattern]
+      }
+      condition {
+        test     = "StringEquals"
+        variable = statement.value.variable
+        values   = statement.value.values
+      }
     }
   }
 }

@@ -27,3 +27,8 @@ output "direct_alarm_rule_arn" {
   description = "ARN of the rule that sends calls cutting the alert path straight to the alarm topic (null without one); built, as the topic's policy names it."
   value       = local.direct_alarm ? local.direct_alarm_rule_arn : null
 }
+
+output "direct_alarm_input" {
+  description = "The input transformer of NAME-tamper-path (paths and template), for a rule elsewhere that sends the same sentence to this topic."
+  value       = local.direct_alarm_input
+}

@@ -82,3 +82,14 @@ variable "direct_alarm_event_pattern" {
   type        = string
   default     = null
 }
+
+variable "direct_alarm_member_publishers" {
+  description = "Organization scope, for the topic created here: members' tamper-path rules may publish to it through their role (role_arn_pattern, arn:PARTITION:iam::*:role/PATH/NAME) while in organization_id, and after leaving it for account_ids (the organization's accounts when applied). Null for none."
+  type = object({
+    role_arn_pattern = string
+    organization_id  = string
+    account_ids      = list(string)
+  })
+  default = null
+
+}

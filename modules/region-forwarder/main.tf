@@ -94,6 +94,7 @@ module "failure_handling" {
   dead_letter_queue_kms_key_arn       = var.queue_kms_key_arn
   create_direct_alarm                 = var.home.create_tamper_path
   direct_alarm_event_pattern          = var.home.tamper_path_event_pattern
+  direct_alarm_member_publishers      = var.home.tamper_path_member_publishers
   dead_letter_queue_alarm_description = "Root events recorded in ${local.region} never reached the notifier in ${var.home.region}; they wait in ${local.name}-dlq. Replay each with `root-activity-notifier send`."
 
   alarms = {

@@ -10,11 +10,17 @@ variable "home" {
     # Calls that cut the alert path: straight to this region's alarm topic.
     create_tamper_path        = optional(bool, false)
     tamper_path_event_pattern = optional(string)
-    name_prefix               = string
-    create_alarms             = optional(bool, true)
-    alarm_email_addresses     = optional(list(string), [])
-    alarm_sns_topic_arns      = optional(map(string), {})
-    forwarded_regions         = optional(list(string), [])
+    # Organization scope, us-east-1: members' own tamper-path rules publish to this region's alarm topic.
+    tamper_path_member_publishers = optional(object({
+      role_arn_pattern = string
+      organization_id  = string
+      account_ids      = list(string)
+    }))
+    name_prefix           = string
+    create_alarms         = optional(bool, true)
+    alarm_email_addresses = optional(list(string), [])
+    alarm_sns_topic_arns  = optional(map(string), {})
+    forwarded_regions     = optional(list(string), [])
   })
 
   validation {
