@@ -9,8 +9,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO
 from harness.deployment import copy_repository
+from root_activity_notifier import __version__
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 READMES = [
@@ -51,8 +54,6 @@ def test_every_screenshot_is_shown():
 
 
 def test_the_pinned_version_is_the_latest_release_and_the_packages_version():
-    from root_activity_notifier import __version__
-
     released = re.findall(r"^## \[(\d+\.\d+\.\d+)\]", (REPO / "CHANGELOG.md").read_text(encoding="utf-8"), re.MULTILINE)
     pinned = set(re.findall(r"\?ref=v(\d+\.\d+\.\d+)", "".join(path.read_text(encoding="utf-8") for path in READMES)))
     assert released and pinned == {released[0]} == {__version__}
@@ -85,8 +86,8 @@ def test_the_first_module_block_and_the_forwarder_snippet_validate_as_pasted_wit
     (forwarder,) = [block for block in others if "modules/region-forwarder" in block]
     for name, pasted in (("first", first), ("with-forwarder", f"{first}\n{forwarder}")):
         text = pasted
-        sources = re.findall(r'source\s*=\s*"(github\.com/<owner>/terraform-aws-root-activity-notifier[^"]*)"', text)
-        assert sources and all(source.endswith("?ref=v0.1.0") for source in sources), sources
+        sources = re.findall(r'source\s*=\s*"(github\.com/[^/"]+/terraform-aws-root-activity-notifier[^"]*)"', text)
+        assert sources and all(source.endswith(f"?ref=v{__version__}") for source in sources), sources
         for source in sources:
             submodule = source.split("terraform-aws-root-activity-notifier", 1)[1].split("?ref=")[0]
             text = text.replace(f'"{source}"', json.dumps(f"../{repository.name}{submodule.replace('//', '/')}"))
@@ -216,3 +217,19 @@ def test_the_slack_app_manifest_asks_to_post_and_read_channels_only_and_the_snip
     arguments = set(re.findall(r"^\s+([a-z_]+)\s+=", snippet, re.MULTILINE))
     assert arguments == {"slack_bot_token_ssm_parameter_name", "slack_channel_id", "slack_channel_routes"}
     assert arguments <= set(blocks(REPO / "variables.tf", "variable"))
+
+
+def test_a_release_is_cut_from_unreleased_and_refused_twice_or_empty():
+    from release import cut_changelog
+
+    text = "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- A thing.\n\n## [0.1.0] - 2026-11-27\n\n- First.\n"
+    cut = cut_changelog(text, "0.2.0", "2026-12-06")
+    assert cut.index("## [Unreleased]") < cut.index("## [0.2.0] - 2026-12-06") < cut.index("- A thing.")
+    with pytest.raises(SystemExit, match="nothing under Unreleased"):
+        cut_changelog(cut, "0.3.0", "2026-12-07")
+    with pytest.raises(SystemExit, match="already has a 0.2.0"):
+        cut_changelog(cut, "0.2.0", "2026-12-07")
+
+
+def test_the_pyproject_version_is_the_packages():
+    assert re.search(r'(?m)^version = "([^"]+)"', (REPO / "pyproject.toml").read_text()).group(1) == __version__

@@ -6,4 +6,4 @@ small command line for previewing and sending messages. It needs only the standa
 from SSM Parameter Store.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
