@@ -146,6 +146,61 @@ def test_the_stack_set_check_names_every_account_and_region_that_is_not_current(
     assert finding.detail == "not current: 222222222222/us-east-1 (OUTDATED), 222222222222/us-east-2 (no instance)"
 
 
+class Member:
+    """A member account as the hub sees it: its role to assume, and its rules per region."""
+
+    def __init__(self, summaries, rules_by_region):
+        self.summaries, self.rules_by_region, self.listed, self.described = summaries, rules_by_region, 0, []
+
+    def client(self, service, region, credentials=None):
+        member = self
+
+        class Client:
+            def list_stack_instances(self, **_):
+                member.listed += 1
+                return {"Summaries": member.summaries}
+
+            def assume_role(self, **_):
+                return {"Credentials": {"AccessKeyId": "a", "SecretAccessKey": "s", "SessionToken": "t"}}
+
+            def describe_rule(self, Name):
+                member.described.append((region, Name))
+                if Name not in member.rules_by_region.get(region, {}):
+                    raise ClientError({"Error": {"Code": "ResourceNotFoundException", "Message": "no"}}, "DescribeRule")
+                return {"State": member.rules_by_region[region][Name]}
+
+            def __getattr__(self, name):
+                return Denied().__getattr__(name)
+
+        return Client()
+
+
+def test_stack_instances_are_listed_once_and_a_us_east_1_only_rule_is_read_there_only():
+    summaries = [
+        {"Account": "111111111111", "Region": region, "Status": "CURRENT"} for region in ("us-east-1", "us-east-2")
+    ]
+    spoke = {"root-activity-notifier-spoke": "ENABLED"}
+    member = Member(
+        summaries, {"us-east-1": {**spoke, "root-activity-notifier-spoke-tamper-path": "DISABLED"}, "us-east-2": spoke}
+    )
+    stack_set = {"name": "root-activity-notifier-spokes", "call_as": "SELF", "regions": ["us-east-1", "us-east-2"]}
+    rules = [
+        {"name": "root-activity-notifier-spoke", "state": "ENABLED", "region": None},
+        {"name": "root-activity-notifier-spoke-tamper-path", "state": "ENABLED", "region": "us-east-1"},
+    ]
+    spokes = {"role_arn": "arn:aws:iam::{account}:role/root-activity-notifier-spoke-health-check", "rules": rules}
+    findings = run_checks({**checks(), "stack_set": stack_set, "spokes": spokes}, member.client)
+    assert member.listed == 1
+    assert sorted(member.described) == [
+        ("us-east-1", "root-activity-notifier-spoke"),
+        ("us-east-1", "root-activity-notifier-spoke-tamper-path"),
+        ("us-east-2", "root-activity-notifier-spoke"),
+    ]
+    (finding,) = [each for each in findings if each.check.startswith("spoke rules of account 111111111111")]
+    assert not finding.ok
+    assert finding.detail == "us-east-1: root-activity-notifier-spoke-tamper-path is DISABLED, not ENABLED"
+
+
 def test_a_finding_posted_right_after_a_batch_waits_for_its_turn(aws, httpserver, monkeypatch):
     """A warm container may have posted a batch a moment ago: the health message is paced like it."""
     from root_activity_notifier import notify

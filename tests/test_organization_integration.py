@@ -376,7 +376,8 @@ def test_a_members_path_cutting_calls_also_reach_the_hubs_us_east_1_alarm_topic(
     def member(service, region):
         return organization.client(dev, service, region)
 
-    in_organization = {"DeleteRole": organization.id, "DetachRolePolicy": organization.id, "LeaveOrganization": None}
+    iam_calls = ["DeleteRole", "PutRolePolicy", "DeleteRolePolicy", "AttachRolePolicy", "DetachRolePolicy"]
+    in_organization = {**dict.fromkeys(iam_calls, organization.id), "LeaveOrganization": None}
     for name, still_in in in_organization.items():
         event = recorded(calls[name], region="us-east-1", account=dev, event_id=f"member-path-{name}")
         ((rule, topic_of_path),) = direct_alarm_paths(member, event, topic_client=aws.client, organization_id=still_in)

@@ -121,7 +121,6 @@ def run_checks(
         _dead_letter_queues,
         _slack_secret_parameter,
         _stack_instances,
-        _spoke_rules,
     ]
     if include_prerequisites:
         from .deployer import deployer_permissions
@@ -562,6 +561,7 @@ def _secret_parameter(settings, client, name: str, secret: SecretParameter) -> F
 
 
 def _stack_instances(settings, client) -> list[Finding]:
+    """The StackSet's instances, listed once: whether each is current, and each member's spoke rules."""
     stack_set = settings.get("stack_set")
     if not stack_set:
         return []
@@ -573,6 +573,10 @@ def _stack_instances(settings, client) -> list[Finding]:
     )
     if failed:
         return [failed]
+    return [_stack_instances_current(stack_set, summaries, what), *_spoke_rules(settings, client, summaries)]
+
+
+def _stack_instances_current(stack_set: Mapping[str, Any], summaries: list[dict[str, Any]], what: str) -> Finding:
     # Every account gets every region: those the module lists, and any region some account has.
     expected_regions = set(stack_set.get("regions", [])) | {summary["Region"] for summary in summaries}
     accounts: dict[str, set[str]] = {}
@@ -590,31 +594,25 @@ def _stack_instances(settings, client) -> list[Finding]:
     if not summaries:
         missing.append("no instance in any account")
     if not_current or missing:
-        return [
-            Finding(
-                what,
-                False,
-                "not current: " + ", ".join(sorted(not_current) + missing),
-                f"a missing one: aws cloudformation create-stack-instances --stack-set-name {stack_set['name']} "
-                "--deployment-targets OrganizationalUnitIds=<its OU> --regions <its region>; one not current: "
-                "aws cloudformation update-stack-instances (the StackSet's last operation says why); a member "
-                "outside stack_set_organizational_unit_ids gets none",
-            )
-        ]
-    return [Finding(what, True, f"{len(summaries)} instances in {len(accounts)} account(s)")]
+        return Finding(
+            what,
+            False,
+            "not current: " + ", ".join(sorted(not_current) + missing),
+            f"a missing one: aws cloudformation create-stack-instances --stack-set-name {stack_set['name']} "
+            "--deployment-targets OrganizationalUnitIds=<its OU> --regions <its region>; one not current: "
+            "aws cloudformation update-stack-instances (the StackSet's last operation says why); a member "
+            "outside stack_set_organizational_unit_ids gets none",
+        )
+    return Finding(what, True, f"{len(summaries)} instances in {len(accounts)} account(s)")
 
 
-def _spoke_rules(settings, client) -> list[Finding]:
-    """Each member account's spoke rules, in every region its stack instances cover, read through the
-    role its stack gives the hub: one finding per account, naming each rule that is not as deployed."""
-    spokes, stack_set = settings.get("spokes"), settings.get("stack_set")
-    if not spokes or not stack_set:
+def _spoke_rules(settings, client, summaries: list[dict[str, Any]]) -> list[Finding]:
+    """Each member account's spoke rules, in every region its stack instances (``summaries``) cover,
+    read through the role its stack gives the hub: one finding per account, naming each rule that is
+    not as deployed."""
+    spokes, stack_set = settings.get("spokes"), settings["stack_set"]
+    if not spokes:
         return []
-    summaries, failed = _ask(
-        "", "", lambda: _all_stack_instances(client("cloudformation", settings["region"]), stack_set)
-    )
-    if failed:
-        return []  # the StackSet's own check says why
     regions_of: dict[str, list[str]] = {}
     for summary in summaries:
         regions_of.setdefault(summary["Account"], []).append(summary["Region"])
