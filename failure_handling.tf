@@ -81,23 +81,3 @@ check "alarms_reach_someone" {
     error_message = "The failure alarms notify a new SNS topic that nobody subscribes to, so a root event that never reaches Slack would go unnoticed. Set alarm_email_addresses, or alarm_sns_topic_arn to a topic someone reads."
   }
 }
-
-moved {
-  from = aws_sqs_queue.dead_letter
-  to   = module.failure_handling.aws_sqs_queue.dead_letter
-}
-
-moved {
-  from = aws_sns_topic.alarms
-  to   = module.failure_handling.aws_sns_topic.alarms
-}
-
-moved {
-  from = aws_sns_topic_subscription.alarm_email
-  to   = module.failure_handling.aws_sns_topic_subscription.alarm_email
-}
-
-moved {
-  from = aws_cloudwatch_metric_alarm.failure
-  to   = module.failure_handling.aws_cloudwatch_metric_alarm.failure
-}

@@ -146,11 +146,6 @@ resource "aws_cloudwatch_log_metric_filter" "notifier" {
   }
 }
 
-moved {
-  from = aws_cloudwatch_log_metric_filter.delivery_failures
-  to   = aws_cloudwatch_log_metric_filter.notifier["delivery-failures"]
-}
-
 resource "aws_cloudwatch_log_group" "notifier" {
   #checkov:skip=CKV_AWS_158:A customer managed key is optional (lambda_log_kms_key_arn); CloudWatch Logs encrypts log data by default.
   name              = "/aws/lambda/${var.name_prefix}"

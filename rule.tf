@@ -102,8 +102,3 @@ resource "aws_cloudwatch_event_target" "queue" {
     arn = module.failure_handling.dead_letter_queue_arn
   }
 }
-
-moved {
-  from = aws_cloudwatch_event_rule.root_activity
-  to   = aws_cloudwatch_event_rule.root_activity["sign-ins-and-changes"]
-}

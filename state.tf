@@ -45,8 +45,3 @@ locals {
     local.slack_app_mode ? {} : { NOTIFIER_DIGEST_MINUTES = tostring(var.slack_webhook_digest_minutes) },
   )
 }
-
-moved {
-  from = aws_dynamodb_table.slack_sessions[0]
-  to   = aws_dynamodb_table.sessions
-}

@@ -20,22 +20,9 @@ def httpserver_listen_address():
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch):
-    for variable in (
-        "SLACK_WEBHOOK_URL",
-        "SLACK_WEBHOOK_SSM_PARAMETER",
-        "SLACK_WEBHOOK_CACHE_SECONDS",
-        "SLACK_BOT_TOKEN",
-        "SLACK_BOT_TOKEN_SSM_PARAMETER",
-        "SLACK_CHANNEL_ID",
-        "SLACK_CHANNEL_ROUTES",
-        "SLACK_API_URL",
-        "SLACK_SESSION_TABLE",
-        "SLACK_SESSION_IDLE_MINUTES",
-        "NOTIFIER_LANGUAGE",
-        "NOTIFIER_TIME_ZONE",
-        "NOTIFIER_ACCOUNT_LABEL",
-        "NOTIFIER_MENTION",
-    ):
+    from root_activity_notifier.config import VARIABLES
+
+    for variable in VARIABLES:  # every variable the settings are read from, as config names them
         monkeypatch.delenv(variable, raising=False)
     from root_activity_notifier import notify, session_delivery, ssm_secrets
 

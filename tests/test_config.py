@@ -218,3 +218,17 @@ def test_throttling_is_retried_later_not_a_configuration_error(code):
     with pytest.raises(ssm_secrets.SecretUnavailable, match=f"could not be read just now \\({code}\\)"):
         webhook_url(webhook_source("/notifier/webhook"), 300, ssm_client_factory=lambda: FailingSsm(code))
     assert ssm_secrets._cache == {}, "a failed read must not be cached"
+
+
+def test_every_setting_variable_is_named_once_in_config_and_cleared_for_each_test():
+    """conftest clears config.VARIABLES, built from config's own *_VARIABLE names: a variable the
+    Terraform module sets on the function that config does not name would leak between tests."""
+    import re
+
+    from conftest import REPO
+    from root_activity_notifier import config
+
+    assert len(config.VARIABLES) == len(set(config.VARIABLES)) and set(config.SECRET_VARIABLES) <= set(config.VARIABLES)
+    module = "".join(path.read_text() for path in REPO.glob("*.tf"))
+    environment = set(re.findall(r"\b((?:SLACK|NOTIFIER)_[A-Z_]+)\s*=", module))
+    assert environment and environment <= set(config.VARIABLES), environment - set(config.VARIABLES)

@@ -158,3 +158,46 @@ def test_an_unreadable_webhook_still_tries_and_logs_every_record(monkeypatch, ca
         lambda_handler(load_sample("cloudtrail-log-file.json"), LambdaContext(10))  # 1 IAM user, 2 root
     outcomes = [line["outcome"] for line in log_lines(capsys.readouterr()) if "event_id" in line]
     assert outcomes == ["ignored", "failed", "failed"]
+
+
+# Slack app mode's own modules: the Web API and the threaded delivery. (A session's grouping and
+# totals, threads and parent, serve the webhook's digests too.)
+SLACK_APP_MODULES = {"slack_api", "notify_threaded"}
+
+_WEBHOOK_INVOCATION = """
+import json, sys
+sys.path[:0] = [{lambda_dir!r}, {scripts_dir!r}]
+import boto3
+from moto import mock_aws
+from harness.invoke import LambdaContext
+from harness.samples import load_sample
+from harness.state import create_session_table
+with mock_aws():
+    create_session_table(boto3.client("dynamodb", region_name="us-east-1"))
+    from root_activity_notifier.handler import lambda_handler
+    answer = lambda_handler(load_sample("root-console-sign-in-without-mfa.json"), LambdaContext(10))
+loaded = sorted(name for name in sys.modules if name.startswith("root_activity_notifier"))
+print(json.dumps({{"answer": answer, "loaded": loaded}}))
+"""
+
+
+def test_a_webhook_invocation_with_the_session_table_loads_no_slack_app_mode_module(httpserver):
+    """Every invocation is a cold start: a webhook deployment (the session table is there in both modes)
+    must not pay for importing Slack app mode."""
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    environment = {
+        "PATH": "/usr/bin:/bin",
+        "SLACK_WEBHOOK_URL": httpserver.url_for("/hook"),
+        "SLACK_SESSION_TABLE": "root-activity-notifier-sessions",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    code = _WEBHOOK_INVOCATION.format(lambda_dir=str(REPO / "lambda"), scripts_dir=str(REPO / "scripts"))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True)
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["answer"]["delivered"] == 1 and len(httpserver.log) == 1
+    loaded = {name.rsplit(".", 1)[-1] for name in seen["loaded"]}
+    assert "session_store" in loaded  # the table was used: the test ran the deployed path
+    assert not loaded & SLACK_APP_MODULES, sorted(loaded & SLACK_APP_MODULES)

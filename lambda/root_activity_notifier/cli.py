@@ -37,6 +37,7 @@ from .config import (
     CHANNEL_VARIABLE,
     LANGUAGE_VARIABLE,
     MENTION_VARIABLE,
+    SECRET_VARIABLES,
     TIME_ZONE_VARIABLE,
     WEBHOOK_PARAMETER_VARIABLE,
     WEBHOOK_URL_VARIABLE,
@@ -256,9 +257,6 @@ def _read_checks(path: str, stdin: TextIO) -> dict:
     return checks
 
 
-_SECRET_VARIABLES = (WEBHOOK_URL_VARIABLE, WEBHOOK_PARAMETER_VARIABLE, BOT_TOKEN_VARIABLE, BOT_TOKEN_PARAMETER_VARIABLE)
-
-
 def _destination_environment(arguments: argparse.Namespace, environ: Mapping[str, str]) -> Mapping[str, str]:
     """The environment of send's destination: a destination flag replaces every secret variable."""
     if arguments.webhook_url is not None and arguments.bot_token_ssm_parameter is not None:
@@ -270,13 +268,13 @@ def _destination_environment(arguments: argparse.Namespace, environ: Mapping[str
     elif arguments.bot_token_ssm_parameter is not None:
         name = check_ssm_parameter_name(arguments.bot_token_ssm_parameter.strip(), "--bot-token-ssm-parameter")
         chosen = {BOT_TOKEN_PARAMETER_VARIABLE: name}
-    if not chosen and not any(environ.get(name, "").strip() for name in _SECRET_VARIABLES):
+    if not chosen and not any(environ.get(name, "").strip() for name in SECRET_VARIABLES):
         raise ConfigurationError(
             f"no Slack destination: set {WEBHOOK_URL_VARIABLE} (a webhook's URL) or {BOT_TOKEN_VARIABLE} (a Slack "
             f"app's bot token, with --channel), or pass --bot-token-ssm-parameter NAME or {WEBHOOK_PARAMETER_VARIABLE} "
             "for one kept in SSM; --webhook-url URL works too, but stays in your shell history"
         )
-    kept = {name: value for name, value in environ.items() if not chosen or name not in _SECRET_VARIABLES}
+    kept = {name: value for name, value in environ.items() if not chosen or name not in SECRET_VARIABLES}
     if arguments.channel is not None:
         kept[CHANNEL_VARIABLE] = check_channel_id(arguments.channel, "--channel")
     return {**kept, **chosen}

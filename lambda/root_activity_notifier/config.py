@@ -223,12 +223,15 @@ def normalize_mention(value: str) -> str:
     )
 
 
-_SECRET_VARIABLES = (WEBHOOK_PARAMETER_VARIABLE, WEBHOOK_URL_VARIABLE, BOT_TOKEN_PARAMETER_VARIABLE, BOT_TOKEN_VARIABLE)
+# Exactly one of these names where the function posts.
+SECRET_VARIABLES = (WEBHOOK_PARAMETER_VARIABLE, WEBHOOK_URL_VARIABLE, BOT_TOKEN_PARAMETER_VARIABLE, BOT_TOKEN_VARIABLE)
+# Every environment variable the settings are read from (each *_VARIABLE above): tests clear these.
+VARIABLES = tuple(value for name, value in tuple(globals().items()) if name.endswith("_VARIABLE"))
 
 
 def load_slack_target(environ: Mapping[str, str]) -> WebhookTarget | SlackAppTarget:
     """Where messages go: an incoming webhook or a Slack app, from exactly one of the four secret variables."""
-    given = [name for name in _SECRET_VARIABLES if environ.get(name, "").strip()]
+    given = [name for name in SECRET_VARIABLES if environ.get(name, "").strip()]
     if not given:
         raise ConfigurationError(
             f"no Slack destination configured: set {WEBHOOK_PARAMETER_VARIABLE} to the name of an SSM "

@@ -32,11 +32,6 @@ module "dead_letter_queue" {
   tags                      = var.tags
 }
 
-moved {
-  from = aws_sqs_queue.dead_letter
-  to   = module.dead_letter_queue.aws_sqs_queue.this
-}
-
 resource "aws_sns_topic" "alarms" {
   count = local.create_alarm_topic ? 1 : 0
 

@@ -124,23 +124,3 @@ check "alarms_reach_someone" {
     error_message = "The forwarder's alarms in ${local.region} notify a new SNS topic that nobody subscribes to. Set the notifier's alarm_email_addresses, or give this region a topic in its forwarder_alarm_sns_topic_arns."
   }
 }
-
-moved {
-  from = aws_sqs_queue.dead_letter
-  to   = module.failure_handling.aws_sqs_queue.dead_letter
-}
-
-moved {
-  from = aws_sns_topic.alarms
-  to   = module.failure_handling.aws_sns_topic.alarms
-}
-
-moved {
-  from = aws_sns_topic_subscription.alarm_email
-  to   = module.failure_handling.aws_sns_topic_subscription.alarm_email
-}
-
-moved {
-  from = aws_cloudwatch_metric_alarm.failure
-  to   = module.failure_handling.aws_cloudwatch_metric_alarm.failure
-}
