@@ -20,8 +20,24 @@ export PYTHONDONTWRITEBYTECODE := 1
 # provider (configuration_aliases), which `terraform validate` cannot supply to a module on its own.
 TF_DIRS := modules/region-forwarder modules/failure-handling modules/queue examples/single-account examples/login-only examples/organization
 
-## test: everything CI runs
-test: lint package-check docs-check unit cli-compat terraform-checks terraform-test checkov integration
+## test: everything CI runs, its parts at once (make -j), each part's time printed at the end
+# Longest first: make starts them in this order. TEST_JOBS parts run at a time.
+TEST_PARTS := integration terraform-test unit checkov terraform-checks cli-compat docs-check package-check lint
+TEST_JOBS ?= 4
+# Each integration test file applies its example to its own emulator: files run side by side.
+INTEGRATION_WORKERS ?= 2
+TIMES := $(BUILD)/times
+test:
+	@rm -rf $(TIMES) && mkdir -p $(TIMES) && date +%s > $(TIMES)/.started
+	@start=$$(date +%s); $(MAKE) --no-print-directory -j3 $(STAMP) $(CHECKOV_STAMP) $(TF_CLI_CONFIG_FILE); \
+	  echo "$$(( $$(date +%s) - start )) 0" > $(TIMES)/installs
+	@status=0; $(MAKE) --no-print-directory -k -j$(TEST_JOBS) --output-sync=recurse $(addprefix timed/,$(TEST_PARTS)) || status=$$?; \
+	  scripts/test-times.sh $(TIMES) installs $(TEST_PARTS); exit $$status
+
+# One part of test, timed: seconds and exit status in $(TIMES)/PART.
+timed/%:
+	@start=$$(date +%s); status=0; $(MAKE) --no-print-directory $* || status=$$?; \
+	  echo "$$(( $$(date +%s) - start )) $$status" > $(TIMES)/$*; exit $$status
 
 ## demo: terraform apply of examples/single-account against a local AWS emulator, root events to a local Slack
 demo: $(STAMP) $(TF_CLI_CONFIG_FILE)
@@ -56,7 +72,7 @@ unit: $(STAMP)
 
 ## integration: each example applied to moto's server, checked, driven with events, destroyed (slow)
 integration: $(STAMP) $(TF_CLI_CONFIG_FILE)
-	$(BIN)/pytest -m integration -q
+	$(BIN)/pytest -m integration -q -n $(INTEGRATION_WORKERS) --dist loadfile
 
 ## cli-compat: the handler is standard library only; render every sample on each Python here (3.10+)
 cli-compat:

@@ -44,7 +44,8 @@ class Environment:
 
         from harness.dynamodb import serialized_client
         from harness.state import TABLE, create_session_table, recording_follow_ups
-        from root_activity_notifier import session_store, ssm_secrets
+        from root_activity_notifier.config import secrets as ssm_secrets
+        from root_activity_notifier.state import store as session_store
 
         self._patch = pytest.MonkeyPatch()
         self._mock = mock_aws()
@@ -87,10 +88,11 @@ class Environment:
 
 def invoke(batch: dict) -> dict:
     """One invocation in a container of its own (its own pacers), as the mappings start them."""
-    from root_activity_notifier import notify, session_delivery
+    from root_activity_notifier.delivery import pacing
+    from root_activity_notifier.delivery import stateful as session_delivery
     from root_activity_notifier.handler import lambda_handler
 
-    notify.forget_last_post()
+    pacing.forget_last_post()
     session_delivery.forget_pacing()
     return lambda_handler(batch, LambdaContext(FUNCTION_TIMEOUT))
 

@@ -1,6 +1,6 @@
 """Write the generated reference (requirements, providers, modules, resources, inputs, outputs) of the
 root module into README.md, and of each submodule into its own README.md, between the markers; and
-the deployer policy (lambda/root_activity_notifier/deployer.py) into the README's block for it.
+the deployer policy (lambda/root_activity_notifier/health/deployer.py) into the README's block for it.
 
 python scripts/docs.py           rewrite the reference between the markers
 python scripts/docs.py --check   fail if a README is not what the .tf files say
@@ -121,11 +121,11 @@ def rewritten(readme: Path, directory: Path) -> str:
 
 
 def with_deployer_policy(text: str) -> str:
-    """The JSON block after the deployer policy's marker: lambda/root_activity_notifier/deployer.py's policy."""
+    """The JSON block after the deployer policy's marker: lambda/root_activity_notifier/health/deployer.py's policy."""
     if DEPLOYER_POLICY not in text:
         return text
     sys.path.insert(0, str(REPO / "lambda"))
-    from root_activity_notifier.deployer import deployer_policy
+    from root_activity_notifier.health.deployer import deployer_policy
 
     head, rest = text.split(DEPLOYER_POLICY, 1)
     marker_line, rest = rest.split("```json\n", 1)

@@ -17,14 +17,14 @@ from pathlib import Path
 from harness.console_session import console_session
 from harness.samples import load_sample
 from harness.tamper_calls import EXAMPLE_NAMES, recorded, watched_calls
-from root_activity_notifier import health
-from root_activity_notifier.classify import classify
-from root_activity_notifier.config import load_render_options
-from root_activity_notifier.events import parse_input
-from root_activity_notifier.health_message import render_cannot_see
-from root_activity_notifier.render import render_message
-from root_activity_notifier.sessions import MAX_MESSAGES_PER_BATCH, occurrences, plan_messages
-from root_activity_notifier.summary import render_fold, render_summary
+from root_activity_notifier.config.settings import load_render_options
+from root_activity_notifier.core.classify import classify
+from root_activity_notifier.core.events import parse_input
+from root_activity_notifier.core.sessions import MAX_MESSAGES_PER_BATCH, occurrences, plan_messages
+from root_activity_notifier.health import checks, findings
+from root_activity_notifier.health.message import render_cannot_see
+from root_activity_notifier.render.event import render_message
+from root_activity_notifier.render.summary import render_fold, render_summary
 from slack_preview import message_page, thread_page
 
 REPO = Path(__file__).resolve().parents[1]
@@ -83,8 +83,8 @@ class _StoppedTrail:
 def trail_stopped() -> dict:
     """The health check's finding when the trail has stopped: the trail check itself, fed a stopped trail."""
     trail = f"arn:aws:cloudtrail:{HOME_REGION}:{HOME}:trail/root-activity-notifier-trail"
-    findings = health._trail({"trail": trail}, lambda service, region: _StoppedTrail())  # the one check
-    return render_cannot_see(health.problems(findings), HOME, options(NOTIFIER_ACCOUNT_LABEL="production"))
+    found = checks._trail({"trail": trail}, lambda service, region: _StoppedTrail())  # the one check
+    return render_cannot_see(findings.problems(found), HOME, options(NOTIFIER_ACCOUNT_LABEL="production"))
 
 
 def payloads() -> dict[str, dict]:

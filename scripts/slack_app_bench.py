@@ -63,7 +63,10 @@ class AppMode:
         from moto import mock_aws
 
         from harness.dynamodb import serialized_client
-        from root_activity_notifier import notify, session_delivery, session_store, ssm_secrets
+        from root_activity_notifier.config import secrets as ssm_secrets
+        from root_activity_notifier.delivery import pacing
+        from root_activity_notifier.delivery import stateful as session_delivery
+        from root_activity_notifier.state import store as session_store
 
         self._saved = dict(os.environ)
         self._default_client = session_store._default_client
@@ -86,12 +89,12 @@ class AppMode:
                 BillingMode="PAY_PER_REQUEST",
             )
         ssm_secrets.clear_cache()
-        notify.forget_last_post()
+        pacing.forget_last_post()
         session_delivery.forget_pacing()
         return self
 
     def __exit__(self, *_) -> None:
-        from root_activity_notifier import session_store
+        from root_activity_notifier.state import store as session_store
 
         session_store._default_client = self._default_client
         self.slack.__exit__()
@@ -111,11 +114,12 @@ def invoke(events: list[dict]) -> dict:
 def as_the_mappings_would(events: list[dict]) -> int:
     """The burst through the handler as the mappings hand it over, each invocation a container of its own."""
     from harness import mappings
-    from root_activity_notifier import notify, session_delivery
+    from root_activity_notifier.delivery import pacing
+    from root_activity_notifier.delivery import stateful as session_delivery
     from root_activity_notifier.handler import lambda_handler
 
     def run(batch: dict) -> dict:
-        notify.forget_last_post()
+        pacing.forget_last_post()
         session_delivery.forget_pacing()
         return lambda_handler(batch, LambdaContext(FUNCTION_TIMEOUT))
 
@@ -215,7 +219,8 @@ def twenty_sessions() -> str:
 
 
 def race() -> str:
-    from root_activity_notifier import notify, session_delivery
+    from root_activity_notifier.delivery import pacing
+    from root_activity_notifier.delivery import stateful as session_delivery
 
     trials, single = 5, 0
     for trial in range(trials):
@@ -224,7 +229,7 @@ def race() -> str:
             start = threading.Barrier(2)
 
             def run(batch, start=start):
-                notify.forget_last_post()
+                pacing.forget_last_post()
                 session_delivery.forget_pacing()
                 start.wait()
                 return invoke(batch)

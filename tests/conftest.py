@@ -20,14 +20,16 @@ def httpserver_listen_address():
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch):
-    from root_activity_notifier.config import VARIABLES
+    from root_activity_notifier.config.settings import VARIABLES
 
     for variable in VARIABLES:  # every variable the settings are read from, as config names them
         monkeypatch.delenv(variable, raising=False)
-    from root_activity_notifier import notify, session_delivery, ssm_secrets
+    from root_activity_notifier.config import secrets as ssm_secrets
+    from root_activity_notifier.delivery import pacing
+    from root_activity_notifier.delivery import stateful as session_delivery
 
     ssm_secrets.clear_cache()
-    notify.forget_last_post()
+    pacing.forget_last_post()
     session_delivery.forget_pacing()
 
 
@@ -112,7 +114,7 @@ def dynamodb(monkeypatch):
     }.items():
         monkeypatch.setenv(name, value)
     from harness.dynamodb import serialized_client
-    from root_activity_notifier import session_store
+    from root_activity_notifier.state import store as session_store
 
     monkeypatch.setattr(session_store, "_default_client", serialized_client)
     with mock_aws():

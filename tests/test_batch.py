@@ -12,8 +12,8 @@ from conftest import assert_valid_slack_message
 from harness.console_session import console_session, sqs_batch
 from harness.invoke import LambdaContext
 from harness.samples import NON_ROOT_SAMPLES, load_sample
+from root_activity_notifier.delivery.pacing import Pacer
 from root_activity_notifier.handler import lambda_handler
-from root_activity_notifier.notify import Pacer
 from slack_sink import SlackSink
 
 
@@ -77,7 +77,8 @@ def test_duplicates_count_once_and_a_failure_names_every_copy(monkeypatch, capsy
 
 
 def test_only_the_records_of_what_failed_are_reported(sink, monkeypatch):
-    from root_activity_notifier import destination, notify
+    from root_activity_notifier.delivery import pipeline as notify
+    from root_activity_notifier.slack import destination
 
     events = console_session(reads=10, changes=0)  # sign-in, a 10-call summary, CreateAccessKey
     batch = sqs_batch(events + [load_sample(name) for name in NON_ROOT_SAMPLES])

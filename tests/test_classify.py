@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from harness.samples import load_sample
-from root_activity_notifier.classify import Activity, Severity, classify
-from root_activity_notifier.events import parse_input
+from root_activity_notifier.core.classify import Activity, Severity, classify
+from root_activity_notifier.core.events import parse_input
 
 
 def classified(name, **detail_changes):

@@ -4,8 +4,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from root_activity_notifier import ssm_secrets
-from root_activity_notifier.config import (
+from root_activity_notifier.config import secrets as ssm_secrets
+from root_activity_notifier.config.settings import (
     ConfigurationError,
     SecretSource,
     SessionSettings,
@@ -226,7 +226,7 @@ def test_every_setting_variable_is_named_once_in_config_and_cleared_for_each_tes
     import re
 
     from conftest import REPO
-    from root_activity_notifier import config
+    from root_activity_notifier.config import settings as config
 
     assert len(config.VARIABLES) == len(set(config.VARIABLES)) and set(config.SECRET_VARIABLES) <= set(config.VARIABLES)
     module = "".join(path.read_text() for path in REPO.glob("*.tf"))

@@ -9,13 +9,8 @@ import pytest
 from werkzeug import Response
 
 from harness.network import free_port
-from root_activity_notifier.deliver import (
-    Deadline,
-    DeliveryError,
-    RetryPolicy,
-    parse_retry_after,
-    post_message,
-)
+from root_activity_notifier.core.deadline import Deadline
+from root_activity_notifier.slack.http import DeliveryError, RetryPolicy, parse_retry_after, post_message
 
 PAYLOAD = {"text": "hello", "blocks": []}
 FAST = RetryPolicy(attempt_timeout=2.0, base_delay=0.05, max_delay=0.2, safety_margin=0.1)

@@ -18,7 +18,7 @@ from harness.fields import fields_of
 from harness.invoke import LambdaContext
 from harness.mappings import at_once
 from harness.state import TABLE, deliver_follow_up
-from root_activity_notifier import session_delivery
+from root_activity_notifier.delivery import stateful as session_delivery
 from root_activity_notifier.handler import lambda_handler
 from slack_sink import SlackSink
 
@@ -35,7 +35,7 @@ def webhook_mode(monkeypatch, session_table, sink):
     monkeypatch.setenv("SLACK_SESSION_TABLE", TABLE)
     for what in session_delivery.PACE_SECONDS:
         monkeypatch.setitem(session_delivery.PACE_SECONDS, what, 0.0)
-    from root_activity_notifier.notify import Pacer
+    from root_activity_notifier.delivery.pacing import Pacer
 
     session_delivery.container_pacers()["webhook"] = Pacer(0.0)
     return sink
@@ -209,7 +209,7 @@ class Slow:
 def test_a_slow_table_never_keeps_an_invocation_past_its_timeout(webhook_mode, follow_up_queue, monkeypatch, capsys):
     import time
 
-    from root_activity_notifier import session_store
+    from root_activity_notifier.state import store as session_store
 
     follow_up_queue()
     monkeypatch.setattr(session_store, "_default_client", lambda: Slow(0.4))
@@ -254,9 +254,9 @@ def test_concurrent_invocations_share_one_pace_and_meet_no_429(webhook_mode, fol
 
 
 def test_when_the_table_cannot_pace_the_container_paces_alone():
-    from root_activity_notifier.deliver import Deadline
-    from root_activity_notifier.notify import Pacer, SharedPacer
-    from root_activity_notifier.session_store import StoreUnavailable
+    from root_activity_notifier.core.deadline import Deadline
+    from root_activity_notifier.delivery.pacing import Pacer, SharedPacer
+    from root_activity_notifier.state.store import StoreUnavailable
 
     class Down:
         def reserve_slot(self, *_):
@@ -274,7 +274,7 @@ def test_when_the_table_cannot_pace_the_container_paces_alone():
 
 
 def test_a_turn_after_the_deadline_is_not_taken(session_table):
-    from root_activity_notifier.session_store import SessionStore
+    from root_activity_notifier.state.store import SessionStore
 
     store = SessionStore(TABLE, clock=lambda: 1000.0)
     assert [store.reserve_slot("webhook", 1.1, latest=1002.0) for _ in range(3)] == [1000.0, 1001.1, None]

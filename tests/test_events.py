@@ -6,7 +6,7 @@ import re
 import pytest
 
 from harness.samples import EVENTS, NON_ROOT_SAMPLES, ROOT_SAMPLES, load_sample
-from root_activity_notifier.events import InputError, parse_input, parse_json_text, parse_timestamp
+from root_activity_notifier.core.events import InputError, parse_input, parse_json_text, parse_timestamp
 
 
 @pytest.mark.parametrize("name", ROOT_SAMPLES)
@@ -146,7 +146,7 @@ def test_every_sample_is_documented_with_its_source():
 
 def test_an_sqs_batch_keeps_each_message_id_and_an_unreadable_body():
     from harness.console_session import console_session, sqs_batch
-    from root_activity_notifier.events import is_sqs_event, parse_sqs_event
+    from root_activity_notifier.core.events import is_sqs_event, parse_sqs_event
 
     batch = sqs_batch(console_session(reads=1, changes=0))
     batch["Records"].append({**batch["Records"][0], "messageId": "broken", "body": "[]"})

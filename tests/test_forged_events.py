@@ -10,8 +10,8 @@ import pytest
 from harness.console_session import console_session, sqs_batch
 from harness.invoke import LambdaContext
 from harness.samples import ROOT_SAMPLES, load_sample
-from root_activity_notifier.classify import is_from_aws
-from root_activity_notifier.events import parse_input
+from root_activity_notifier.core.classify import is_from_aws
+from root_activity_notifier.core.events import parse_input
 from root_activity_notifier.handler import lambda_handler
 from slack_sink import SlackSink
 

@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 from conftest import assert_valid_slack_message
 from harness.samples import ROOT_SAMPLES, load_sample
-from root_activity_notifier.classify import classify
 from root_activity_notifier.cli import main
-from root_activity_notifier.events import parse_input
-from root_activity_notifier.render import RenderOptions, render_message
+from root_activity_notifier.core.classify import classify
+from root_activity_notifier.core.events import parse_input
+from root_activity_notifier.render.event import RenderOptions, render_message
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),

@@ -12,9 +12,9 @@ from werkzeug import Response
 from conftest import REPO
 from harness.invoke import LambdaContext
 from harness.samples import load_sample
-from root_activity_notifier.events import InputError
+from root_activity_notifier.core.events import InputError
+from root_activity_notifier.delivery.pipeline import NotificationFailed
 from root_activity_notifier.handler import lambda_handler
-from root_activity_notifier.notify import NotificationFailed
 
 
 def log_lines(captured):
@@ -162,7 +162,7 @@ def test_an_unreadable_webhook_still_tries_and_logs_every_record(monkeypatch, ca
 
 # Slack app mode's own modules: the Web API and the threaded delivery. (A session's grouping and
 # totals, threads and parent, serve the webhook's digests too.)
-SLACK_APP_MODULES = {"slack_api", "notify_threaded"}
+SLACK_APP_MODULES = {"root_activity_notifier.slack.web_api", "root_activity_notifier.delivery.threaded"}
 
 _WEBHOOK_INVOCATION = """
 import json, sys
@@ -198,6 +198,6 @@ def test_a_webhook_invocation_with_the_session_table_loads_no_slack_app_mode_mod
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True)
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["answer"]["delivered"] == 1 and len(httpserver.log) == 1
-    loaded = {name.rsplit(".", 1)[-1] for name in seen["loaded"]}
-    assert "session_store" in loaded  # the table was used: the test ran the deployed path
+    loaded = set(seen["loaded"])
+    assert "root_activity_notifier.state.store" in loaded  # the table was used: the test ran the deployed path
     assert not loaded & SLACK_APP_MODULES, sorted(loaded & SLACK_APP_MODULES)

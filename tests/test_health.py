@@ -14,10 +14,11 @@ from moto import mock_aws
 from conftest import REPO, assert_valid_slack_message
 from harness.invoke import LambdaContext
 from root_activity_notifier.cli import main
-from root_activity_notifier.config import load_render_options
+from root_activity_notifier.config.settings import load_render_options
 from root_activity_notifier.handler import lambda_handler
-from root_activity_notifier.health import Finding, HealthCheckFailed, run_checks
-from root_activity_notifier.health_message import doctor_table, render_cannot_see
+from root_activity_notifier.health.checks import HealthCheckFailed, run_checks
+from root_activity_notifier.health.findings import Finding
+from root_activity_notifier.health.message import doctor_table, render_cannot_see
 from slack_api_standin import BOT_TOKEN, SlackApiStandIn
 
 REGION = "ap-northeast-1"
@@ -203,23 +204,23 @@ def test_stack_instances_are_listed_once_and_a_us_east_1_only_rule_is_read_there
 
 def test_a_finding_posted_right_after_a_batch_waits_for_its_turn(aws, httpserver, monkeypatch):
     """A warm container may have posted a batch a moment ago: the health message is paced like it."""
-    from root_activity_notifier import notify
-    from root_activity_notifier.config import load_settings
-    from root_activity_notifier.deliver import Deadline
-    from root_activity_notifier.health import check_and_report
+    from root_activity_notifier.config.settings import load_settings
+    from root_activity_notifier.core.deadline import Deadline
+    from root_activity_notifier.delivery import pacing
+    from root_activity_notifier.health.checks import check_and_report
 
     clock, slept = [100.0], []
-    pacer = notify.Pacer(clock=lambda: clock[0], sleep=slept.append)
+    pacer = pacing.Pacer(clock=lambda: clock[0], sleep=slept.append)
     pacer.posted()  # the batch's last post ended just now
-    monkeypatch.setattr(notify._container, "pacer", pacer, raising=False)
+    monkeypatch.setattr(pacing._container, "pacer", pacer, raising=False)
     httpserver.expect_request("/hook").respond_with_data("ok")
     settings = load_settings({"SLACK_WEBHOOK_URL": httpserver.url_for("/hook")})
     event = {"root_activity_notifier": "health_check", "checks": checks(webhook_parameter="/missing")}
-    from root_activity_notifier.destination import open_destination
+    from root_activity_notifier.slack.destination import open_destination
 
     answer = check_and_report(event, settings, open_destination(settings), Deadline.after(10))
     assert answer["health"] == "failing" and len(httpserver.log) == 1
-    assert slept == [notify.SECONDS_BETWEEN_POSTS]
+    assert slept == [pacing.SECONDS_BETWEEN_POSTS]
 
 
 class PolicySimulator:
@@ -276,7 +277,12 @@ def without(policy, *actions):
 
 @pytest.mark.parametrize("organization", [False, True])
 def test_doctor_simulates_every_action_an_apply_needs_on_the_modules_resources(organization):
-    from root_activity_notifier.deployer import NO_RESOURCE, deployer_actions, deployer_permissions, deployer_policy
+    from root_activity_notifier.health.deployer import (
+        NO_RESOURCE,
+        deployer_actions,
+        deployer_permissions,
+        deployer_policy,
+    )
 
     role = "arn:aws:iam::111122223333:role/ci-deployer"
     needed = deployer_actions(organization)
@@ -308,7 +314,7 @@ def test_doctor_simulates_every_action_an_apply_needs_on_the_modules_resources(o
 
 
 def test_a_deployer_is_also_checked_for_the_session_table_in_either_mode():
-    from root_activity_notifier.deployer import deployer_actions, deployer_permissions, deployer_policy
+    from root_activity_notifier.health.deployer import deployer_actions, deployer_permissions, deployer_policy
 
     needed = deployer_actions(organization=False)
     assert "dynamodb:CreateTable" in needed  # a webhook keeps its sessions' digests in the table too
@@ -330,7 +336,7 @@ def test_doctor_passes_the_deployer_role_to_its_checks(monkeypatch, tmp_path):
         seen.update(settings)
         return [Finding("x", True, "ok")]
 
-    monkeypatch.setattr("root_activity_notifier.health.run_checks", fake_run_checks)
+    monkeypatch.setattr("root_activity_notifier.health.checks.run_checks", fake_run_checks)
     stdout = io.StringIO()
     arguments = ["doctor", "--checks", str(path), "--deployer-role-arn", "arn:aws:iam::1:role/ci"]
     assert cli.main(arguments, stdout=stdout, stderr=io.StringIO()) == 0
@@ -380,7 +386,7 @@ def test_doctor_names_each_channel_the_app_is_not_in_and_posts_nothing(aws, monk
 
 
 def test_the_slack_checks_hold_for_an_app_in_every_channel_and_say_why_a_read_scope_is_needed(aws, monkeypatch):
-    from root_activity_notifier.health import slack_asker
+    from root_activity_notifier.health.checks import slack_asker
 
     boto3.client("ssm").put_parameter(Name=TOKEN_PARAMETER, Value=BOT_TOKEN, Type="SecureString")
     with SlackApiStandIn(channels=["C0SECURITY1", "C0TEAM00001"]) as stand_in:

@@ -23,7 +23,7 @@ from harness.paths import direct_alarm_paths, sent_to
 from harness.samples import FORGED_SOURCES, NON_ROOT_SAMPLES, ROOT_SAMPLES, SIGN_IN_SAMPLES, load_sample
 from harness.tamper_calls import notifier_names, recorded, watched_calls
 from root_activity_notifier.cli import main as cli_main
-from root_activity_notifier.sessions import MAX_OWN_MESSAGES
+from root_activity_notifier.core.sessions import MAX_OWN_MESSAGES
 
 pytestmark = pytest.mark.integration
 

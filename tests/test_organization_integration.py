@@ -22,7 +22,7 @@ from harness.paths import direct_alarm_paths, sent_to
 from harness.samples import FORGED_SOURCES, load_sample
 from harness.tamper_calls import WatchedCall, notifier_names, recorded, watched_calls
 from root_activity_notifier.cli import main as cli_main
-from root_activity_notifier.sessions import MAX_OWN_MESSAGES
+from root_activity_notifier.core.sessions import MAX_OWN_MESSAGES
 from slack_api_standin import BOT_TOKEN, SlackApiStandIn
 
 pytestmark = pytest.mark.integration

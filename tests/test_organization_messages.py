@@ -11,12 +11,16 @@ from conftest import assert_valid_slack_message
 from harness.console_session import console_session, sqs_batch
 from harness.invoke import LambdaContext
 from harness.samples import load_sample
-from root_activity_notifier.classify import Activity, Severity, classify, is_announced
-from root_activity_notifier.config import ConfigurationError, load_render_options, parse_account_labels
-from root_activity_notifier.events import parse_input
+from root_activity_notifier.config.settings import (
+    ConfigurationError,
+    load_render_options,
+    parse_account_labels,
+)
+from root_activity_notifier.core.classify import Activity, Severity, classify, is_announced
+from root_activity_notifier.core.events import parse_input
+from root_activity_notifier.core.sessions import occurrences, plan_messages
 from root_activity_notifier.handler import lambda_handler
-from root_activity_notifier.render import RenderOptions, render_message
-from root_activity_notifier.sessions import occurrences, plan_messages
+from root_activity_notifier.render.event import RenderOptions, render_message
 from slack_sink import SlackSink
 
 # AWS IAM User Guide, "Track privileged tasks in AWS CloudTrail": the management account (111111111111)

@@ -19,6 +19,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 READMES = [
     REPO / "README.md",
     REPO / "CONTRIBUTING.md",
+    REPO / "lambda" / "README.md",
     *sorted(REPO.glob("examples/*/README.md")),
     *sorted(REPO.glob("modules/*/README.md")),
 ]
@@ -135,7 +136,7 @@ def readme_deployer_policy() -> dict:
 
 
 def test_the_deployer_policy_is_the_one_doctor_checks_and_the_organizations_statements_are_apart():
-    from root_activity_notifier.deployer import deployer_actions, deployer_policy
+    from root_activity_notifier.health.deployer import deployer_actions, deployer_policy
 
     policy = readme_deployer_policy()
     assert policy == deployer_policy(organization=True)  # make docs rewrites it
@@ -175,7 +176,7 @@ def test_the_deployer_policy_passes_parliament_and_scopes_every_iam_and_lambda_w
 
 
 def test_what_the_policy_grants_on_star_is_exactly_what_takes_no_resource():
-    from root_activity_notifier.deployer import NO_RESOURCE, deployer_actions
+    from root_activity_notifier.health.deployer import NO_RESOURCE, deployer_actions
 
     no_resource = {
         action for action in deployer_actions(True) if not _definition(action)["resource_types"][0]["resource_type"]

@@ -8,8 +8,8 @@ import pytest
 
 from harness.console_session import console_session
 from harness.samples import load_sample
-from root_activity_notifier.events import parse_input
-from root_activity_notifier.sessions import (
+from root_activity_notifier.core.events import parse_input
+from root_activity_notifier.core.sessions import (
     MAX_OTHER_MESSAGES,
     MAX_OWN_MESSAGES,
     kind_of,

@@ -15,12 +15,13 @@ from moto import mock_aws
 from harness.console_session import console_session, sqs_batch
 from harness.invoke import LambdaContext
 from harness.samples import load_sample
-from root_activity_notifier import slack_api
 from root_activity_notifier.cli import main
-from root_activity_notifier.config import ConfigurationError, SlackAppTarget, load_settings
-from root_activity_notifier.deliver import ACCEPT, FAIL, RETRY, Deadline, DeliveryError, RetryPolicy
-from root_activity_notifier.destination import SlackAppDestination, open_destination
+from root_activity_notifier.config.settings import ConfigurationError, SlackAppTarget, load_settings
+from root_activity_notifier.core.deadline import Deadline
 from root_activity_notifier.handler import lambda_handler
+from root_activity_notifier.slack import web_api as slack_api
+from root_activity_notifier.slack.destination import SlackAppDestination, open_destination
+from root_activity_notifier.slack.http import ACCEPT, FAIL, RETRY, DeliveryError, RetryPolicy
 from slack_api_standin import BOT_TOKEN
 
 CHANNEL, TEAM_CHANNEL = "C0DEFAULT01", "C0TEAMPAY01"

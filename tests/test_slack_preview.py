@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from harness.samples import load_sample
-from root_activity_notifier.classify import classify
-from root_activity_notifier.events import parse_input
-from root_activity_notifier.render import RenderOptions, render_message
+from root_activity_notifier.core.classify import classify
+from root_activity_notifier.core.events import parse_input
+from root_activity_notifier.render.event import RenderOptions, render_message
 from slack_preview import channel_html, mrkdwn_to_html, mrkdwn_to_plain, to_html, to_terminal
 
 

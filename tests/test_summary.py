@@ -9,10 +9,15 @@ import pytest
 
 from conftest import assert_valid_slack_message
 from harness.console_session import console_session
-from root_activity_notifier.config import load_render_options
-from root_activity_notifier.events import parse_input
-from root_activity_notifier.sessions import PlannedMessage, occurrences, plan_messages
-from root_activity_notifier.summary import EVENT_NAMES_SHOWN, FOLDED_SESSIONS_SHOWN, render_fold, render_summary
+from root_activity_notifier.config.settings import load_render_options
+from root_activity_notifier.core.events import parse_input
+from root_activity_notifier.core.sessions import PlannedMessage, occurrences, plan_messages
+from root_activity_notifier.render.summary import (
+    EVENT_NAMES_SHOWN,
+    FOLDED_SESSIONS_SHOWN,
+    render_fold,
+    render_summary,
+)
 
 
 def summary_of(events, language="en"):

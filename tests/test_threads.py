@@ -26,16 +26,22 @@ from harness.fields import fields_of
 from harness.invoke import LambdaContext
 from harness.mappings import at_once
 from harness.state import TABLE, deliver_follow_up
-from root_activity_notifier import session_delivery
-from root_activity_notifier.classify import classify
-from root_activity_notifier.config import ConfigurationError, load_settings
-from root_activity_notifier.events import parse_input
+from root_activity_notifier.config.settings import ConfigurationError, load_settings
+from root_activity_notifier.core.classify import classify
+from root_activity_notifier.core.events import parse_input
+from root_activity_notifier.core.sessions import Occurrence
+from root_activity_notifier.core.threads import (
+    MAX_CHANGE_REPLIES,
+    group_by_thread,
+    plan_replies,
+    thread_key,
+    totals_of,
+)
+from root_activity_notifier.delivery import stateful as session_delivery
+from root_activity_notifier.delivery.pacing import Pacer
+from root_activity_notifier.delivery.stateful import container_pacers
 from root_activity_notifier.handler import lambda_handler
-from root_activity_notifier.notify import Pacer
-from root_activity_notifier.session_delivery import container_pacers
-from root_activity_notifier.session_store import SessionStore
-from root_activity_notifier.sessions import Occurrence
-from root_activity_notifier.threads import MAX_CHANGE_REPLIES, group_by_thread, plan_replies, thread_key, totals_of
+from root_activity_notifier.state.store import SessionStore
 from slack_api_standin import BOT_TOKEN, WORKSPACE_URL, SlackApiStandIn, validate_with_slack_sdk
 
 CHANNEL, TEAM_CHANNEL = "C0DEFAULT01", "C0TEAMPAY01"
@@ -407,7 +413,7 @@ def test_a_slow_table_never_keeps_an_invocation_past_its_timeout_nor_fails_a_pos
 
     from test_digests import Slow
 
-    from root_activity_notifier import session_store
+    from root_activity_notifier.state import store as session_store
 
     monkeypatch.setattr(session_store, "_default_client", lambda: Slow(0.5))
     events = console_session(reads=30, changes=6, prefix="slow")

@@ -24,7 +24,7 @@ def test_shared_variables_have_one_wording_and_one_validation():
 
 
 def test_the_critical_event_names_refused_as_exclusions_are_the_classifiers():
-    from root_activity_notifier.classify import CRITICAL_EVENT_NAMES
+    from root_activity_notifier.core.classify import CRITICAL_EVENT_NAMES
 
     validations = variables(REPO / "variables.tf")["event_rule_excluded_event_names"]["validation"]
     refused = [

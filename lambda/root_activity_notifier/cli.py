@@ -29,8 +29,8 @@ import os
 import sys
 
 from . import __version__
-from .classify import classify, is_announced, is_from_aws
-from .config import (
+from .config.secrets import SecretUnavailable
+from .config.settings import (
     ACCOUNT_LABEL_VARIABLE,
     BOT_TOKEN_PARAMETER_VARIABLE,
     BOT_TOKEN_VARIABLE,
@@ -48,21 +48,23 @@ from .config import (
     load_render_options,
     load_settings,
 )
-from .deliver import Deadline
-from .destination import open_destination
-from .events import InputError, QueuedMessage, parse_json_text
-from .messages import SUPPORTED_LANGUAGES
-from .notify import NotificationFailed, Status, container_pacer, messages_that_fit, prepare_batch, send_batch
-from .render import render_message
-from .ssm_secrets import SecretUnavailable
+from .core.classify import classify, is_announced, is_from_aws
+from .core.deadline import Deadline
+from .core.events import InputError, QueuedMessage, parse_json_text
+from .core.outcomes import Status
+from .delivery.pacing import container_pacer, messages_that_fit
+from .delivery.pipeline import NotificationFailed, prepare_batch, send_batch
+from .render.event import render_message
+from .render.words import SUPPORTED_LANGUAGES
+from .slack.destination import open_destination
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import TextIO
 
-    from .events import ActivityRecord
-    from .render import RenderOptions
+    from .core.events import ActivityRecord
+    from .render.event import RenderOptions
 
 EXIT_OK = 0
 EXIT_DELIVERY_FAILED = 1
@@ -190,8 +192,9 @@ def _send(
 
 
 def _doctor(arguments: argparse.Namespace, *, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
-    from .health import CannotAsk, assumed, discover_checks, run_checks, slack_asker
-    from .health_message import doctor_table
+    from .health.checks import assumed, discover_checks, run_checks, slack_asker
+    from .health.findings import CannotAsk
+    from .health.message import doctor_table
 
     try:
         import boto3
@@ -237,7 +240,7 @@ def _doctor(arguments: argparse.Namespace, *, stdin: TextIO, stdout: TextIO, std
 
 def _slack_api_url(environ: Mapping[str, str]) -> str:
     """Slack's Web API, or SLACK_API_URL as the function reads it (a stand-in, in tests)."""
-    from .config import API_URL_VARIABLE, SLACK_API_URL, check_slack_url
+    from .config.settings import API_URL_VARIABLE, SLACK_API_URL, check_slack_url
 
     return check_slack_url(environ.get(API_URL_VARIABLE, "").strip() or SLACK_API_URL, API_URL_VARIABLE, "Web API")
 

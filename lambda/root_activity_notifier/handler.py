@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import os
 
-from .config import TIME_ZONE_VARIABLE, load_settings
-from .deliver import Deadline
-from .destination import open_destination
-from .events import InputError, QueuedMessage, is_health_check, is_sqs_event, parse_input, parse_sqs_event
-from .log import log_line
-from .notify import NotificationFailed, Status, notify_batch
-from .sessions import MAX_MESSAGES_PER_BATCH
+from .config.settings import TIME_ZONE_VARIABLE, load_settings
+from .core.deadline import Deadline
+from .core.events import (
+    InputError,
+    QueuedMessage,
+    is_health_check,
+    is_sqs_event,
+    parse_input,
+    parse_sqs_event,
+)
+from .core.log import log_line
+from .core.outcomes import Status
+from .core.sessions import MAX_MESSAGES_PER_BATCH
+from .delivery.pipeline import NotificationFailed, notify_batch
+from .slack.destination import open_destination
 
 
 def lambda_handler(event: object, context: object) -> dict[str, object]:
@@ -32,7 +40,7 @@ def lambda_handler(event: object, context: object) -> dict[str, object]:
     destination = open_destination(settings)
     deadline = Deadline.from_lambda_context(context)
     if is_health_check(event):
-        from .health import check_and_report  # only on its own path: root activity's cold start stays as it was
+        from .health.checks import check_and_report  # only on its own path: root activity's cold start stays as it was
 
         return check_and_report(event, settings, destination, deadline)
     from_queue = is_sqs_event(event)
@@ -50,7 +58,7 @@ def lambda_handler(event: object, context: object) -> dict[str, object]:
         destination,
         deadline,
         max_messages=MAX_MESSAGES_PER_BATCH,
-        sessions=open_sessions(settings, destination, deadline),
+        stateful=open_stateful_delivery(settings, destination, deadline),
     )
     if from_queue:
         return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in result.failed_message_ids]}
@@ -60,21 +68,21 @@ def lambda_handler(event: object, context: object) -> dict[str, object]:
     return {status.value: result.counts[status] for status in Status if status is not Status.FAILED}
 
 
-def open_sessions(settings, destination, deadline):
+def open_stateful_delivery(settings, destination, deadline):
     """Each root session remembered across batches, when the module created the session table
     (SLACK_SESSION_TABLE): a webhook's digests, or a Slack app's threads; else None."""
-    sessions = settings.sessions
-    if not sessions.table:
+    table = settings.sessions
+    if not table.table:
         return None
-    from .follow_up import FollowUps
-    from .session_store import SessionStore  # boto3's DynamoDB client only once there is something to post
+    from .state.follow_up import FollowUps
+    from .state.store import SessionStore  # boto3's DynamoDB client only once there is something to post
 
-    store = SessionStore(sessions.table, idle_seconds=sessions.idle_minutes * 60, deadline=deadline)
-    arguments = (destination, store, settings.render, deadline, FollowUps(sessions.follow_up_queue_url))
+    store = SessionStore(table.table, idle_seconds=table.idle_minutes * 60, deadline=deadline)
+    arguments = (destination, store, settings.render, deadline, FollowUps(table.follow_up_queue_url))
     if destination.can_thread:
-        from .notify_threaded import ThreadedDelivery  # only Slack app mode loads it
+        from .delivery.threaded import ThreadedDelivery  # only Slack app mode loads it
 
         return ThreadedDelivery(*arguments)
-    from .notify_digest import DigestDelivery
+    from .delivery.digests import DigestDelivery
 
-    return DigestDelivery(*arguments, digest_minutes=sessions.digest_minutes)
+    return DigestDelivery(*arguments, digest_minutes=table.digest_minutes)

@@ -21,7 +21,7 @@ def recording_follow_ups(monkeypatch: Any, queue_name: str = "notifier-sign-ins-
     """Point NOTIFIER_FOLLOW_UP_QUEUE_URL at a queue in moto; each send_message's arguments are kept."""
     import boto3
 
-    from root_activity_notifier import follow_up
+    from root_activity_notifier.state import follow_up
 
     url = boto3.client("sqs", region_name="us-east-1").create_queue(QueueName=queue_name)["QueueUrl"]
     monkeypatch.setenv("NOTIFIER_FOLLOW_UP_QUEUE_URL", url)

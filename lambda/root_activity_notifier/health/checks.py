@@ -12,30 +12,24 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from .config import ConfigurationError, check_bot_token, check_webhook_url
-from .log import log_line
+from ..config.settings import ConfigurationError, check_bot_token, check_webhook_url
+from ..core.log import log_line
+from .findings import CannotAsk, Finding, ask, problems
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from typing import Any
 
-    from .config import Settings
-    from .deliver import Deadline
-    from .destination import SlackAppDestination, WebhookDestination
+    from ..config.settings import Settings
+    from ..core.deadline import Deadline
+    from ..slack.destination import SlackAppDestination, WebhookDestination
 
 STACK_SETS_PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com"
-
-# check: what is checked; ok: whether it holds; detail: what was found; fix: what to do ("" when ok)
-Finding = namedtuple("Finding", ["check", "ok", "detail", "fix"], defaults=[""])
 
 
 class HealthCheckFailed(RuntimeError):
     """Raised by the check at apply: the notifier would not see, and the message says why and what to do."""
-
-
-class CannotAsk(RuntimeError):
-    """AWS could not be asked at all (no credentials, no region): not a finding about the notifier."""
 
 
 def check_and_report(
@@ -64,8 +58,8 @@ def check_and_report(
         )
         raise HealthCheckFailed(f"the root activity notifier would not see: {listed}")
     if failing:
-        from .health_message import render_cannot_see
-        from .notify import container_pacer
+        from ..delivery.pacing import container_pacer
+        from .message import render_cannot_see
 
         payload = render_cannot_see(failing, str(checks.get("account", "")), settings.render)
         pacer = container_pacer()  # paced like the container's other posts: a batch may have just posted
@@ -136,8 +130,8 @@ def run_checks(
 
 def slack_asker(api_url: str, seconds: float = 10.0) -> Callable[[str, str, dict[str, Any]], dict[str, Any]]:
     """Ask the Web API at ``api_url`` (the function's SLACK_API_URL, or Slack's own), each call within ``seconds``."""
-    from .deliver import Deadline
-    from .slack_api import call
+    from ..core.deadline import Deadline
+    from ..slack.web_api import call
 
     return lambda token, method, arguments: call(api_url, method, token, arguments, Deadline.after(seconds)).answer
 
@@ -152,14 +146,14 @@ _READ_SCOPE_FIX = (
 def slack_app_findings(settings: Mapping[str, Any], client, slack) -> list[Finding]:
     """Slack app mode: Slack takes the bot token (auth.test), and the app is a member of every
     channel it posts to (conversations.info). Nothing is posted."""
-    from .deliver import DeliveryError
-    from .slack_api import PERMANENT_ERRORS
+    from ..slack.http import DeliveryError
+    from ..slack.web_api import PERMANENT_ERRORS
 
     parameter = settings.get("bot_token_parameter")
     if not parameter:
         return []
     ssm = client("ssm", settings["region"])
-    answer, failed = _ask("", "", lambda: ssm.get_parameter(Name=parameter, WithDecryption=True))
+    answer, failed = ask("", "", lambda: ssm.get_parameter(Name=parameter, WithDecryption=True))
     token = str(((answer or {}).get("Parameter") or {}).get("Value", "")).strip()
     if failed or not token:
         return []  # the parameter's own check says why
@@ -196,38 +190,13 @@ def _channel_membership(slack, token: str, channel: str, bot: str, delivery_erro
     return Finding(what, True, f"#{info.get('name') or channel}")
 
 
-def problems(findings: list[Finding]) -> list[Finding]:
-    return [finding for finding in findings if not finding.ok]
-
-
-def _ask(what: str, fix_if_denied: str, call: Callable[[], Any]) -> tuple[Any, Finding | None]:
-    """Call AWS; an answer that is an error becomes a failed Finding (access denied says which
-    permission to add), a missing credential or region raises CannotAsk."""
-    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
-
-    try:
-        return call(), None
-    except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "error")
-        message = error.response.get("Error", {}).get("Message", "")
-        if "AccessDenied" in code or code in ("UnauthorizedOperation", "AuthorizationError"):
-            return None, Finding(what, False, f"access denied ({code})", fix_if_denied)
-        return None, Finding(what, False, f"{code}: {message}".rstrip(": "), "")
-    except NoCredentialsError:
-        raise CannotAsk("no AWS credentials found: sign in (aws sso login, or set AWS_PROFILE) and run again") from None
-    except NoRegionError:
-        raise CannotAsk("no AWS region: pass --region or set AWS_REGION") from None
-    except BotoCoreError as error:
-        raise CannotAsk(f"AWS could not be reached: {error}") from None
-
-
 def _trail(settings, client) -> list[Finding]:
     trail = settings.get("trail")
     if not trail:
         return [Finding("trail", True, "no trail to watch (create_trail = false and no trail_arn_to_watch)")]
     region = trail.split(":")[3]
     what = f"trail {trail.rsplit('/', 1)[-1]} is logging"
-    status, failed = _ask(
+    status, failed = ask(
         what,
         f"allow cloudtrail:GetTrailStatus on {trail}",
         lambda: client("cloudtrail", region).get_trail_status(Name=trail),
@@ -269,27 +238,27 @@ def discover_checks(
 ) -> dict[str, Any]:
     """The checks for a notifier found by its name prefix (``doctor --name-prefix``), for when the
     module's output health_check_input is not at hand. Rules are expected enabled, in either state."""
-    account, _ = _ask("your credentials", "", lambda: client("sts", region).get_caller_identity())
+    account, _ = ask("your credentials", "", lambda: client("sts", region).get_caller_identity())
     if account is None:
         raise CannotAsk("your credentials could not be read (sts:GetCallerIdentity failed)")
     account_id, partition = account["Account"], account.get("Arn", "arn:aws:").split(":")[1]
     trail_name = f"{name_prefix}-trail"
-    trails, _ = _ask("", "", lambda: client("cloudtrail", region).describe_trails(trailNameList=[trail_name]))
+    trails, _ = ask("", "", lambda: client("cloudtrail", region).describe_trails(trailNameList=[trail_name]))
     trail = next(
         (each["TrailARN"] for each in (trails or {}).get("trailList", []) if each.get("Name") == trail_name), None
     )
     # The home bus's rules; the forwarders' are found in every region (with_found_forwarders).
     bus = f"{name_prefix}-hub" if scope == "organization" else "default"
-    listed, _ = _ask("", "", lambda: client("events", region).list_rules(NamePrefix=name_prefix, EventBusName=bus))
+    listed, _ = ask("", "", lambda: client("events", region).list_rules(NamePrefix=name_prefix, EventBusName=bus))
     rules = [
         {"region": region, "bus": bus, "name": each["Name"], "state": ANY_ENABLED}
         for each in (listed or {}).get("Rules", [])
         if not each["Name"].startswith(f"{name_prefix}-forwarder")
     ]
-    configuration, _ = _ask(
+    configuration, _ = ask(
         "", "", lambda: client("lambda", region).get_function_configuration(FunctionName=name_prefix)
     )
-    mappings, _ = _ask("", "", lambda: client("lambda", region).list_event_source_mappings(FunctionName=name_prefix))
+    mappings, _ = ask("", "", lambda: client("lambda", region).list_event_source_mappings(FunctionName=name_prefix))
     environment = ((configuration or {}).get("Environment") or {}).get("Variables", {})
     routes = _json_object(environment.get("SLACK_CHANNEL_ROUTES"))
     channels = [environment.get("SLACK_CHANNEL_ID", ""), *routes.values()]
@@ -340,7 +309,7 @@ def with_found_forwarders(settings: Mapping[str, Any], client) -> tuple[Mapping[
     if not forwarders:
         return settings, []
     what = f"forwarders ({forwarders['rule']}) are found in every enabled region"
-    answer, failed = _ask(
+    answer, failed = ask(
         what, "allow ec2:DescribeRegions", lambda: client("ec2", settings["region"]).describe_regions()
     )
     if failed:
@@ -350,7 +319,7 @@ def with_found_forwarders(settings: Mapping[str, Any], client) -> tuple[Mapping[
     known_queues = {(queue["region"], queue["name"]) for queue in settings.get("dead_letter_queues", [])}
     rules, queues, findings, found_in = [], [], [], []
     for region in sorted(each["RegionName"] for each in answer.get("Regions", [])):
-        listed, failed = _ask(
+        listed, failed = ask(
             f"{what}: {region}",
             "allow events:ListRules",
             lambda region=region: client("events", region).list_rules(NamePrefix=forwarders["rule"], Limit=100),
@@ -397,7 +366,7 @@ def _rules(settings, client) -> list[Finding]:
         bus = rule.get("bus", "default")
         where = "" if bus == "default" else f" on {bus}"
         what = f"rule {rule['name']}{where} ({rule['region']}) is {rule['state']}"
-        described, failed = _ask(
+        described, failed = ask(
             what,
             f"allow events:DescribeRule on the rule {rule['name']}",
             lambda rule=rule, bus=bus: client("events", rule["region"]).describe_rule(
@@ -427,7 +396,7 @@ def _mappings(settings, client) -> list[Finding]:
     findings = []
     for uuid in settings.get("mappings", []):
         what = f"event source mapping {uuid} is enabled"
-        mapping, failed = _ask(
+        mapping, failed = ask(
             what,
             f"allow lambda:GetEventSourceMapping on {uuid}",
             lambda uuid=uuid: client("lambda", settings["region"]).get_event_source_mapping(UUID=uuid),
@@ -455,7 +424,7 @@ def _mappings(settings, client) -> list[Finding]:
 def _concurrency(settings, client) -> list[Finding]:
     function = settings["function"]
     what = f"function {function} may run (reserved concurrency is not 0)"
-    answer, failed = _ask(
+    answer, failed = ask(
         what,
         f"allow lambda:GetFunctionConcurrency on {function}",
         lambda: client("lambda", settings["region"]).get_function_concurrency(FunctionName=function),
@@ -480,7 +449,7 @@ def _dead_letter_queues(settings, client) -> list[Finding]:
     for queue in settings.get("dead_letter_queues", []):
         what = f"dead-letter queue {queue['name']} ({queue['region']}) is empty"
         sqs = client("sqs", queue["region"])
-        answer, failed = _ask(
+        answer, failed = ask(
             what,
             f"allow sqs:GetQueueUrl and sqs:GetQueueAttributes on {queue['name']}",
             lambda queue=queue, sqs=sqs: sqs.get_queue_attributes(
@@ -538,7 +507,7 @@ def _secret_parameter(settings, client, name: str, secret: SecretParameter) -> F
         f"read -rs SECRET (paste the {secret.example}; it is not echoed), then aws ssm put-parameter --overwrite "
         f'--type SecureString --name {name} --value "$SECRET"'
     )
-    answer, failed = _ask(
+    answer, failed = ask(
         what,
         f"allow ssm:GetParameter on {name} (and kms:Decrypt on its key)",
         lambda: client("ssm", settings["region"]).get_parameter(Name=name, WithDecryption=True),
@@ -566,7 +535,7 @@ def _stack_instances(settings, client) -> list[Finding]:
     if not stack_set:
         return []
     what = f"StackSet {stack_set['name']} is CURRENT in every account and region"
-    summaries, failed = _ask(
+    summaries, failed = ask(
         what,
         f"allow cloudformation:ListStackInstances on the StackSet {stack_set['name']}",
         lambda: _all_stack_instances(client("cloudformation", settings["region"]), stack_set),
@@ -620,7 +589,7 @@ def _spoke_rules(settings, client, summaries: list[dict[str, Any]]) -> list[Find
     for account, regions in sorted(regions_of.items()):
         role = spokes["role_arn"].replace("{account}", account)
         what = f"spoke rules of account {account} are as deployed ({len(regions)} regions)"
-        assumed, failed = _ask(
+        assumed, failed = ask(
             what,
             f"allow sts:AssumeRole on {role}",
             lambda role=role: client("sts", settings["region"]).assume_role(
@@ -640,7 +609,7 @@ def _spoke_rules(settings, client, summaries: list[dict[str, Any]]) -> list[Find
                 if rule.get("region") not in (None, region):
                     continue  # a rule of one region's stack only (us-east-1's tamper path)
                 read += 1
-                described, failed = _ask(
+                described, failed = ask(
                     "", "", lambda events=events, rule=rule: events.describe_rule(Name=rule["name"])
                 )
                 if failed:
@@ -682,7 +651,7 @@ def _organization_prerequisites(settings, client) -> list[Finding]:
         return []
     organizations = client("organizations", "us-east-1")
     what = "trusted access for CloudFormation StackSets is on in the organization"
-    answer, failed = _ask(
+    answer, failed = ask(
         what,
         "allow organizations:ListAWSServiceAccessForOrganization (run doctor from the management account)",
         organizations.list_aws_service_access_for_organization,
@@ -705,7 +674,7 @@ def _organization_prerequisites(settings, client) -> list[Finding]:
         ]
     if stack_set.get("call_as") == "DELEGATED_ADMIN":
         what = f"account {settings.get('account')} is a delegated administrator for StackSets"
-        answer, failed = _ask(
+        answer, failed = ask(
             what,
             "allow organizations:ListDelegatedAdministrators",
             lambda: organizations.list_delegated_administrators(ServicePrincipal=STACK_SETS_PRINCIPAL),

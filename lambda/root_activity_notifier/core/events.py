@@ -117,7 +117,7 @@ def parse_json_text(text: str) -> list[ActivityRecord]:
 
 # message_id: the SQS message ID (what batchItemFailures names); records: what its body holds;
 # error: why the body could not be read ("" when it could); follow_up: the session a follow-up the
-# function sent itself names (follow_up.py; "" for any other message)
+# function sent itself names (state/follow_up.py; "" for any other message)
 QueuedMessage = namedtuple("QueuedMessage", ["message_id", "records", "error", "follow_up"], defaults=[""])
 
 
@@ -146,15 +146,27 @@ def parse_sqs_event(document: Mapping[str, Any]) -> list[QueuedMessage]:
     return messages
 
 
+# A follow-up the function sends itself (state/follow_up.py): {"root_activity_notifier": "follow_up",
+# "session": pk}, naming only a session's key.
+FOLLOW_UP = "follow_up"
+_SESSION_KEY = re.compile(r"^thread#\d{12}#(key|ip):[\x21-\x7e]{1,200}$")
+
+
 def _follow_up_in(body: str) -> str:
     if '"root_activity_notifier"' not in body[:200]:
         return ""
-    from .follow_up import follow_up_session
-
     try:
         return follow_up_session(json.loads(body))
     except ValueError:
         return ""
+
+
+def follow_up_session(document: Any) -> str:
+    """The session a follow-up names, or "" when ``document`` is not a well-formed follow-up."""
+    if not isinstance(document, dict) or document.get("root_activity_notifier") != FOLLOW_UP:
+        return ""
+    session = document.get("session")
+    return session if isinstance(session, str) and _SESSION_KEY.match(session) else ""
 
 
 def _is_sqs_record(record: Any) -> bool:

@@ -1,5 +1,5 @@
 """Deliver: POST a JSON payload to Slack (an incoming webhook, or a Web API method through
-slack_api.py), retrying only what is worth retrying.
+slack/web_api.py), retrying only what is worth retrying.
 
 * 200: delivered.
 * 429: wait ``Retry-After`` (Slack allows about one message a second per webhook), then retry.
@@ -25,6 +25,8 @@ import time
 import urllib.error
 import urllib.request
 from collections import namedtuple
+
+from ..core.deadline import Deadline
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
@@ -63,32 +65,6 @@ DeliveryResult = namedtuple("DeliveryResult", ["status", "attempts", "answer"], 
 # backing off, or fail at once (reason and code as DeliveryError's).
 Verdict = namedtuple("Verdict", ["outcome", "value", "reason", "code"], defaults=[None, "", ""])
 ACCEPT, RETRY, FAIL = "accept", "retry", "fail"
-
-
-class Deadline:
-    """An absolute point on the monotonic clock by which delivery must be over."""
-
-    __slots__ = ("at", "clock")
-
-    def __init__(self, at: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.at = at
-        self.clock = clock
-
-    @classmethod
-    def after(cls, seconds: float, clock: Callable[[], float] = time.monotonic) -> "Deadline":
-        return cls(at=clock() + seconds, clock=clock)
-
-    @classmethod
-    def from_lambda_context(cls, context: Any, default_seconds: float = 30.0) -> "Deadline":
-        remaining_ms = None
-        getter = getattr(context, "get_remaining_time_in_millis", None)
-        if callable(getter):
-            remaining_ms = getter()
-        seconds = remaining_ms / 1000 if isinstance(remaining_ms, (int, float)) else default_seconds
-        return cls.after(seconds)
-
-    def remaining(self) -> float:
-        return self.at - self.clock()
 
 
 def post_message(

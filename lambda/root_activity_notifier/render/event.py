@@ -6,18 +6,18 @@ import re
 from collections import namedtuple
 from urllib.parse import quote
 
-from .classify import Activity, Classification, Severity
-from .events import ActivityRecord
-from .messages import WORDING, Wording
+from ..core.classify import Activity, Classification, Severity
+from ..core.events import ActivityRecord
+from ..core.timezones import UTC
 from .mrkdwn import escape, escape_within, truncate_escaped, truncate_plain
-from .timezones import UTC
+from .words import WORDING, Wording
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from datetime import datetime
     from typing import Any
 
-    from .timezones import ResolvedTimeZone
+    from ..core.timezones import ResolvedTimeZone
 
 # Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks).
 HEADER_LIMIT = 150

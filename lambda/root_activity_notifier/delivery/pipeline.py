@@ -2,156 +2,39 @@
 
 Every input takes the same path, an event source mapping's batch or not: what is not root activity
 is ignored, what claims to be root activity without AWS having delivered it is refused, and the
-rest is grouped by root session (sessions.py), most severe first, within a bounded number of
+rest is grouped by root session (core/sessions.py), most severe first, within a bounded number of
 messages, and posted paced. The result names the SQS messages whose root activity did not reach
 Slack, so that they are delivered again.
 
-With the session table, each root session is remembered across batches (session_delivery.py): a
+With the session table, each root session is remembered across batches (delivery/stateful.py): a
 webhook posts a session's first messages at once and its further activity as digests
-(notify_digest.py); a Slack app keeps it as one live thread (notify_threaded.py). Every invocation
+(delivery/digests.py); a Slack app keeps it as one live thread (delivery/threaded.py). Every invocation
 then shares one pace per destination (SharedPacer).
 """
 
 from __future__ import annotations
 
-import enum
-import threading
 import time
 from collections import namedtuple
 
-from .classify import is_announced, is_from_aws
-from .config import ConfigurationError
-from .deliver import DEFAULT_RETRY_POLICY, DeliveryError
-from .log import log_line
-from .render import render_message
-from .sessions import occurrences, plan_messages
-from .ssm_secrets import SecretUnavailable
-from .summary import render_fold, render_summary
+from ..config.secrets import SecretUnavailable
+from ..config.settings import ConfigurationError
+from ..core.classify import is_announced, is_from_aws
+from ..core.log import log_line
+from ..core.outcomes import Status
+from ..core.sessions import occurrences, plan_messages, routing_account
+from ..render.planned import render_planned
+from ..slack.http import DeliveryError
+from .pacing import NO_TIME_LEFT, Pacer, container_pacer, messages_that_fit
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
-    from .deliver import Deadline
-    from .destination import SlackAppDestination, WebhookDestination
-    from .events import ActivityRecord, QueuedMessage
-    from .render import RenderOptions
-    from .session_delivery import SessionDelivery
-    from .session_store import SessionStore
-    from .sessions import Occurrence, PlannedMessage
-
-
-class Status(enum.Enum):
-    """What became of one input record; the value is the ``outcome`` of its log line."""
-
-    DELIVERED = "delivered"
-    SUMMARIZED = "summarized"
-    FAILED = "failed"
-    IGNORED = "ignored"
-    REFUSED = "refused"
-
-
-# Slack accepts about one message a second per webhook; posts are never closer than this.
-SECONDS_BETWEEN_POSTS = 1.0
-
-
-class Pacer:
-    """Spaces posts at least ``interval`` seconds apart: from the end of one (when Slack has counted
-    it) to the start of the next, so that network jitter cannot make two look closer to Slack."""
-
-    def __init__(self, interval: float = SECONDS_BETWEEN_POSTS, *, clock=time.monotonic, sleep=time.sleep) -> None:
-        self.interval, self.clock, self.sleep = interval, clock, sleep
-        self._last: float | None = None
-
-    def delay(self) -> float:
-        """Seconds until the next post may go."""
-        return 0.0 if self._last is None else max(0.0, self._last + self.interval - self.clock())
-
-    def wait(self) -> None:
-        delay = self.delay()
-        if delay > 0:
-            self.sleep(delay)
-        self._last = self.clock()
-
-    def posted(self) -> None:
-        """The post just ended: count the interval from now."""
-        self._last = self.clock()
-
-    def acquire(self, deadline: Deadline, keep: float = 0.0) -> bool:
-        """Wait for the next post's turn; False (without waiting) when it would outlast the function
-        with ``keep`` seconds to spare (for what must follow the post)."""
-        if out_of_time(self, deadline, keep):
-            return False
-        self.wait()
-        return True
-
-
-class SharedPacer:
-    """One pace per destination for every concurrent invocation: each post reserves the next free
-    turn in the session table (session_store.reserve_slot) and waits for it. When the table cannot
-    be reached, the container's own pacer paces alone, as before."""
-
-    def __init__(
-        self, store: SessionStore, destination: str, interval: float, local: Pacer, *, clock=time.time, sleep=time.sleep
-    ) -> None:
-        self.store, self.destination, self.interval, self.local = store, destination, interval, local
-        self.clock, self.sleep = clock, sleep
-
-    def delay(self) -> float:
-        return self.local.delay()
-
-    def acquire(self, deadline: Deadline, keep: float = 0.0) -> bool:
-        from .session_store import StoreUnavailable
-
-        now = self.clock()
-        spare = DEFAULT_RETRY_POLICY.safety_margin + DEFAULT_RETRY_POLICY.base_delay + keep
-        latest = now + deadline.remaining() - spare
-        try:
-            turn = self.store.reserve_slot(self.destination, self.interval, latest)
-        except StoreUnavailable:
-            return self.local.acquire(deadline, keep)
-        if turn is None:
-            return False
-        wait = turn - self.clock()
-        if wait > 0:
-            self.sleep(wait)
-        self.local.posted()
-        return True
-
-    def posted(self) -> None:
-        self.local.posted()
-
-
-# The last post's time lives as long as the container, so that back-to-back batches of a warm
-# function are paced too (concurrent invocations run in other containers; Retry-After covers those).
-# Lambda runs one invocation at a time per container; tests and the benchmark that run invocations
-# on threads get one pacer per thread, as separate containers would.
-_container = threading.local()
-
-
-def container_pacer() -> Pacer:
-    pacer = getattr(_container, "pacer", None)
-    if pacer is None:
-        pacer = _container.pacer = Pacer()
-    return pacer
-
-
-def forget_last_post() -> None:
-    """Start the container's pacing afresh (tests)."""
-    _container.pacer = Pacer()
-
-
-def out_of_time(pacer: Pacer, deadline: Deadline, keep: float = 0.0) -> bool:
-    """Whether waiting for the pacer would outlast the function (with the retry policy's margin and
-    ``keep`` seconds more)."""
-    return pacer.delay() >= deadline.remaining() - DEFAULT_RETRY_POLICY.safety_margin - keep
-
-
-NO_TIME_LEFT = "no time left in the function's timeout to send it"
-
-
-def messages_that_fit(seconds: float, pacer: Pacer) -> int:
-    """How many posts, paced by ``pacer``, fit in ``seconds`` with the retry policy's margin (at least one)."""
-    usable = seconds - DEFAULT_RETRY_POLICY.safety_margin - pacer.delay()
-    return max(1, int(usable // pacer.interval))
+    from ..core.deadline import Deadline
+    from ..core.events import ActivityRecord, QueuedMessage
+    from ..core.sessions import Occurrence, PlannedMessage
+    from ..render.event import RenderOptions
+    from ..slack.destination import SlackAppDestination, WebhookDestination
+    from .stateful import SessionDelivery
 
 
 # failed_message_ids: the SQS messages whose root activity did not reach Slack (each once);
@@ -159,8 +42,8 @@ def messages_that_fit(seconds: float, pacer: Pacer) -> int:
 BatchResult = namedtuple("BatchResult", ["failed_message_ids", "counts", "failures"])
 
 # planned: the messages to post, in order; failed_message_ids: messages already failed (unreadable);
-# counts: input events ignored or refused, by Status; occurrences: the root events (threads.py plans
-# them); follow_ups: (message ID, session) of each follow-up the function sent itself (follow_up.py).
+# counts: input events ignored or refused, by Status; occurrences: the root events (core/threads.py plans
+# them); follow_ups: (message ID, session) of each follow-up the function sent itself (state/follow_up.py).
 PreparedBatch = namedtuple(
     "PreparedBatch", ["planned", "failed_message_ids", "counts", "occurrences", "follow_ups"], defaults=[()]
 )
@@ -183,17 +66,17 @@ def notify_batch(
     *,
     max_messages: int | None = None,
     pacer: Pacer | None = None,
-    sessions: SessionDelivery | None = None,
+    stateful: SessionDelivery | None = None,
 ) -> BatchResult:
     """Announce the root activity of ``messages`` in at most ``max_messages`` Slack messages (and no
     more than fit before ``deadline``). Every message is tried, and every input event gets one log
     line, whatever fails; ``destination`` reads its secret only when there is something to send.
-    With ``sessions`` (the session table), each root session is remembered across batches."""
+    With ``stateful`` (delivery with the session table), each root session is remembered across batches."""
     pacer = pacer or container_pacer()
     budget = messages_that_fit(deadline.remaining(), pacer)
     budget = min(budget, max_messages or budget)
     prepared = prepare_batch(messages, options, budget)
-    return send_batch(prepared, options, destination, deadline, pacer=pacer, sessions=sessions, max_messages=budget)
+    return send_batch(prepared, options, destination, deadline, pacer=pacer, stateful=stateful, max_messages=budget)
 
 
 def prepare_batch(messages: list[QueuedMessage], options: RenderOptions, max_messages: int | None) -> PreparedBatch:
@@ -233,29 +116,29 @@ def send_batch(
     deadline: Deadline,
     *,
     pacer: Pacer | None = None,
-    sessions: SessionDelivery | None = None,
+    stateful: SessionDelivery | None = None,
     max_messages: int | None = None,
 ) -> BatchResult:
-    """Post the planned messages in order (or, with ``sessions``, each root session's share of the
+    """Post the planned messages in order (or, with ``stateful``, each root session's share of the
     batch as that session needs it); log every event's outcome, and one line for the batch."""
     failed_ids = dict.fromkeys(prepared.failed_message_ids)
     counts, failures = dict(prepared.counts), []
     cannot_send = ""
-    if prepared.planned or (prepared.follow_ups and sessions is not None):
+    if prepared.planned or (prepared.follow_ups and stateful is not None):
         try:
             destination.prepare()
         except (ConfigurationError, SecretUnavailable) as error:
             cannot_send = str(error)
 
-    if sessions is not None and not cannot_send and (prepared.planned or prepared.follow_ups):
-        for outcome in sessions.send(prepared.occurrences, max_messages):
+    if stateful is not None and not cannot_send and (prepared.planned or prepared.follow_ups):
+        for outcome in stateful.send(prepared.occurrences, max_messages):
             _count(outcome.occurrence, outcome.status, outcome.kind, outcome.error, (counts, failures, failed_ids))
         for message_id, session in prepared.follow_ups:
-            if not sessions.follow_up(session):
+            if not stateful.follow_up(session):
                 failed_ids[message_id] = None
-        return _finish(prepared, counts, failures, failed_ids, posted=sessions.posted)
+        return _finish(prepared, counts, failures, failed_ids, posted=stateful.posted)
     for message_id, session in prepared.follow_ups:
-        if sessions is not None:  # Slack cannot be reached: SQS brings the follow-up again
+        if stateful is not None:  # Slack cannot be reached: SQS brings the follow-up again
             failed_ids[message_id] = None
         else:
             log_line("WARNING", "follow-up not made: no session table", session=session, message_id=message_id)
@@ -333,27 +216,6 @@ def _send(
         error=reason or None,
     )
     return status, reason
-
-
-def routing_account(planned: PlannedMessage) -> str:
-    """The account whose channel a message goes to: an sts:AssumeRoot call's is the member it opens;
-    a fold, which spans sessions, has none (the default channel)."""
-    if not planned.session:
-        return ""
-    first = planned.occurrences[0].record
-    if first.is_assume_root and first.target_account_id:
-        return first.target_account_id
-    return planned.session[0]
-
-
-def render_planned(planned: PlannedMessage, options: RenderOptions) -> dict:
-    """The Slack payload of one planned message, whatever its kind."""
-    if planned.kind in ("summary", "reads", "changes"):  # the last two: replies in a thread (threads.py)
-        return render_summary(planned, options)
-    if planned.kind == "fold":
-        return render_fold(planned, options)
-    (occurrence,) = planned.occurrences
-    return render_message(occurrence.record, occurrence.classification, options)
 
 
 def _log_occurrence(occurrence: Occurrence, status: Status, *, kind: str | None, error: str) -> None:

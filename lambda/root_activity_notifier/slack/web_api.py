@@ -1,6 +1,6 @@
 """Deliver: Slack's Web API (a Slack app's bot token): ``chat.postMessage``, ``chat.update``, ``auth.test``.
 
-The same retry policy as the webhook (deliver.py): 429 ``ratelimited`` waits ``Retry-After``;
+The same retry policy as the webhook (slack/http.py): 429 ``ratelimited`` waits ``Retry-After``;
 Slack's transient errors and 5xx back off; everything else fails at once. The errors that no retry
 can mend (a revoked token, a channel the app is not in) say what to do, so that the log line and the
 dead-letter queue's alarm lead straight to the fix. The token never appears in a message.
@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 
-from .deliver import ACCEPT, DEFAULT_RETRY_POLICY, FAIL, RETRY, DeliveryError, Verdict, post_json
+from .http import ACCEPT, DEFAULT_RETRY_POLICY, FAIL, RETRY, DeliveryError, Verdict, post_json
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from typing import Any
 
-    from .deliver import Deadline, DeliveryResult, RetryPolicy
+    from ..core.deadline import Deadline
+    from .http import DeliveryResult, RetryPolicy
 
 # Slack says "try again later" with these.
 TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"})

@@ -1,5 +1,5 @@
-"""Deliver in Slack app mode: carry out threads.py's plan for each root session of a batch, with its
-thread remembered in session_store.py and Slack called through the destination.
+"""Deliver in Slack app mode: carry out core/threads.py's plan for each root session of a batch, with its
+thread remembered in state/store.py and Slack called through the destination.
 
 For each session, most urgent first: drop the events its thread has counted already (SQS delivers
 at least once); find its live thread, or claim a new one and post the parent (a concurrent
@@ -18,16 +18,10 @@ from __future__ import annotations
 import contextlib
 import time
 
-from .classify import SEVERITY_RANK, Severity
-from .deliver import DeliveryError
-from .destination import Posted
-from .log import log_line
-from .notify import NO_TIME_LEFT, Status, render_planned
-from .parent import permalink, render_parent
-from .session_delivery import Sent, SessionDelivery, event_epoch, message_key
-from .session_store import StoreUnavailable, account_of, session_of, thread_pk
-from .slack_api import is_message_gone
-from .threads import (
+from ..core.classify import SEVERITY_RANK, Severity
+from ..core.log import log_line
+from ..core.outcomes import Status
+from ..core.threads import (
     MENTION_INTERVAL_SECONDS,
     ThreadKey,
     as_planned_message,
@@ -36,11 +30,19 @@ from .threads import (
     plan_replies,
     totals_of,
 )
+from ..render.parent import permalink, render_parent
+from ..render.planned import render_planned
+from ..slack.destination import Posted
+from ..slack.http import DeliveryError
+from ..slack.web_api import is_message_gone
+from ..state.store import StoreUnavailable, account_of, session_of, thread_pk
+from .pacing import NO_TIME_LEFT
+from .stateful import Sent, SessionDelivery, event_epoch, message_key
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
-    from .session_store import ThreadState
-    from .sessions import Occurrence
+    from ..core.sessions import Occurrence
+    from ..state.store import ThreadState
 
 # A reply's parent is gone (deleted): the thread gets a new parent.
 THREAD_GONE = frozenset({"thread_not_found", "message_not_found"})

@@ -6,7 +6,7 @@
   account (``routes``, else the default channel), replies in a thread (optionally broadcast to the
   channel), edits a message in place and deletes its own.
 
-Both read their secret once per batch (``prepare``), from ssm_secrets.py's cache, and post with the
+Both read their secret once per batch (``prepare``), from config/secrets.py's cache, and post with the
 same retry policy. The planner decides what to say; a destination only says it.
 """
 
@@ -14,16 +14,17 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from .config import SlackAppTarget
-from .deliver import DeliveryError, post_message
-from .ssm_secrets import secret_value
+from ..config.secrets import secret_value
+from ..config.settings import SlackAppTarget
+from .http import DeliveryError, post_message
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from typing import Any
 
-    from .config import Settings, WebhookTarget
-    from .deliver import Deadline, DeliveryResult
+    from ..config.settings import Settings, WebhookTarget
+    from ..core.deadline import Deadline
+    from .http import DeliveryResult
 
 # Where a message landed: its channel and ``ts`` (Slack's ID of a message; empty for a webhook),
 # how many attempts it took, and the thread Slack put it in ("" at the channel's top level).
@@ -119,7 +120,7 @@ class SlackAppDestination:
         return self._workspace_url
 
     def _call(self, method: str, arguments: dict[str, Any], deadline: Deadline) -> DeliveryResult:
-        from .slack_api import TOKEN_ERRORS, call  # only Slack app mode loads the Web API client
+        from .web_api import TOKEN_ERRORS, call  # only Slack app mode loads the Web API client
 
         try:
             return call(self._target.api_url, method, self._token, arguments, deadline)

@@ -3,10 +3,8 @@ table ``doctor`` prints. Pure functions, no I/O."""
 
 from __future__ import annotations
 
-from .classify import Severity
-from .messages import WORDING
-from .mrkdwn import escape, escape_within, truncate_plain
-from .render import (
+from ..core.classify import Severity
+from ..render.event import (
     HEADER_LIMIT,
     SEVERITY_EMOJI,
     labelled_account,
@@ -15,13 +13,15 @@ from .render import (
     section_text,
     slack_payload,
 )
+from ..render.mrkdwn import escape, escape_within, truncate_plain
+from ..render.words import WORDING
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from typing import Any
 
-    from .health import Finding
-    from .render import RenderOptions
+    from ..render.event import RenderOptions
+    from .findings import Finding
 
 # A message lists this many problems, a section each (Block Kit allows 50 blocks).
 PROBLEMS_SHOWN = 40

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from .classify import Activity, Severity
+from ..core.classify import Activity, Severity
 
 SUPPORTED_LANGUAGES = ("en", "ja")
 

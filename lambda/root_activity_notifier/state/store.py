@@ -28,15 +28,15 @@ import contextlib
 import time
 from collections import namedtuple
 
-from .threads import KIND_FIELDS
+from ..core.threads import KIND_FIELDS
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from typing import Any
 
-    from .deliver import Deadline
-    from .threads import Totals
+    from ..core.deadline import Deadline
+    from ..core.threads import Totals
 
 # SQS keeps a message at most 14 days: a redelivery can come no later.
 EVENT_RECORD_SECONDS = 14 * 24 * 3600
@@ -220,7 +220,7 @@ class SessionStore:
 
     def add(self, pk: str, totals: Totals, event_time: float) -> ThreadState:
         """Add a batch's totals to the thread (atomically, so concurrent batches add up); the new state."""
-        from .classify import SEVERITY_RANK
+        from ..core.classify import SEVERITY_RANK
 
         values: dict[str, Any] = {":one": {"N": "1"}}
         adds = ["revision :one"]

@@ -1,14 +1,13 @@
-"""Render: a root session's exact totals (session_store.py's shape), as the live parent message of
+"""Render: a root session's exact totals (state/store.py's shape), as the live parent message of
 its thread (Slack app mode) or as a webhook's digest. Pure functions, no I/O."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from .classify import Severity
-from .messages import WORDING
-from .mrkdwn import escape, truncate_plain
-from .render import (
+from ..core.classify import Severity
+from ..core.threads import KIND_FIELDS
+from .event import (
     HEADER_LIMIT,
     SEVERITY_EMOJI,
     field,
@@ -20,14 +19,15 @@ from .render import (
     slack_date,
     slack_payload,
 )
+from .mrkdwn import escape, truncate_plain
 from .summary import listing, session_text, time_span
-from .threads import KIND_FIELDS
+from .words import WORDING
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from typing import Any
 
-    from .render import RenderOptions
+    from .event import RenderOptions
 
 _SEVERITIES = list(Severity)
 SHOWN = 5  # of each list (regions, source IPs, user agents) before "and N more"

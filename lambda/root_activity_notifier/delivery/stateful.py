@@ -1,11 +1,11 @@
-"""Deliver with the session table: what a webhook's digests (notify_digest.py) and a Slack app's
-threads (notify_threaded.py) share.
+"""Deliver with the session table: what a webhook's digests (delivery/digests.py) and a Slack app's
+threads (delivery/threaded.py) share.
 
 * Each event is counted once into its root session's totals (SQS delivers at least once).
-* Each planned message is claimed before it is posted (session_store.claim_message), so that two
+* Each planned message is claimed before it is posted (state/store.py, claim_message), so that two
   invocations holding the same SQS message post it once.
 * Every post takes its turn in one pace per destination, shared by every concurrent invocation
-  (notify.SharedPacer); the container's own pacer takes over when the table cannot be reached.
+  (pacing.py, SharedPacer); the container's own pacer takes over when the table cannot be reached.
 * When the table fails (throttled, denied, unreachable, no time left), the session's events not yet
   posted go out as they would without it, unthreaded, with a WARNING line: the store never stands
   between an alert and Slack.
@@ -20,29 +20,23 @@ import time
 from collections import namedtuple
 from datetime import datetime, timezone
 
-from .deliver import DeliveryError
-from .log import log_line
-from .notify import (
-    NO_TIME_LEFT,
-    SECONDS_BETWEEN_POSTS,
-    Pacer,
-    SharedPacer,
-    Status,
-    render_planned,
-    routing_account,
-)
-from .session_store import CALL_MARGIN_SECONDS, NoTimeLeft, StoreUnavailable
-from .sessions import plan_messages
-from .threads import ThreadKey, totals_of
+from ..core.log import log_line
+from ..core.outcomes import Status
+from ..core.sessions import plan_messages, routing_account
+from ..core.threads import ThreadKey, totals_of
+from ..render.planned import render_planned
+from ..slack.http import DeliveryError
+from ..state.store import CALL_MARGIN_SECONDS, NoTimeLeft, StoreUnavailable
+from .pacing import NO_TIME_LEFT, SECONDS_BETWEEN_POSTS, Pacer, SharedPacer
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
-    from .deliver import Deadline
-    from .destination import Posted, SlackAppDestination, WebhookDestination
-    from .follow_up import FollowUps
-    from .render import RenderOptions
-    from .session_store import SessionStore, ThreadState
-    from .sessions import Occurrence
+    from ..core.deadline import Deadline
+    from ..core.sessions import Occurrence
+    from ..render.event import RenderOptions
+    from ..slack.destination import Posted, SlackAppDestination, WebhookDestination
+    from ..state.follow_up import FollowUps
+    from ..state.store import SessionStore, ThreadState
 
 # What became of one occurrence: its Status, the kind of message that carried it and why it failed.
 Outcome = namedtuple("Outcome", ["occurrence", "status", "kind", "error"])
@@ -65,7 +59,7 @@ _container = threading.local()
 
 
 def container_pacers() -> dict[str, Pacer]:
-    """The container's own pacers, one per destination, for its life (as notify.container_pacer):
+    """The container's own pacers, one per destination, for its life (as pacing.container_pacer):
     what paces when the session table cannot be reached."""
     pacers = getattr(_container, "pacers", None)
     if pacers is None:

@@ -45,7 +45,7 @@ Occurrence = namedtuple("Occurrence", ["record", "classification", "message_ids"
 
 # One Slack message to send. kind: "event" (one occurrence), "summary" (a session's events) or
 # "fold" (what the batch had no room for, session by session; session is None); in a thread
-# (threads.py) also "reads" and "changes", a batch's summary reply; named: for a summary, the events
+# (core/threads.py) also "reads" and "changes", a batch's summary reply; named: for a summary, the events
 # that would have had a message of their own.
 PlannedMessage = namedtuple("PlannedMessage", ["kind", "session", "occurrences", "named"], defaults=[()])
 
@@ -137,3 +137,14 @@ def group_by_session(batch: Iterable[Occurrence]) -> dict[tuple[str, str], list[
     for occurrence in batch:
         sessions.setdefault(session_key(occurrence.record), []).append(occurrence)
     return sessions
+
+
+def routing_account(planned: PlannedMessage) -> str:
+    """The account whose channel a message goes to: an sts:AssumeRoot call's is the member it opens;
+    a fold, which spans sessions, has none (the default channel)."""
+    if not planned.session:
+        return ""
+    first = planned.occurrences[0].record
+    if first.is_assume_root and first.target_account_id:
+        return first.target_account_id
+    return planned.session[0]

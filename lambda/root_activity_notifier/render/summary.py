@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .classify import Activity, Severity, is_read_only, most_severe
-from .messages import WORDING
-from .mrkdwn import escape, escape_within, truncate_plain
-from .render import (
+from ..core.classify import Activity, Severity, is_read_only, most_severe
+from ..core.sessions import group_by_session, urgency
+from .event import (
     HEADER_LIMIT,
     SECTION_TEXT_LIMIT,
     SEVERITY_EMOJI,
@@ -22,14 +21,15 @@ from .render import (
     slack_date,
     slack_payload,
 )
-from .sessions import group_by_session, urgency
+from .mrkdwn import escape, escape_within, truncate_plain
+from .words import WORDING
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from typing import Any
 
-    from .render import RenderOptions
-    from .sessions import Occurrence, PlannedMessage
+    from ..core.sessions import Occurrence, PlannedMessage
+    from .event import RenderOptions
 
 # How much of each list a summary shows before "and N more".
 EVENT_NAMES_SHOWN = 12
@@ -167,7 +167,7 @@ def _chunks(lines: list[str], limit: int) -> list[str]:
 
 
 def session_text(session: tuple[str, str], words: Any) -> str:
-    """``Access key `ASIA…``` or ``Source IP `192.0.2.1```: what names the session (sessions.py)."""
+    """``Access key `ASIA…``` or ``Source IP `192.0.2.1```: what names the session (core/sessions.py)."""
     kind, _, value = session[1].partition(":")
     label = words.access_key if kind == "key" else words.source_ip
     return f"{escape(label)} `{escape_within(value, 200)}`"

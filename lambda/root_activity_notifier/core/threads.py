@@ -1,5 +1,5 @@
 """Thread: what a root session's batch says in Slack app mode, where each session is one live
-thread. Pure functions, no I/O: notify.py carries the plan out, session_store.py remembers it.
+thread. Pure functions, no I/O: delivery/pipeline.py carries the plan out, state/store.py remembers it.
 
 * The session's first event posts the **parent**, a channel-level message with exact running
   totals, which is edited in place after each batch.
@@ -32,7 +32,7 @@ MAX_CHANGE_REPLIES = 3
 # replies it broadcasts: the first one wakes people up, the rest are in the thread they opened.
 MENTION_INTERVAL_SECONDS = 15 * 60
 
-# A batch's counts for the parent: what session_store.py adds to the thread's totals.
+# A batch's counts for the parent: what state/store.py adds to the thread's totals.
 Totals = namedtuple(
     "Totals",
     [
@@ -168,7 +168,7 @@ def totals_of(occurrences: Iterable[Occurrence]) -> Totals:
 
 
 def as_stored(totals: Totals) -> dict:
-    """A batch's totals in the shape session_store.py reads a thread's back: what a new parent shows."""
+    """A batch's totals in the shape state/store.py reads a thread's back: what a new parent shows."""
     stored = totals._asdict()
     stored["worst"] = float(SEVERITY_RANK[totals.worst])
     return {name: value for name, value in stored.items() if value is not None}

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import time
 
-from .config import ConfigurationError
+from .settings import ConfigurationError
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from .config import SecretSource
+    from .settings import SecretSource
 
 # parameter name -> (value, monotonic time it was read)
 _cache: dict[str, tuple[str, float]] = {}

@@ -4,7 +4,7 @@ deployer policy ("Who may deploy it") is exactly these actions (tests/test_readm
 
 from __future__ import annotations
 
-from .health import Finding, _ask
+from .findings import Finding, ask
 
 DEPLOYER_ACTIONS = {
     "cloudtrail": "AddTags CreateTrail DeleteTrail DescribeTrails GetEventSelectors GetTrail GetTrailStatus ListTags "
@@ -235,7 +235,7 @@ def deployer_permissions(settings, client) -> list[Finding]:
                 break
             arguments["Marker"] = answer["Marker"]
 
-    _, failed = _ask(what, "allow iam:SimulatePrincipalPolicy on the role (or check its policy by hand)", simulate)
+    _, failed = ask(what, "allow iam:SimulatePrincipalPolicy on the role (or check its policy by hand)", simulate)
     if failed:
         return [failed]
     if not denied:

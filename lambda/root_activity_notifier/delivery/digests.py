@@ -1,13 +1,13 @@
 """Deliver to an incoming webhook with the session table: a root session is a few messages, however
 long it runs and however fast.
 
-* A session's **first** batch is posted at once, as it always was (sessions.py's plan: sign-ins and
+* A session's **first** batch is posted at once, as it always was (core/sessions.py's plan: sign-ins and
   critical events alone, a few other calls alone or one summary).
 * After that, an event of a **new kind** that deserves a message of its own (a sign-in, an
   sts:AssumeRoot call, a critical event) is posted at once, once per kind (sessions.kind_of).
 * Everything else is **held**: counted, exactly, into the session's totals, and posted as one
   **digest** at most every ``digest_minutes`` (event time): by the batch that finds the digest due,
-  or by a follow-up the function sends itself (follow_up.py) for when no batch comes.
+  or by a follow-up the function sends itself (state/follow_up.py) for when no batch comes.
 
 Across sessions, a batch posts the most severe first, and what does not fit folds into one message,
 as without the table.
@@ -17,18 +17,27 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from .log import log_line
-from .notify import Status, render_planned
-from .parent import render_digest
-from .session_delivery import SessionDelivery, event_epoch, message_key
-from .session_store import StoreUnavailable, account_of, session_of, thread_pk
-from .sessions import PlannedMessage, deserves_own_message, fit_messages, kind_of, plan_messages, session_key, urgency
-from .threads import ThreadKey, group_by_thread
+from ..core.log import log_line
+from ..core.outcomes import Status
+from ..core.sessions import (
+    PlannedMessage,
+    deserves_own_message,
+    fit_messages,
+    kind_of,
+    plan_messages,
+    session_key,
+    urgency,
+)
+from ..core.threads import ThreadKey, group_by_thread
+from ..render.parent import render_digest
+from ..render.planned import render_planned
+from ..state.store import StoreUnavailable, account_of, session_of, thread_pk
+from .stateful import SessionDelivery, event_epoch, message_key
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
-    from .session_store import ThreadState
-    from .sessions import Occurrence
+    from ..core.sessions import Occurrence
+    from ..state.store import ThreadState
 
 # What one session's share of a batch comes to: its key and state, each event's key in the table,
 # the messages to post now, the events held for the digest, the kind each message-worthy event

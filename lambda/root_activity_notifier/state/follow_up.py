@@ -9,26 +9,16 @@ follow-up that someone else sent can at most make a digest of real activity come
 from __future__ import annotations
 
 import json
-import re
 
-from .log import log_line
+from ..core.events import FOLLOW_UP
+from ..core.log import log_line
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-FOLLOW_UP = "follow_up"
 MAX_DELAY_SECONDS = 900  # SQS's longest delay
-_SESSION_KEY = re.compile(r"^thread#\d{12}#(key|ip):[\x21-\x7e]{1,200}$")
-
-
-def follow_up_session(document: Any) -> str:
-    """The session a follow-up names, or "" when ``document`` is not a well-formed follow-up."""
-    if not isinstance(document, dict) or document.get("root_activity_notifier") != FOLLOW_UP:
-        return ""
-    session = document.get("session")
-    return session if isinstance(session, str) and _SESSION_KEY.match(session) else ""
 
 
 class FollowUps:
@@ -61,6 +51,6 @@ def _default_client() -> Any:
     import boto3  # present in every Lambda Python runtime
     from botocore.config import Config
 
-    from .session_store import CLIENT_TIMEOUTS
+    from .store import CLIENT_TIMEOUTS
 
     return boto3.client("sqs", region_name=os.environ.get("AWS_REGION") or None, config=Config(**CLIENT_TIMEOUTS))

@@ -1,0 +1,1 @@
+"""Configure: the settings from the environment, and the Slack secret from SSM."""

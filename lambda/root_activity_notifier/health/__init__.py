@@ -1,0 +1,1 @@
+"""Check: can the notifier still see? The checks, the deployer's permissions, and the message."""
