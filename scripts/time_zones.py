@@ -1,6 +1,6 @@
 """Write data/time-zones.txt: every IANA time zone name, one a line, from the pinned tzdata package.
 
-The module checks message_time_zone against this list at plan time; tests/test_time_zones.py fails
+The module checks message_time_zone against this list at plan time; tests/unit/config/test_time_zones.py fails
 when it drifts from the zone database. Run `make time-zones` after updating tzdata.
 """
 

@@ -1,6 +1,6 @@
 """Who may deploy the notifier: every action a ``terraform apply`` (and destroy) of the module calls,
 by service, and ``doctor --deployer-role-arn``'s check that a role is allowed them. The README's
-deployer policy ("Who may deploy it") is exactly these actions (tests/test_readme.py)."""
+deployer policy ("Who may deploy it") is exactly these actions (tests/plan/test_readme.py)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def deployer_actions(organization: bool) -> list[str]:
     )
 
 
-# Actions that take no resource (AWS's Service Authorization Reference; tests/test_readme.py checks it
+# Actions that take no resource (AWS's Service Authorization Reference; tests/plan/test_readme.py checks it
 # against parliament's copy): they can only be granted on "*".
 NO_RESOURCE = frozenset({
     "cloudformation:CreateStackSet", "cloudtrail:DescribeTrails", "events:PutPermission", "events:RemovePermission",

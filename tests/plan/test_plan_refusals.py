@@ -2,7 +2,7 @@
 input and the fix: planned as a user would, examples/single-account against moto's server (an account
 in no organization), with one mistake each.
 
-A misspelled webhook parameter is caught later, by the health check at apply (tests/test_health.py).
+A misspelled webhook parameter is caught later, by the health check at apply (tests/unit/health/test_health.py).
 """
 
 from __future__ import annotations
