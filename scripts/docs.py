@@ -143,6 +143,12 @@ def main() -> int:
             stale.append(str(readme.relative_to(REPO)))
             if "--check" not in sys.argv:
                 readme.write_text(updated)
+    for document in sorted((REPO / "docs").glob("*.md")):  # the deployer policy's block (docs/deploying.md)
+        updated = with_deployer_policy(document.read_text())
+        if updated != document.read_text():
+            stale.append(str(document.relative_to(REPO)))
+            if "--check" not in sys.argv:
+                document.write_text(updated)
     if stale and "--check" in sys.argv:
         print(f"generated reference out of date in {', '.join(stale)}: run 'make docs' and commit", file=sys.stderr)
         return 1

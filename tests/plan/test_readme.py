@@ -20,6 +20,7 @@ READMES = [
     REPO / "README.md",
     REPO / "CONTRIBUTING.md",
     REPO / "lambda" / "README.md",
+    *sorted(REPO.glob("docs/*.md")),
     *sorted(REPO.glob("examples/*/README.md")),
     *sorted(REPO.glob("modules/*/README.md")),
 ]
@@ -116,8 +117,8 @@ def test_doctor_runs_from_the_copy_terraform_init_fetched_from_git(tmp_path, ter
     (tmp_path / "user").mkdir()
     (tmp_path / "user" / "main.tf").write_text(first.replace(source, f"git::file://{repository}?ref=v0.0.0"))
     _terraform(tmp_path / "user", environment, "init", "-backend=false", "-input=false")
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    (command,) = [line for line in readme.splitlines() if line.startswith("PYTHONPATH=.terraform/modules/")]
+    operations = (REPO / "docs" / "operations.md").read_text(encoding="utf-8")
+    (command,) = [line for line in operations.splitlines() if line.startswith("PYTHONPATH=.terraform/modules/")]
     pythonpath = command.split()[0].removeprefix("PYTHONPATH=")
     result = subprocess.run(
         ["python3", "-m", "root_activity_notifier", "doctor", "--help"],
@@ -131,7 +132,7 @@ def test_doctor_runs_from_the_copy_terraform_init_fetched_from_git(tmp_path, ter
 
 
 def readme_deployer_policy() -> dict:
-    section = (REPO / "README.md").read_text(encoding="utf-8").split("## Who may deploy it", 1)[1]
+    section = (REPO / "docs" / "deploying.md").read_text(encoding="utf-8").split("## Who may deploy it", 1)[1]
     return json.loads(section.split("```json", 1)[1].split("```", 1)[0])
 
 
@@ -209,7 +210,7 @@ _DEFINITIONS: dict[str, dict] = {}
 def test_the_slack_app_manifest_asks_to_post_and_read_channels_only_and_the_snippet_names_real_inputs():
     from terraform_blocks import blocks
 
-    section = (REPO / "README.md").read_text(encoding="utf-8").split("## Slack app mode", 1)[1].split("\n## ", 1)[0]
+    section = (REPO / "docs" / "slack-app.md").read_text(encoding="utf-8")
     manifest = json.loads(section.split("```json", 1)[1].split("```", 1)[0])
     # chat:write posts; channels:read and groups:read let the health check ask if the app is in a channel.
     assert manifest["oauth_config"]["scopes"] == {"bot": ["chat:write", "channels:read", "groups:read"]}
@@ -234,3 +235,28 @@ def test_a_release_is_cut_from_unreleased_and_refused_twice_or_empty():
 
 def test_the_pyproject_version_is_the_packages():
     assert re.search(r'(?m)^version = "([^"]+)"', (REPO / "pyproject.toml").read_text()).group(1) == __version__
+
+
+def _anchors(path: Path) -> set[str]:
+    """GitHub's anchors for a Markdown file's headings (outside code blocks)."""
+    found, inside = set(), False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            inside = not inside
+        elif not inside and (heading := re.match(r"^#{1,6} (.*)$", line)):
+            found.add(re.sub(r"[^\w\- ]", "", heading.group(1).replace("`", "").strip().lower()).replace(" ", "-"))
+    return found
+
+
+def test_every_relative_link_and_anchor_in_the_docs_resolves():
+    """README.md links into docs/ and back: a moved section must not leave a dead link behind."""
+    dead = []
+    for document in READMES:
+        for target in re.findall(r"\]\((?!https?://|mailto:)([^)\s]+)\)", document.read_text(encoding="utf-8")):
+            path, _, anchor = target.partition("#")
+            destination = (document.parent / path).resolve() if path else document
+            if not destination.exists():
+                dead.append(f"{document.relative_to(REPO)}: {target} (no such file)")
+            elif anchor and destination.suffix == ".md" and anchor not in _anchors(destination):
+                dead.append(f"{document.relative_to(REPO)}: {target} (no such heading)")
+    assert dead == []
