@@ -33,7 +33,7 @@ module "root_activity_notifier" {
 
   scope             = "organization"
   slack_webhook_url = var.slack_webhook_url
-  # Or Slack app mode (README, Slack app mode): a bot token and the default channel; route each
+  # Or Slack app mode (docs/slack-app.md): a bot token and the default channel; route each
   # team's accounts to its channel with slack_channel_routes = { "111122223333" = "C0123ABCDEF" }.
   slack_bot_token  = var.slack_bot_token
   slack_channel_id = var.slack_channel_id

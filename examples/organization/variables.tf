@@ -12,7 +12,7 @@ variable "slack_webhook_url" {
 }
 
 variable "slack_bot_token" {
-  description = "Slack app mode, instead of the webhook: the app's bot token (xoxb-...); the README's Slack app mode shows how to create the app."
+  description = "Slack app mode, instead of the webhook: the app's bot token (xoxb-...); docs/slack-app.md shows how to create the app."
   type        = string
   default     = null
   sensitive   = true

@@ -17,7 +17,7 @@ module "root_activity_notifier" {
   }
 
   slack_webhook_url = var.slack_webhook_url
-  # Or Slack app mode (README, Slack app mode): a bot token and the channel to post to.
+  # Or Slack app mode (docs/slack-app.md): a bot token and the channel to post to.
   slack_bot_token  = var.slack_bot_token
   slack_channel_id = var.slack_channel_id
 

@@ -1,6 +1,6 @@
 """Parse: turn whatever the notifier is given into typed CloudTrail activity records.
 
-Accepted input (README, "Preview or send a message from the command line", lists the same):
+Accepted input (docs/command-line.md, "Preview or send a message from the command line", lists the same):
 
 * an EventBridge event whose ``detail`` is a CloudTrail record (any CloudTrail detail-type);
 * a raw CloudTrail record;

@@ -1,5 +1,5 @@
 """Who may deploy the notifier: every action a ``terraform apply`` (and destroy) of the module calls,
-by service, and ``doctor --deployer-role-arn``'s check that a role is allowed them. The README's
+by service, and ``doctor --deployer-role-arn``'s check that a role is allowed them. docs/deploying.md's
 deployer policy ("Who may deploy it") is exactly these actions (tests/plan/test_readme.py)."""
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ _MAPPING_TAG_ACTIONS = ["lambda:ListTags", "lambda:TagResource", "lambda:UntagRe
 PASSED_TO = ["events.amazonaws.com", "lambda.amazonaws.com", "scheduler.amazonaws.com"]
 
 # Where each service's actions are allowed: the module's resources, by name_prefix ({p}). {a} is the
-# account, {r} the region, {partition} the partition; "*" in the README's policy.
+# account, {r} the region, {partition} the partition; "*" in docs/deploying.md's policy.
 _RESOURCES = {
     "cloudformation": ["arn:{partition}:cloudformation:{r}:{a}:stackset/{p}-spokes:*",
                        "arn:{partition}:cloudformation:{r}:{a}:stackset-target/{p}-spokes:*",
@@ -119,7 +119,7 @@ _EXAMPLE_HUB_BUS = "arn:{partition}:events:{r}:{a}:event-bus/{p}-hub"
 def deployer_policy(
     organization: bool, prefix: str = "root-activity-notifier", *, partition: str = "aws", account="*", region="*"
 ) -> dict:
-    """The deployer's identity policy (README, Who may deploy it): every action on the module's own
+    """The deployer's identity policy (docs/deploying.md, Who may deploy it): every action on the module's own
     resources only, by name prefix; "*" only for actions that take no resource. Statements whose Sid
     starts with "Organization" are needed with scope = "organization" only."""
 
@@ -247,6 +247,6 @@ def deployer_permissions(settings, client) -> list[Finding]:
             what,
             False,
             f"denied: {shown}",
-            "give the role the README's deployer policy (Who may deploy it), with your name_prefix",
+            "give the role the deployer policy in docs/deploying.md (Who may deploy it), with your name_prefix",
         )
     ]
