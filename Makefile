@@ -72,7 +72,7 @@ unit: $(STAMP)
 
 ## integration: each example applied to moto's server, checked, driven with events, destroyed (slow)
 integration: $(STAMP) $(TF_CLI_CONFIG_FILE)
-	$(BIN)/pytest -m integration -q -n $(INTEGRATION_WORKERS) --dist loadfile
+	$(BIN)/pytest -m integration -q -n $(INTEGRATION_WORKERS) --dist loadgroup
 
 ## cli-compat: the handler is standard library only; render every sample on each Python here (3.10+)
 cli-compat:
