@@ -24,7 +24,7 @@ TF_DIRS := modules/region-forwarder modules/failure-handling modules/queue examp
 # Longest first: make starts them in this order. TEST_JOBS parts run at a time.
 TEST_PARTS := integration terraform-test unit checkov terraform-checks cli-compat docs-check package-check lint
 TEST_JOBS ?= 4
-# Each integration test file applies its example to its own emulator: files run side by side.
+# Each integration test file applies its examples to its own emulator: files run side by side.
 INTEGRATION_WORKERS ?= 2
 TIMES := $(BUILD)/times
 test:
@@ -72,7 +72,7 @@ unit: $(STAMP)
 
 ## integration: each example applied to moto's server, checked, driven with events, destroyed (slow)
 integration: $(STAMP) $(TF_CLI_CONFIG_FILE)
-	$(BIN)/pytest -m integration -q -n $(INTEGRATION_WORKERS) --dist loadgroup
+	$(BIN)/pytest -m integration -q -n $(INTEGRATION_WORKERS) --dist loadfile
 
 ## cli-compat: the handler is standard library only; render every sample on each Python here (3.10+)
 cli-compat:

@@ -146,13 +146,3 @@ def slack_api_standin():
 
     with SlackApiStandIn(validate_blocks=validate_with_slack_sdk) as stand_in:
         yield stand_in
-
-
-def pytest_collection_modifyitems(items):
-    """Integration tests share one deployment per example: each example's tests stay on one xdist
-    worker (make integration's --dist loadgroup), and different examples run side by side."""
-    for item in items:
-        if item.get_closest_marker("integration") is None:
-            continue
-        example = getattr(getattr(item, "callspec", None), "params", {}).get("deployed", "")
-        item.add_marker(pytest.mark.xdist_group(f"{item.path.stem}{'-' if example else ''}{example}"))
