@@ -60,6 +60,8 @@ locals {
     account_ids      = sort([for account in data.aws_organizations_organization.this[0].accounts : account.id])
   } : null
   spoke_tamper_path_topic_arn = local.region == local.spoke_role_region ? module.failure_handling.alarm_sns_topic_arn : try(module.us_east_1_forwarder[0].alarm_sns_topic_arn, null)
+  # The forwarders' topics take no key (a key is regional); the home topic's does, in a us-east-1 hub.
+  spoke_tamper_path_topic_key_arn = local.region == local.spoke_role_region ? var.alarm_sns_topic_kms_key_arn : null
   # Filtered with a for, not chosen with a conditional: the two branches differ in shape.
   spoke_tamper_path_resources = { for logical_id, resource in {
     TamperPathRole = {
@@ -80,8 +82,12 @@ locals {
         Policies = [{
           PolicyName = "publish-to-hub-alarm-topic"
           PolicyDocument = {
-            Version   = "2012-10-17"
-            Statement = [{ Sid = "PublishToHubAlarmTopicOnly", Effect = "Allow", Action = "sns:Publish", Resource = local.spoke_tamper_path_topic_arn }]
+            Version = "2012-10-17"
+            Statement = concat(
+              [{ Sid = "PublishToHubAlarmTopicOnly", Effect = "Allow", Action = "sns:Publish", Resource = local.spoke_tamper_path_topic_arn }],
+              # A topic encrypted with a customer managed key (a us-east-1 hub's): its key policy must let this role use it too.
+              [for key in compact([local.spoke_tamper_path_topic_key_arn]) : { Sid = "UseHubAlarmTopicKey", Effect = "Allow", Action = ["kms:GenerateDataKey*", "kms:Decrypt"], Resource = key }],
+            )
           }
         }]
       }

@@ -387,6 +387,7 @@ run "a_members_path_cutting_calls_also_reach_the_hubs_us_east_1_alarm_topic" {
       && jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.TamperPathRule.Properties.Targets[0].Arn == module.us_east_1_forwarder[0].alarm_sns_topic_arn
       && jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.TamperPathRule.Properties.Targets[0].RoleArn == { "Fn::GetAtt" = ["TamperPathRole", "Arn"] }
       && jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.TamperPathRole.Properties.Policies[0].PolicyDocument.Statement[0].Resource == module.us_east_1_forwarder[0].alarm_sns_topic_arn
+      && length(jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.TamperPathRole.Properties.Policies[0].PolicyDocument.Statement) == 1
       && jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.TamperPathRule.Properties.Targets[0].InputTransformer.InputTemplate == module.failure_handling.direct_alarm_input.template
     )
     error_message = "Each member's us-east-1 stack sends path-cutting calls to the hub's us-east-1 alarm topic (EventBridge reaches another account's topic in its own region only) through a role of its own, with the hub's sentence."
@@ -414,5 +415,30 @@ run "no_member_tamper_path_to_a_topic_the_module_does_not_own" {
   assert {
     condition     = !contains(keys(jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources), "TamperPathRule") && local.spoke_tamper_path_publishers == null
     error_message = "Only a topic the module creates gets the policy a member's publish needs."
+  }
+}
+
+run "a_us_east_1_hubs_encrypted_topic_lets_the_members_role_use_its_key" {
+  command = apply
+
+  override_data {
+    target = data.aws_cloudwatch_event_bus.default
+    values = { arn = "arn:aws:events:us-east-1:123456789012:event-bus/default" }
+  }
+  override_data {
+    target = data.aws_arn.default_bus
+    values = { partition = "aws", region = "us-east-1", account = "123456789012" }
+  }
+
+  variables {
+    alarm_sns_topic_kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.TamperPathRule.Properties.Targets[0].Arn == module.failure_handling.alarm_sns_topic_arn
+      && jsonencode(jsondecode(aws_cloudformation_stack_set.spokes[0].template_body).Resources.TamperPathRole.Properties.Policies[0].PolicyDocument.Statement[1]) == jsonencode({ Action = ["kms:GenerateDataKey*", "kms:Decrypt"], Effect = "Allow", Resource = var.alarm_sns_topic_kms_key_arn, Sid = "UseHubAlarmTopicKey" })
+    )
+    error_message = "In a us-east-1 hub, members publish to the home topic, and may use the key it is encrypted with."
   }
 }

@@ -165,11 +165,17 @@ def test_the_same_batch_in_two_invocations_at_once_posts_each_message_once(webho
     assert len(posted) == len(set(posted)) == 3  # the sign-in, the key, one summary: each once
 
 
+# The sink refuses a post sooner than 1 s after the last one it took. make test runs its parts at
+# once, and on a busy machine a post may leave a few hundred milliseconds late, closer to the next
+# turn: the table's turns are spaced with that margin (the pace is what is tested, not its margin).
+LOADED_MACHINE_PACE = 1.5
+
+
 def test_a_flood_of_one_call_sessions_still_posts_the_sign_in_first(webhook_mode, follow_up_queue, monkeypatch):
     """300 one-call root sessions and a sign-in without MFA in one batch, against a Slack that takes
     one message a second, paced by the table as deployed."""
     follow_up_queue()
-    monkeypatch.setitem(session_delivery.PACE_SECONDS, "post", 1.1)
+    monkeypatch.setitem(session_delivery.PACE_SECONDS, "post", LOADED_MACHINE_PACE)
     flood = [
         console_session(reads=1, changes=0, prefix=f"flood{number:04d}", access_key_id=f"ASIA{number:016d}")[1]
         for number in range(300)
@@ -234,7 +240,7 @@ def test_a_slow_table_never_keeps_an_invocation_past_its_timeout(webhook_mode, f
 
 def test_concurrent_invocations_share_one_pace_and_meet_no_429(webhook_mode, follow_up_queue, monkeypatch):
     follow_up_queue()
-    monkeypatch.setitem(session_delivery.PACE_SECONDS, "post", 1.1)
+    monkeypatch.setitem(session_delivery.PACE_SECONDS, "post", LOADED_MACHINE_PACE)
     sessions = [
         console_session(
             reads=0,
