@@ -107,13 +107,14 @@ def run_checks(
     (``doctor`` only: the function's role may not read Organizations). ``slack`` asks Slack's Web API
     (slack_asker: token, method, arguments -> answer, DeliveryError when not ok): in Slack app mode,
     whether Slack takes the token and the app is in its channels."""
+    read: dict[str, str] = {}  # the Slack secret as its parameter's check read it: Slack is asked with it
     checks = [
         _trail,
         _rules,
         _mappings,
         _concurrency,
         _dead_letter_queues,
-        _slack_secret_parameter,
+        lambda settings, client: _slack_secret_parameter(settings, client, read),
         _stack_instances,
     ]
     if include_prerequisites:
@@ -124,7 +125,7 @@ def run_checks(
     for check in checks:
         findings += check(settings, client)
     if slack is not None:
-        findings += slack_app_findings(settings, client, slack)
+        findings += slack_app_findings(settings, slack, read.get("bot_token_parameter", ""))
     return findings
 
 
@@ -143,19 +144,15 @@ _READ_SCOPE_FIX = (
 )
 
 
-def slack_app_findings(settings: Mapping[str, Any], client, slack) -> list[Finding]:
+def slack_app_findings(settings: Mapping[str, Any], slack, token: str) -> list[Finding]:
     """Slack app mode: Slack takes the bot token (auth.test), and the app is a member of every
-    channel it posts to (conversations.info). Nothing is posted."""
+    channel it posts to (conversations.info). Nothing is posted. ``token``: the parameter's value,
+    as its own check read it ("" when it could not)."""
     from ..slack.http import DeliveryError
     from ..slack.web_api import PERMANENT_ERRORS
 
     parameter = settings.get("bot_token_parameter")
-    if not parameter:
-        return []
-    ssm = client("ssm", settings["region"])
-    answer, failed = ask("", "", lambda: ssm.get_parameter(Name=parameter, WithDecryption=True))
-    token = str(((answer or {}).get("Parameter") or {}).get("Value", "")).strip()
-    if failed or not token:
+    if not parameter or not token:
         return []  # the parameter's own check says why
     what = f"Slack takes the bot token in {parameter} (auth.test)"
     try:
@@ -492,15 +489,18 @@ _SLACK_SECRETS = (
 )  # fmt: skip
 
 
-def _slack_secret_parameter(settings, client) -> list[Finding]:
+def _slack_secret_parameter(settings, client, read: dict[str, str] | None = None) -> list[Finding]:
     return [
-        _secret_parameter(settings, client, settings[secret.setting], secret)
+        _secret_parameter(settings, client, settings[secret.setting], secret, read)
         for secret in _SLACK_SECRETS
         if settings.get(secret.setting)
     ]
 
 
-def _secret_parameter(settings, client, name: str, secret: SecretParameter) -> Finding:
+def _secret_parameter(
+    settings, client, name: str, secret: SecretParameter, read: dict[str, str] | None = None
+) -> Finding:
+    """The parameter holds the secret; what was read goes into ``read`` (by setting), once."""
     what = secret.what.format(name)
     # The secret is read without echo, so that shell history never keeps it.
     put = (
@@ -522,8 +522,11 @@ def _secret_parameter(settings, client, name: str, secret: SecretParameter) -> F
             )
             return failed._replace(detail=f"it does not exist in {settings['region']}", fix=fix)
         return failed
+    value = str(answer.get("Parameter", {}).get("Value", ""))
+    if read is not None:
+        read[secret.setting] = value.strip()
     try:
-        secret.check(str(answer.get("Parameter", {}).get("Value", "")), f"SSM parameter {name!r}")
+        secret.check(value, f"SSM parameter {name!r}")
     except ConfigurationError as error:
         return Finding(what, False, str(error), put)
     return Finding(what, True, secret.readable)

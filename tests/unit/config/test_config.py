@@ -232,3 +232,17 @@ def test_every_setting_variable_is_named_once_in_config_and_cleared_for_each_tes
     module = "".join(path.read_text() for path in REPO.glob("*.tf"))
     environment = set(re.findall(r"\b((?:SLACK|NOTIFIER)_[A-Z_]+)\s*=", module))
     assert environment and environment <= set(config.VARIABLES), environment - set(config.VARIABLES)
+
+
+def test_the_command_lines_settings_table_names_every_variable_config_reads_and_no_other():
+    """docs/command-line.md's table is the handler's settings as a user reads them: it follows
+    config.VARIABLES, in both directions."""
+    import re
+
+    from conftest import REPO
+    from root_activity_notifier.config import settings
+
+    page = (REPO / "docs" / "command-line.md").read_text(encoding="utf-8")
+    table = page.split("## Handler settings (environment variables)", 1)[1]
+    listed = re.findall(r"^\| `([A-Z_]+)` \|", table, re.MULTILINE)
+    assert len(listed) == len(set(listed)) and set(listed) == set(settings.VARIABLES)

@@ -402,6 +402,25 @@ def test_the_slack_checks_hold_for_an_app_in_every_channel_and_say_why_a_read_sc
     assert not scope.ok and "missing_scope" in scope.detail and "channels:read and groups:read" in scope.fix
 
 
+def test_the_bot_token_is_read_once_for_its_parameters_check_and_slacks(aws):
+    from root_activity_notifier.health.checks import slack_asker
+
+    boto3.client("ssm").put_parameter(Name=TOKEN_PARAMETER, Value=BOT_TOKEN, Type="SecureString")
+    reads = []
+
+    def counting_client(service, region, credentials=None):
+        client = boto3_client(service, region)
+        if service == "ssm":
+            original = client.get_parameter
+            client.get_parameter = lambda **arguments: reads.append(arguments["Name"]) or original(**arguments)
+        return client
+
+    with SlackApiStandIn(channels=["C0SECURITY1"]) as stand_in:
+        findings = run_checks(slack_checks("C0SECURITY1"), counting_client, slack=slack_asker(stand_in.url))
+    assert reads.count(TOKEN_PARAMETER) == 1
+    assert [finding.ok for finding in findings if "bot token" in finding.check] == [True, True]
+
+
 def test_the_deployed_health_check_in_slack_app_mode_fails_at_apply_on_a_revoked_token(aws, monkeypatch):
     boto3.client("ssm").put_parameter(Name=TOKEN_PARAMETER, Value=BOT_TOKEN, Type="SecureString")
     with SlackApiStandIn(channels=["C0SECURITY1"]) as stand_in:
