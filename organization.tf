@@ -50,6 +50,16 @@ locals {
   # its us-east-1 stack sends them to the hub's us-east-1 alarm topic, through a role of its own.
   # Only a topic the module creates gets the policy this needs.
   spoke_tamper_path_name = "${local.spoke_name}-tamper-path"
+  # The trust of a spoke role that a rule of the member's own account uses (hub forwarding, tamper path).
+  spoke_assumed_by_events = {
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "aws:SourceAccount" = { Ref = "AWS::AccountId" } } }
+    }]
+  }
   spoke_tamper_path = local.organization && var.create_tamper_alerts && var.create_alarms && (
     local.region == local.spoke_role_region ? var.alarm_sns_topic_arn == null
     : local.forwards_us_east_1 && !contains(keys(var.forwarder_alarm_sns_topic_arns), local.spoke_role_region)
@@ -68,17 +78,9 @@ locals {
       Type      = "AWS::IAM::Role"
       Condition = "CreatesRole"
       Properties = {
-        RoleName = local.spoke_tamper_path_name
-        Path     = var.iam_role_path
-        AssumeRolePolicyDocument = {
-          Version = "2012-10-17"
-          Statement = [{
-            Effect    = "Allow"
-            Principal = { Service = "events.amazonaws.com" }
-            Action    = "sts:AssumeRole"
-            Condition = { StringEquals = { "aws:SourceAccount" = { Ref = "AWS::AccountId" } } }
-          }]
-        }
+        RoleName                 = local.spoke_tamper_path_name
+        Path                     = var.iam_role_path
+        AssumeRolePolicyDocument = local.spoke_assumed_by_events
         Policies = [{
           PolicyName = "publish-to-hub-alarm-topic"
           PolicyDocument = {
@@ -126,17 +128,9 @@ locals {
         Type      = "AWS::IAM::Role"
         Condition = "CreatesRole"
         Properties = {
-          RoleName = local.spoke_name
-          Path     = var.iam_role_path
-          AssumeRolePolicyDocument = {
-            Version = "2012-10-17"
-            Statement = [{
-              Effect    = "Allow"
-              Principal = { Service = "events.amazonaws.com" }
-              Action    = "sts:AssumeRole"
-              Condition = { StringEquals = { "aws:SourceAccount" = { Ref = "AWS::AccountId" } } }
-            }]
-          }
+          RoleName                 = local.spoke_name
+          Path                     = var.iam_role_path
+          AssumeRolePolicyDocument = local.spoke_assumed_by_events
           Policies = [{
             PolicyName = "put-events-on-hub-bus"
             PolicyDocument = {
