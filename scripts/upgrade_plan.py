@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness.deployment import _ALIAS, REPO, copy_repository, provider_override, terraform_environment  # noqa: E402
+from harness.deployment import REPO, configure_example, copy_repository, terraform_environment  # noqa: E402
 from harness.emulator import CREDENTIALS, LocalAws  # noqa: E402
 
 EXAMPLE = "single-account"
@@ -51,12 +51,6 @@ def checkout(ref: str, destination: Path) -> Path:
     return destination / "examples" / EXAMPLE
 
 
-def configure(example: Path, endpoint: str) -> None:
-    aliases = sorted({alias for path in example.glob("*.tf") for alias in _ALIAS.findall(path.read_text())})
-    (example / "local_override.tf").write_text(provider_override(endpoint, aliases))
-    (example / "terraform.tfvars.json").write_text(json.dumps(VARIABLES))
-
-
 def planned_actions(example: Path) -> dict[str, list[str]]:
     terraform(example, "plan", "-input=false", "-out=upgrade.plan")
     plan = json.loads(terraform(example, "show", "-json", "upgrade.plan"))
@@ -75,12 +69,12 @@ def main(ref: str) -> int:
     try:
         with LocalAws() as aws:
             old = checkout(ref, root / "old")
-            configure(old, aws.endpoint)
+            configure_example(old, aws.endpoint, VARIABLES)
             terraform(old, "init", "-input=false")
             # The release's own defaults; its function cannot run here (no Docker), nor need it.
             terraform(old, "apply", "-auto-approve", "-input=false")
             new = copy_repository(root / "new", EXAMPLE)
-            configure(new, aws.endpoint)
+            configure_example(new, aws.endpoint, VARIABLES)
             shutil.copy(old / "terraform.tfstate", new / "terraform.tfstate")
             terraform(new, "init", "-input=false")
             actions = planned_actions(new)

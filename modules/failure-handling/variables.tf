@@ -91,5 +91,4 @@ variable "direct_alarm_member_publishers" {
     account_ids      = list(string)
   })
   default = null
-
 }

@@ -92,6 +92,16 @@ def provider_override(endpoint: str, aliases: list[str] = (), module_arguments: 
     return "\n".join(blocks)
 
 
+def configure_example(
+    directory: Path, endpoint: str, variables: dict[str, Any], module_arguments: dict[str, Any] | None = None
+) -> None:
+    """Point every provider the example configures (each alias it names) at the emulator, set
+    ``module_arguments`` on its notifier module call, and write its variables."""
+    aliases = sorted({alias for path in directory.glob("*.tf") for alias in _ALIAS.findall(path.read_text())})
+    (directory / "local_override.tf").write_text(provider_override(endpoint, aliases, module_arguments))
+    (directory / "terraform.tfvars.json").write_text(json.dumps(variables))
+
+
 def terraform_environment() -> dict[str, str]:
     """The project's Terraform CLI configuration (the local provider mirror where there is one)."""
     config = REPO / "build" / "terraform.rc"
@@ -129,12 +139,10 @@ class ExampleDeployment:
     def reconfigure(self, variables: dict[str, Any], module_arguments: dict[str, Any] | None = None) -> None:
         """Set the example's variables and the module's arguments; the next apply() changes the deployment."""
         self.variables = variables
-        aliases = sorted({alias for path in self.directory.glob("*.tf") for alias in _ALIAS.findall(path.read_text())})
         # moto cannot run the function (no Docker), so the health check at apply is off here; the
         # tests run the deployed package with the same input instead (output health_check_input).
         arguments = {"health_check_at_apply": False, **(module_arguments or {})}
-        (self.directory / "local_override.tf").write_text(provider_override(self.aws.endpoint, aliases, arguments))
-        (self.directory / "terraform.tfvars.json").write_text(json.dumps(variables))
+        configure_example(self.directory, self.aws.endpoint, variables, arguments)
 
     def terraform(self, *arguments: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
