@@ -19,6 +19,7 @@ from hcl2.utils import SerializationOptions
 REPO = Path(__file__).resolve().parents[1]
 BEGIN, END = "<!-- BEGIN_TF_DOCS -->", "<!-- END_TF_DOCS -->"
 DEPLOYER_POLICY = "<!-- deployer policy:"
+SETTINGS_TABLE, SETTINGS_TABLE_END = "<!-- settings table:", "<!-- end of settings table -->"
 MODULES = [REPO, *sorted(path.parent for path in (REPO / "modules").glob("*/main.tf"))]
 # Strings without their HCL quotes, blocks without python-hcl2's markers.
 _OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False)
@@ -134,6 +135,19 @@ def with_deployer_policy(text: str) -> str:
     return f"{head}{DEPLOYER_POLICY}{marker_line}```json\n{policy}\n```{tail}"
 
 
+def with_settings_table(text: str) -> str:
+    """The table after the settings table's marker: lambda/root_activity_notifier/config/reference.py's settings."""
+    if SETTINGS_TABLE not in text:
+        return text
+    sys.path.insert(0, str(REPO / "lambda"))
+    from root_activity_notifier.config.reference import settings_table
+
+    head, rest = text.split(SETTINGS_TABLE, 1)
+    marker_line, rest = rest.split("\n", 1)
+    _, tail = rest.split(SETTINGS_TABLE_END, 1)
+    return f"{head}{SETTINGS_TABLE}{marker_line}\n{settings_table()}\n{SETTINGS_TABLE_END}{tail}"
+
+
 def main() -> int:
     stale = []
     for directory in MODULES:
@@ -143,8 +157,9 @@ def main() -> int:
             stale.append(str(readme.relative_to(REPO)))
             if "--check" not in sys.argv:
                 readme.write_text(updated)
-    for document in sorted((REPO / "docs").glob("*.md")):  # the deployer policy's block (docs/deploying.md)
-        updated = with_deployer_policy(document.read_text())
+    # the deployer policy's block (docs/deploying.md), the handler's settings (docs/command-line.md)
+    for document in sorted((REPO / "docs").glob("*.md")):
+        updated = with_settings_table(with_deployer_policy(document.read_text()))
         if updated != document.read_text():
             stale.append(str(document.relative_to(REPO)))
             if "--check" not in sys.argv:

@@ -1,44 +1,7 @@
 """Configure: read and check the notifier's settings from environment variables.
 
-=============================  =================================================================
-Variable                       Meaning
-=============================  =================================================================
-SLACK_WEBHOOK_SSM_PARAMETER    Name of an SSM SecureString parameter holding the webhook URL.
-SLACK_WEBHOOK_URL              The webhook URL itself (local use and tests).
-SLACK_BOT_TOKEN_SSM_PARAMETER  Name of an SSM SecureString parameter holding a Slack app's bot
-                               token (``xoxb-…``): Slack app mode, which posts with the Web API.
-SLACK_BOT_TOKEN                The bot token itself (local use and tests). Set exactly one of
-                               these four.
-SLACK_CHANNEL_ID               Slack app mode: the channel ID messages go to, e.g. ``C0123ABCDEF``.
-SLACK_CHANNEL_ROUTES           Slack app mode: JSON object of account ID to channel ID, e.g.
-                               ``{"111122223333": "C0123ABCDEF"}``; other accounts go to
-                               SLACK_CHANNEL_ID.
-SLACK_API_URL                  Base URL of Slack's Web API (``https://slack.com/api``); http://
-                               only on loopback (a local stand-in).
-SLACK_WEBHOOK_CACHE_SECONDS    How long a warm function reuses the secret read from SSM (300).
-NOTIFIER_LANGUAGE              ``en`` (default) or ``ja``.
-NOTIFIER_TIME_ZONE             IANA zone of the readable time, e.g. ``Asia/Tokyo`` (``UTC``).
-NOTIFIER_ACCOUNT_LABEL         Shown after the account ID, e.g. ``production``, for accounts
-                               without a label in NOTIFIER_ACCOUNT_LABELS.
-NOTIFIER_ACCOUNT_LABELS        JSON object of account ID to label, e.g.
-                               ``{"111122223333": "production"}`` (an organization's accounts).
-NOTIFIER_ANNOUNCE_ASSUME_ROOT  ``true``: also announce sts:AssumeRoot calls (centralized root
-                               access taken); anything else: only root activity.
-NOTIFIER_MENTION               Mention for critical alerts: ``here``, ``channel``,
-                               ``<!subteam^S0123ABCD>`` (a user group) or ``<@U0123ABCD>``.
-NOTIFIER_EXPECTED_PRINCIPALS   JSON object of role or user ARN to label, e.g.
-                               ``{"arn:aws:iam::111122223333:role/ci": "deployer role"}``:
-                               their changes to the notifier are labelled "expected", low.
-SLACK_SESSION_TABLE            The DynamoDB table that remembers each root session (both modes):
-                               its thread or digest, exact totals, claims, the shared pace.
-                               Without it, each batch is posted on its own (as before 0.2.0).
-SLACK_SESSION_IDLE_MINUTES     Minutes a root session may be idle before its next event starts
-                               a new one (60).
-NOTIFIER_DIGEST_MINUTES        Webhook mode: a session's further changes and reads are posted as
-                               one digest at most this often (5, from 1 to 15).
-NOTIFIER_FOLLOW_UP_QUEUE_URL   The queue a held digest or an unfinished parent edit is scheduled
-                               on (a delayed message to the function itself).
-=============================  =================================================================
+Each variable's name is a ``*_VARIABLE`` constant here; config/reference.py says what each means
+(docs/command-line.md's table is written from it).
 """
 
 from __future__ import annotations
@@ -77,6 +40,9 @@ MENTION_VARIABLE = "NOTIFIER_MENTION"
 EXPECTED_PRINCIPALS_VARIABLE = "NOTIFIER_EXPECTED_PRINCIPALS"
 
 DEFAULT_WEBHOOK_CACHE_SECONDS = 300.0
+# (default, most) minutes: a root session's idle time, and a webhook's digest cadence
+SESSION_IDLE_MINUTES = (60, 1440)
+DIGEST_MINUTES = (5, 15)
 _SSM_PARAMETER_NAME = re.compile(
     r"^/?[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)*$|^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter/.+$"
 )
@@ -110,7 +76,9 @@ SlackAppTarget = namedtuple("SlackAppTarget", ["token", "channel", "routes", "ap
 # The session table (both modes): ``table`` ("" without one), ``idle_minutes``, ``digest_minutes``
 # (webhook mode's cadence) and ``follow_up_queue_url`` ("" without one).
 SessionSettings = namedtuple(
-    "SessionSettings", ["table", "idle_minutes", "digest_minutes", "follow_up_queue_url"], defaults=["", 60, 5, ""]
+    "SessionSettings",
+    ["table", "idle_minutes", "digest_minutes", "follow_up_queue_url"],
+    defaults=["", SESSION_IDLE_MINUTES[0], DIGEST_MINUTES[0], ""],
 )
 
 # slack: WebhookTarget or SlackAppTarget; render: RenderOptions; secret_cache_seconds: float;
@@ -134,13 +102,13 @@ def load_session_settings(environ: Mapping[str, str]) -> SessionSettings:
         idle_minutes=_minutes(
             environ.get(SESSION_IDLE_VARIABLE, ""),
             SESSION_IDLE_VARIABLE,
-            (60, 1440),
+            SESSION_IDLE_MINUTES,
             "how long a root session may be idle before its next event starts a new one",
         ),
         digest_minutes=_minutes(
             environ.get(DIGEST_MINUTES_VARIABLE, ""),
             DIGEST_MINUTES_VARIABLE,
-            (5, 15),
+            DIGEST_MINUTES,
             "how often a webhook posts one root session's further activity as a digest",
         ),
         follow_up_queue_url=environ.get(FOLLOW_UP_QUEUE_VARIABLE, "").strip(),

@@ -234,15 +234,32 @@ def test_every_setting_variable_is_named_once_in_config_and_cleared_for_each_tes
     assert environment and environment <= set(config.VARIABLES), environment - set(config.VARIABLES)
 
 
-def test_the_command_lines_settings_table_names_every_variable_config_reads_and_no_other():
-    """docs/command-line.md's table is the handler's settings as a user reads them: it follows
-    config.VARIABLES, in both directions."""
-    import re
+def test_the_settings_reference_names_every_variable_config_reads_and_no_other():
+    """config/reference.py is what docs/command-line.md's table is written from (make docs): it
+    follows config.VARIABLES in both directions, and the page holds what it writes."""
+    from conftest import REPO
+    from root_activity_notifier.config import reference, settings
+
+    listed = [name for name, _, _ in reference.SETTINGS]
+    assert len(listed) == len(set(listed)) and set(listed) == set(settings.VARIABLES), set(listed) ^ set(
+        settings.VARIABLES
+    )
+    page = (REPO / "docs" / "command-line.md").read_text(encoding="utf-8")
+    assert reference.settings_table() in page.split("## Handler settings (environment variables)", 1)[1]
+    assert "| `SLACK_SESSION_IDLE_MINUTES` | `60` | minutes a session may be idle" in reference.settings_table()
+
+
+def test_the_handler_never_loads_the_settings_reference():
+    import subprocess
+    import sys
 
     from conftest import REPO
-    from root_activity_notifier.config import settings
 
-    page = (REPO / "docs" / "command-line.md").read_text(encoding="utf-8")
-    table = page.split("## Handler settings (environment variables)", 1)[1]
-    listed = re.findall(r"^\| `([A-Z_]+)` \|", table, re.MULTILINE)
-    assert len(listed) == len(set(listed)) and set(listed) == set(settings.VARIABLES)
+    code = "import sys, root_activity_notifier.handler; print('root_activity_notifier.config.reference' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(REPO / 'lambda')!r}); {code}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "False"
