@@ -47,6 +47,8 @@ locals {
       bot_token_parameter = local.bot_token_parameter_name
       slack_channels      = distinct(concat(compact([var.slack_channel_id]), values(var.slack_channel_routes)))
     } : setting => value if local.slack_app_mode },
+    # Only with paging, likewise: the check asks that someone is subscribed to the topic.
+    var.escalation_sns_topic_arn == null ? {} : { escalation_topic = var.escalation_sns_topic_arn },
   )
   health_check_event = { root_activity_notifier = "health_check", checks = local.health_checks }
 }
@@ -94,6 +96,15 @@ data "aws_iam_policy_document" "health_check" {
       module.failure_handling.dead_letter_queue_arn,
       "arn:${local.partition}:sqs:*:${local.account_id}:${var.name_prefix}-forwarder-dlq",
     ]
+  }
+
+  dynamic "statement" {
+    for_each = var.escalation_sns_topic_arn == null ? [] : [var.escalation_sns_topic_arn]
+    content {
+      sid       = "ReadOnCallTopic"
+      actions   = ["sns:GetTopicAttributes"]
+      resources = [statement.value]
+    }
   }
 
   dynamic "statement" {

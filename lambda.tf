@@ -22,6 +22,7 @@ locals {
     length(local.account_labels) > 0 ? { NOTIFIER_ACCOUNT_LABELS = jsonencode(local.account_labels) } : {},
     local.includes_assume_root ? { NOTIFIER_ANNOUNCE_ASSUME_ROOT = "true" } : {},
     length(var.tamper_expected_principals) > 0 ? { NOTIFIER_EXPECTED_PRINCIPALS = jsonencode(var.tamper_expected_principals) } : {},
+    var.escalation_sns_topic_arn != null ? { NOTIFIER_ESCALATION_TOPIC_ARN = var.escalation_sns_topic_arn } : {},
   )
   # Lambda refuses an environment over 4 KB (names and values together).
   lambda_environment_size = length(join("", [for name, value in local.lambda_environment : "${name}${value == null ? "" : value}"]))
@@ -234,6 +235,29 @@ data "aws_iam_policy_document" "notifier" {
       # GenerateDataKey: a follow-up the function sends itself is encrypted with the queue's key.
       actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
       resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.escalation_sns_topic_arn == null ? [] : [var.escalation_sns_topic_arn]
+    content {
+      sid       = "PageOnCall"
+      actions   = ["sns:Publish"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.escalation_sns_topic_arn != null && var.escalation_sns_topic_kms_key_arn != null ? [var.escalation_sns_topic_kms_key_arn] : []
+    content {
+      sid       = "UseOnCallTopicKey"
+      actions   = ["kms:GenerateDataKey*", "kms:Decrypt"]
+      resources = [statement.value]
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["sns.${split(":", var.escalation_sns_topic_arn)[3]}.amazonaws.com"]
+      }
     }
   }
 

@@ -14,9 +14,10 @@ locals {
     [for matcher in local.tamper_named : matcher if var.create_trail],
     var.create_trail || var.trail_arn_to_watch == null ? [] : [var.trail_arn_to_watch, reverse(split("/", var.trail_arn_to_watch))[0]],
   )
-  # Outside the name prefix: a webhook or bot token parameter, or an alarm topic, created outside Terraform.
+  # Outside the name prefix: a webhook or bot token parameter, an alarm topic or the on-call topic,
+  # created outside Terraform: deleting the on-call topic, or its subscription, would silence paging.
   tamper_watched_parameters = local.slack_secret_external_parameter == null ? [] : distinct([local.slack_secret_external_parameter, "/${trimprefix(local.slack_secret_external_parameter, "/")}"])
-  tamper_watched_topics     = compact([var.alarm_sns_topic_arn])
+  tamper_watched_topics     = compact([var.alarm_sns_topic_arn, var.escalation_sns_topic_arn])
   tamper_api_call           = merge(local.from_aws, { "detail-type" = ["AWS API Call via CloudTrail"] })
   tamper_eventbridge_calls  = ["DisableRule", "DeleteRule", "PutRule", "RemoveTargets", "PutTargets", "DeleteEventBus", "PutPermission", "RemovePermission"]
 

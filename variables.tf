@@ -212,6 +212,32 @@ variable "account_labels" {
 }
 
 ################################################################################
+# Escalation
+################################################################################
+
+variable "escalation_sns_topic_arn" {
+  description = "Existing standard SNS topic that pages on-call (PagerDuty, Opsgenie and e-mail subscribe to SNS). Critical root activity (a sign-in without MFA, a root credential changed, MFA removed, logging disabled, the notifier changed) is published to it once per root session and kind, before Slack is tried, so a Slack outage still pages. Null: no paging."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.escalation_sns_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.escalation_sns_topic_arn))
+    error_message = "escalation_sns_topic_arn must be a standard SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME; paging tools cannot subscribe to a .fifo topic); got \"${coalesce(var.escalation_sns_topic_arn, "null")}\"."
+  }
+}
+
+variable "escalation_sns_topic_kms_key_arn" {
+  description = "Customer managed KMS key ARN the escalation topic is encrypted with: the function may use it only through SNS (the key's policy must allow the function's role too). Null for a topic that is unencrypted or uses the AWS managed key alias/aws/sns."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.escalation_sns_topic_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.escalation_sns_topic_kms_key_arn))
+    error_message = "escalation_sns_topic_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.escalation_sns_topic_kms_key_arn, "null")}\"."
+  }
+}
+
+################################################################################
 # CloudTrail
 ################################################################################
 

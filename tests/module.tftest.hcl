@@ -578,6 +578,55 @@ run "slack_app_mode_with_an_existing_parameter_and_key" {
   }
 }
 
+run "escalation_pages_on_call_through_its_topic_and_its_key_only_through_sns" {
+  command = plan
+
+  variables {
+    escalation_sns_topic_arn         = "arn:aws:sns:us-west-2:123456789012:on-call"
+    escalation_sns_topic_kms_key_arn = "arn:aws:kms:us-west-2:123456789012:key/9abc0def-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition     = aws_lambda_function.notifier.environment[0].variables["NOTIFIER_ESCALATION_TOPIC_ARN"] == "arn:aws:sns:us-west-2:123456789012:on-call"
+    error_message = "The function must be told the on-call topic."
+  }
+  assert {
+    condition = jsonencode([
+      for statement in data.aws_iam_policy_document.notifier.statement : [statement.sid, sort(tolist(statement.actions)), sort(tolist(statement.resources)), [for condition in statement.condition : [condition.test, condition.variable, tolist(condition.values)]]] if strcontains(statement.sid, "OnCall")
+      ]) == jsonencode([
+      ["PageOnCall", ["sns:Publish"], ["arn:aws:sns:us-west-2:123456789012:on-call"], []],
+      ["UseOnCallTopicKey", ["kms:Decrypt", "kms:GenerateDataKey*"], ["arn:aws:kms:us-west-2:123456789012:key/9abc0def-12ab-34cd-56ef-1234567890ab"], [["StringEquals", "kms:ViaService", ["sns.us-west-2.amazonaws.com"]]]],
+    ])
+    error_message = "The function may publish to the on-call topic only, and use its key only through SNS in the topic's region."
+  }
+  assert {
+    condition     = output.health_check_input.checks.escalation_topic == "arn:aws:sns:us-west-2:123456789012:on-call" && jsonencode([for statement in data.aws_iam_policy_document.health_check.statement : [statement.sid, tolist(statement.actions), tolist(statement.resources)] if statement.sid == "ReadOnCallTopic"]) == jsonencode([["ReadOnCallTopic", ["sns:GetTopicAttributes"], ["arn:aws:sns:us-west-2:123456789012:on-call"]]])
+    error_message = "The health check must ask the on-call topic, and may only read its attributes."
+  }
+}
+
+run "no_escalation_by_default" {
+  command = plan
+
+  assert {
+    condition     = !contains(keys(aws_lambda_function.notifier.environment[0].variables), "NOTIFIER_ESCALATION_TOPIC_ARN") && length([for statement in concat(data.aws_iam_policy_document.notifier.statement, data.aws_iam_policy_document.health_check.statement) : statement.sid if strcontains(statement.sid, "OnCall")]) == 0 && !contains(keys(output.health_check_input.checks), "escalation_topic")
+    error_message = "Without a topic, the function pages no one and may publish nowhere."
+  }
+}
+
+run "an_escalation_key_without_a_topic_grants_nothing" {
+  command = plan
+
+  variables {
+    escalation_sns_topic_kms_key_arn = "arn:aws:kms:us-west-2:123456789012:key/9abc0def-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition     = length([for statement in data.aws_iam_policy_document.notifier.statement : statement.sid if strcontains(statement.sid, "OnCall")]) == 0
+    error_message = "A key alone must not let the function use it."
+  }
+}
+
 run "a_webhook_and_a_slack_app_together_are_refused" {
   command = plan
 

@@ -154,6 +154,23 @@ run "an_existing_parameter_and_topic_are_watched_by_name" {
   }
 }
 
+run "the_on_call_topic_and_its_subscriptions_are_watched" {
+  command = apply
+
+  variables {
+    escalation_sns_topic_arn = "arn:aws:sns:us-west-2:123456789012:on-call"
+  }
+
+  assert {
+    condition     = contains(jsondecode(aws_cloudwatch_event_rule.tamper["tamper-access"].event_pattern).detail["$or"], { eventSource = ["sns.amazonaws.com"], eventName = ["DeleteTopic", "SetTopicAttributes"], requestParameters = { topicArn = [{ wildcard = "*root-activity-notifier*" }, "arn:aws:sns:us-west-2:123456789012:on-call"] } })
+    error_message = "Deleting or changing the on-call topic is watched."
+  }
+  assert {
+    condition     = contains(jsondecode(aws_cloudwatch_event_rule.tamper["tamper-access"].event_pattern).detail["$or"], { eventSource = ["sns.amazonaws.com"], eventName = ["Unsubscribe"], requestParameters = { subscriptionArn = [{ wildcard = "*root-activity-notifier*" }, { prefix = "arn:aws:sns:us-west-2:123456789012:on-call:" }] } })
+    error_message = "Unsubscribing the paging tool from the on-call topic is watched."
+  }
+}
+
 run "expected_principals_reach_the_function" {
   command = plan
 

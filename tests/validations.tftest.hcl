@@ -370,6 +370,26 @@ run "rejects_bad_iam_role_path" {
   expect_failures = [var.iam_role_path]
 }
 
+run "rejects_bad_escalation_sns_topic_arn" {
+  command = plan
+
+  variables {
+    escalation_sns_topic_arn = "arn:aws:sns:us-east-1:123456789012:on-call.fifo"
+  }
+
+  expect_failures = [var.escalation_sns_topic_arn]
+}
+
+run "rejects_bad_escalation_sns_topic_kms_key_arn" {
+  command = plan
+
+  variables {
+    escalation_sns_topic_kms_key_arn = "alias/on-call"
+  }
+
+  expect_failures = [var.escalation_sns_topic_kms_key_arn]
+}
+
 run "rejects_bad_alarm_sns_topic_arn" {
   command = plan
 

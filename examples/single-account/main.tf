@@ -29,6 +29,10 @@ module "root_activity_notifier" {
 
   alarm_email_addresses = var.alarm_email_addresses
 
+  # Critical root activity (a sign-in without MFA, a new root access key, the trail stopped) pages
+  # on-call through this topic, once per root session and kind.
+  escalation_sns_topic_arn = var.escalation_sns_topic_arn
+
   tags = {
     Purpose = "root-activity-notification"
   }

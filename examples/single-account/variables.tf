@@ -29,3 +29,9 @@ variable "alarm_email_addresses" {
   type        = list(string)
   default     = []
 }
+
+variable "escalation_sns_topic_arn" {
+  description = "An SNS topic your paging tool (PagerDuty, Opsgenie) or e-mail subscribes to: critical root activity pages on-call through it, even when Slack is down. Null: Slack only."
+  type        = string
+  default     = null
+}

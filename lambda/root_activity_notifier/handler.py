@@ -52,13 +52,15 @@ def lambda_handler(event: object, context: object) -> dict[str, object]:
         except InputError as error:
             log_line("ERROR", f"unreadable input: {error}", outcome=Status.FAILED.value)
             raise
+    store = open_store(settings, deadline)
     result = notify_batch(
         messages,
         settings.render,
         destination,
         deadline,
         max_messages=MAX_MESSAGES_PER_BATCH,
-        stateful=open_stateful_delivery(settings, destination, deadline),
+        stateful=open_stateful_delivery(settings, destination, deadline, store),
+        escalation=open_escalation(settings, deadline, store),
     )
     if from_queue:
         return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in result.failed_message_ids]}
@@ -68,16 +70,33 @@ def lambda_handler(event: object, context: object) -> dict[str, object]:
     return {status.value: result.counts[status] for status in Status if status is not Status.FAILED}
 
 
-def open_stateful_delivery(settings, destination, deadline):
-    """Each root session remembered across batches, when the module created the session table
-    (SLACK_SESSION_TABLE): a webhook's digests, or a Slack app's threads; else None."""
+def open_store(settings, deadline):
+    """The session table (SLACK_SESSION_TABLE), which the module always creates; None without one."""
     table = settings.sessions
     if not table.table:
         return None
-    from .state.follow_up import FollowUps
     from .state.store import SessionStore  # boto3's DynamoDB client only once there is something to post
 
-    store = SessionStore(table.table, idle_seconds=table.idle_minutes * 60, deadline=deadline)
+    return SessionStore(table.table, idle_seconds=table.idle_minutes * 60, deadline=deadline)
+
+
+def open_escalation(settings, deadline, store):
+    """On-call paging when NOTIFIER_ESCALATION_TOPIC_ARN names a topic; else None."""
+    if not settings.escalation_topic_arn:
+        return None
+    from .delivery.escalation import Escalation  # only when paging is configured
+
+    return Escalation(settings.escalation_topic_arn, settings.render, deadline, store)
+
+
+def open_stateful_delivery(settings, destination, deadline, store):
+    """Each root session remembered across batches, when the module created the session table
+    (SLACK_SESSION_TABLE): a webhook's digests, or a Slack app's threads; else None."""
+    if store is None:
+        return None
+    from .state.follow_up import FollowUps
+
+    table = settings.sessions
     arguments = (destination, store, settings.render, deadline, FollowUps(table.follow_up_queue_url))
     if destination.can_thread:
         from .delivery.threaded import ThreadedDelivery  # only Slack app mode loads it

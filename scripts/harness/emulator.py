@@ -103,6 +103,21 @@ def _stack_sets_as_aws_runs_them() -> None:
     StackInstances.create_instances = create_except_in_management_account
 
 
+def sns_subscriptions_counted_as_aws_counts_them() -> None:
+    """moto says SubscriptionsConfirmed "0" whatever a topic has; AWS counts the confirmed ones (an SQS
+    subscription is confirmed at once), which the health check reads for the on-call topic."""
+    from moto.sns.models import Topic
+
+    if isinstance(getattr(Topic, "subscriptions_confimed", None), property):  # moto's own spelling
+        return
+
+    def confirmed(topic: Any) -> int:
+        subscriptions = topic.sns_backend._get_topic_subscriptions(topic)  # noqa: SLF001 - moto's own
+        return sum(1 for each in subscriptions if not each.attributes.get("PendingConfirmation"))
+
+    Topic.subscriptions_confimed = property(confirmed, lambda _topic, _value: None)
+
+
 def _sns_targets_as_aws_delivers_them() -> None:
     """moto's EventBridge delivers to SQS, buses and log groups, but fails the whole PutEvents when a
     matching rule targets an SNS topic. AWS publishes the (transformed) event to the topic; do that
@@ -152,6 +167,7 @@ class LocalAws:
         _redrive_policy_as_aws_returns_it()
         _stack_sets_as_aws_runs_them()
         _sns_targets_as_aws_delivers_them()
+        sns_subscriptions_counted_as_aws_counts_them()
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)

@@ -33,6 +33,9 @@ ALARM_ADDRESS = "secops@example.com"
 # Where the root API call sample was recorded; its ready forwarder block is uncommented for the test.
 THIRD_REGION = "us-east-2"
 FORWARDED_FROM = {"single-account": ["us-east-1", THIRD_REGION], "login-only": ["us-east-1"]}
+# single-account pages on-call through a topic of its own, in a region of its own (made before the apply).
+ON_CALL_REGION = "us-west-2"
+ON_CALL_TOPIC = f"arn:aws:sns:{ON_CALL_REGION}:123456789012:on-call"
 
 
 @dataclass
@@ -65,10 +68,21 @@ def deployed(request, aws, sink):
         aws.client("ssm", region).put_parameter(
             Name=EXISTING_PARAMETER, Value=sink.url, Type="SecureString", Overwrite=True
         )
+        pager = aws.client("sqs", ON_CALL_REGION).create_queue(QueueName="pager")["QueueUrl"]
+        aws.client("sns", ON_CALL_REGION).create_topic(Name="on-call")
+        aws.client("sns", ON_CALL_REGION).subscribe(
+            TopicArn=ON_CALL_TOPIC, Protocol="sqs", Endpoint=f"arn:aws:sqs:{ON_CALL_REGION}:123456789012:pager"
+        )
+        assert pager.endswith("/pager")
         deployment = ExampleDeployment(
             aws,
             example,
-            variables={"region": region, "slack_webhook_url": SLACK_URL, "alarm_email_addresses": [ALARM_ADDRESS]},
+            variables={
+                "region": region,
+                "slack_webhook_url": SLACK_URL,
+                "alarm_email_addresses": [ALARM_ADDRESS],
+                "escalation_sns_topic_arn": ON_CALL_TOPIC,
+            },
             module_arguments={
                 "slack_webhook_url": None,
                 "slack_webhook_ssm_parameter_name": EXISTING_PARAMETER,
@@ -363,6 +377,57 @@ def test_sample_events_reach_slack_through_the_deployed_rules_queues_and_package
     if deployed.example == "login-only":
         critical = next(message for message in sink.messages[-len(expected) :] if "MFA未使用" in message["text"])
         assert critical["text"].startswith("<!here> ")
+
+
+def pages(deployed):
+    """What the paging tool got from the on-call topic (its SQS subscription), oldest first."""
+    sqs = deployed.aws.client("sqs", ON_CALL_REGION)
+    queue = sqs.get_queue_url(QueueName="pager")["QueueUrl"]
+    received = []
+    while answer := sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", []):
+        received += [json.loads(message["Body"]) for message in answer]
+        for message in answer:
+            sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
+    return received
+
+
+def test_a_sign_in_without_mfa_pages_on_call_once_through_the_deployed_package(deployed, deployed_function, sink):
+    if deployed.example == "login-only":
+        pytest.skip("examples/login-only leaves escalation_sns_topic_arn unset: nothing to page")
+    configuration = deployed.client("lambda").get_function(FunctionName=deployed.function_name)["Configuration"]
+    assert configuration["Environment"]["Variables"]["NOTIFIER_ESCALATION_TOPIC_ARN"] == ON_CALL_TOPIC
+    pages(deployed)  # what earlier tests of this deployment paged
+    event = load_sample("root-console-sign-in-without-mfa.json")
+    for _ in range(2):  # the second time as SQS would deliver it again
+        messages, answers = delivered_through_the_queues(deployed, [event], deployed_function, sink)
+        assert all(answer == {"batchItemFailures": []} for answer in answers), answers
+    (page,) = pages(deployed)
+    assert page["Subject"] == "[critical] Root user signed in to the console without MFA in 111122223333"
+    body = json.loads(page["Message"])
+    assert (body["kind"], body["session"]) == ("sign_in_without_mfa", "ip:192.0.2.0")
+    assert body["events"][0]["event_id"] == event["detail"]["eventID"]
+    assert page["MessageAttributes"]["severity"]["Value"] == "critical"
+
+
+def test_the_deployed_roles_policies_pass_parliament_with_nothing_of_medium_or_above(deployed):
+    from parliament import analyze_policy_string, enhance_finding
+
+    iam = deployed.client("iam")
+    role = deployed.client("lambda").get_function(FunctionName=deployed.function_name)["Configuration"]["Role"]
+    name = role.rsplit("/", 1)[1]
+    policies = {
+        each: iam.get_role_policy(RoleName=name, PolicyName=each)
+        for each in iam.list_role_policies(RoleName=name)["PolicyNames"]
+    }
+    assert set(policies) == {"notifier", "health-check"}
+    statements = [statement for each in policies.values() for statement in each["PolicyDocument"]["Statement"]]
+    sids = {statement["Sid"] for statement in statements}
+    assert ("PageOnCall" in sids) == (deployed.example == "single-account")  # the example that pages on-call
+    for each in policies.values():
+        findings = [
+            enhance_finding(found) for found in analyze_policy_string(json.dumps(each["PolicyDocument"])).findings
+        ]
+        assert [(found.severity, found.issue) for found in findings if found.severity not in ("LOW", "INFO")] == []
 
 
 def test_a_console_session_reaches_slack_as_a_few_messages(deployed, deployed_function, sink):

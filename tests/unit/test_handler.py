@@ -201,3 +201,5 @@ def test_a_webhook_invocation_with_the_session_table_loads_no_slack_app_mode_mod
     loaded = set(seen["loaded"])
     assert "root_activity_notifier.state.store" in loaded  # the table was used: the test ran the deployed path
     assert not loaded & SLACK_APP_MODULES, sorted(loaded & SLACK_APP_MODULES)
+    # nor, without an on-call topic, for paging
+    assert not loaded & {"root_activity_notifier.delivery.escalation", "root_activity_notifier.render.page"}

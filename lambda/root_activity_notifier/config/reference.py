@@ -56,6 +56,12 @@ SETTINGS = (
         "itself; without it, a held digest is posted at once",
     ),
     (
+        s.ESCALATION_TOPIC_VARIABLE,
+        "",
+        "the SNS topic that pages on-call (a paging tool or e-mail subscribes to it): critical root activity is "
+        "published to it once per root session and kind, before Slack is tried",
+    ),
+    (
         s.API_URL_VARIABLE,
         s.SLACK_API_URL,
         "the Web API's base URL; `http://` only on loopback (a local stand-in)",

@@ -38,6 +38,7 @@ ACCOUNT_LABELS_VARIABLE = "NOTIFIER_ACCOUNT_LABELS"
 ANNOUNCE_ASSUME_ROOT_VARIABLE = "NOTIFIER_ANNOUNCE_ASSUME_ROOT"
 MENTION_VARIABLE = "NOTIFIER_MENTION"
 EXPECTED_PRINCIPALS_VARIABLE = "NOTIFIER_EXPECTED_PRINCIPALS"
+ESCALATION_TOPIC_VARIABLE = "NOTIFIER_ESCALATION_TOPIC_ARN"
 
 DEFAULT_WEBHOOK_CACHE_SECONDS = 300.0
 # (default, most) minutes: a root session's idle time, and a webhook's digest cadence
@@ -49,6 +50,8 @@ _SSM_PARAMETER_NAME = re.compile(
 # The same mentions as the module's slack_mention variable accepts (variables.tf).
 _MENTION_ALIASES = {"here": "<!here>", "channel": "<!channel>"}
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
+# A standard topic: paging tools and e-mail cannot subscribe to a FIFO one.
+_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
 _PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/.+$")
 # Public (C), private (G) and direct-message (D) channel IDs, as Slack shows them (the module's
 # slack_channel_id accepts the same).
@@ -82,8 +85,12 @@ SessionSettings = namedtuple(
 )
 
 # slack: WebhookTarget or SlackAppTarget; render: RenderOptions; secret_cache_seconds: float;
-# sessions: SessionSettings
-Settings = namedtuple("Settings", ["slack", "render", "secret_cache_seconds", "sessions"], defaults=[SessionSettings()])
+# sessions: SessionSettings; escalation_topic_arn: the SNS topic that pages on-call ("" without one)
+Settings = namedtuple(
+    "Settings",
+    ["slack", "render", "secret_cache_seconds", "sessions", "escalation_topic_arn"],
+    defaults=[SessionSettings(), ""],
+)
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
@@ -93,7 +100,18 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         render=load_render_options(environ),
         secret_cache_seconds=_cache_seconds(environ.get(WEBHOOK_CACHE_VARIABLE, "")),
         sessions=load_session_settings(environ),
+        escalation_topic_arn=check_topic_arn(environ.get(ESCALATION_TOPIC_VARIABLE, ""), ESCALATION_TOPIC_VARIABLE),
     )
+
+
+def check_topic_arn(value: str, variable: str) -> str:
+    """An SNS topic ARN, or "" when unset."""
+    cleaned = value.strip()
+    if cleaned and not _TOPIC_ARN.match(cleaned):
+        raise ConfigurationError(
+            f"{variable}={value!r} is not an SNS topic ARN: use arn:aws:sns:REGION:ACCOUNT:NAME, or leave it unset"
+        )
+    return cleaned
 
 
 def load_session_settings(environ: Mapping[str, str]) -> SessionSettings:

@@ -22,7 +22,7 @@ from ..config.settings import ConfigurationError
 from ..core.classify import is_announced, is_from_aws
 from ..core.log import log_line
 from ..core.outcomes import Status
-from ..core.sessions import occurrences, plan_messages, routing_account
+from ..core.sessions import fit_messages, occurrences, plan_messages, routing_account
 from ..render.planned import render_planned
 from ..slack.http import DeliveryError
 from .pacing import NO_TIME_LEFT, Pacer, container_pacer, messages_that_fit
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ..core.sessions import Occurrence, PlannedMessage
     from ..render.event import RenderOptions
     from ..slack.destination import SlackAppDestination, WebhookDestination
+    from .escalation import Escalation
     from .stateful import SessionDelivery
 
 
@@ -67,16 +68,29 @@ def notify_batch(
     max_messages: int | None = None,
     pacer: Pacer | None = None,
     stateful: SessionDelivery | None = None,
+    escalation: Escalation | None = None,
 ) -> BatchResult:
     """Announce the root activity of ``messages`` in at most ``max_messages`` Slack messages (and no
     more than fit before ``deadline``). Every message is tried, and every input event gets one log
     line, whatever fails; ``destination`` reads its secret only when there is something to send.
-    With ``stateful`` (delivery with the session table), each root session is remembered across batches."""
+    With ``stateful`` (delivery with the session table), each root session is remembered across batches.
+    With ``escalation``, critical activity pages on-call first, whatever Slack does."""
     pacer = pacer or container_pacer()
+    prepared = prepare_batch(messages, options, None)
+    not_paged = escalation.escalate(prepared.occurrences) if escalation is not None and prepared.occurrences else []
     budget = messages_that_fit(deadline.remaining(), pacer)
     budget = min(budget, max_messages or budget)
-    prepared = prepare_batch(messages, options, budget)
-    return send_batch(prepared, options, destination, deadline, pacer=pacer, stateful=stateful, max_messages=budget)
+    prepared = prepared._replace(planned=fit_messages(prepared.planned, budget))
+    result = send_batch(prepared, options, destination, deadline, pacer=pacer, stateful=stateful, max_messages=budget)
+    for page, reason in not_paged:  # SQS delivers them again: Slack's claims keep the channel from hearing it twice
+        result.failed_message_ids.extend(
+            message_id
+            for occurrence in page.occurrences
+            for message_id in occurrence.message_ids
+            if message_id not in result.failed_message_ids
+        )
+        result.failures.append((page.occurrences[0].record.event_id, f"on-call not paged: {reason}"))
+    return result
 
 
 def prepare_batch(messages: list[QueuedMessage], options: RenderOptions, max_messages: int | None) -> PreparedBatch:

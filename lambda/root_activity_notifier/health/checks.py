@@ -52,12 +52,14 @@ def check_and_report(
         checks=len(findings),
         problems=[f"{finding.check}: {finding.detail}" for finding in failing] or None,
     )
-    if failing and event.get("at") == "apply":
-        listed = "; ".join(
-            f"{finding.check}: {finding.detail} (fix: {finding.fix or 'see above'})" for finding in failing
-        )
-        raise HealthCheckFailed(f"the root activity notifier would not see: {listed}")
-    if failing:
+    if event.get("at") == "apply":
+        blocking = [finding for finding in failing if finding.fails_apply]
+        if blocking:
+            listed = "; ".join(
+                f"{finding.check}: {finding.detail} (fix: {finding.fix or 'see above'})" for finding in blocking
+            )
+            raise HealthCheckFailed(f"the root activity notifier would not see: {listed}")
+    elif failing:
         from ..delivery.pacing import container_pacer
         from .message import render_cannot_see
 
@@ -115,6 +117,7 @@ def run_checks(
         _concurrency,
         _dead_letter_queues,
         lambda settings, client: _slack_secret_parameter(settings, client, read),
+        _escalation_topic,
         _stack_instances,
     ]
     if include_prerequisites:
@@ -475,6 +478,35 @@ def _dead_letter_queues(settings, client) -> list[Finding]:
         else:
             findings.append(Finding(what, True, "empty"))
     return findings
+
+
+def _escalation_topic(settings, client) -> list[Finding]:
+    """With paging (escalation_sns_topic_arn): the topic is there and someone is subscribed to it."""
+    topic = settings.get("escalation_topic")
+    if not topic:
+        return []
+    what = f"on-call topic {topic} has a confirmed subscriber"
+    answer, failed = ask(
+        what,
+        f"allow sns:GetTopicAttributes on {topic}",
+        lambda: client("sns", topic.split(":")[3]).get_topic_attributes(TopicArn=topic),
+    )
+    if failed:
+        return [failed._replace(fix=failed.fix or "check escalation_sns_topic_arn: the topic must exist")]
+    confirmed = int(answer.get("Attributes", {}).get("SubscriptionsConfirmed", "0") or 0)
+    if not confirmed:
+        pending = int(answer.get("Attributes", {}).get("SubscriptionsPending", "0") or 0)
+        return [
+            Finding(
+                what,
+                False,
+                "no confirmed subscription: critical root activity would page no one"
+                + (f" ({pending} waiting for confirmation)" if pending else ""),
+                "subscribe your paging tool (PagerDuty, Opsgenie) or an e-mail address to the topic, and confirm it",
+                fails_apply=False,  # a new e-mail subscription waits for its owner: the scheduled check names it
+            )
+        ]
+    return [Finding(what, True, f"{confirmed} confirmed subscription(s)")]
 
 
 # A Slack secret's parameter: what holds when it is right, its module variable, its check and an example value.

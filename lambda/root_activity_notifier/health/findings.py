@@ -9,8 +9,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-# check: what is checked; ok: whether it holds; detail: what was found; fix: what to do ("" when ok)
-Finding = namedtuple("Finding", ["check", "ok", "detail", "fix"], defaults=[""])
+# check: what is checked; ok: whether it holds; detail: what was found; fix: what to do ("" when ok);
+# fails_apply: whether the check at apply fails on it (False for what an apply cannot settle, such as
+# a subscription that waits for someone to confirm it: the scheduled check keeps naming it)
+Finding = namedtuple("Finding", ["check", "ok", "detail", "fix", "fails_apply"], defaults=["", True])
 
 
 class CannotAsk(RuntimeError):

@@ -492,3 +492,47 @@ def test_a_deleted_parameter_the_module_made_is_remade_by_an_apply_and_no_fix_pu
     (finding,) = [each for each in run_checks(settings, boto3_client) if made in each.check]
     assert not finding.ok and finding.fix.startswith("read -rs SECRET") and '--value "$SECRET"' in finding.fix
     assert "hooks.slack.com/services/T" not in finding.fix
+
+
+def test_the_on_call_topic_is_found_missing_then_without_a_subscriber_then_ready(aws):
+    """With paging, the check asks that the topic is there and that someone confirmed a subscription."""
+    from harness.emulator import sns_subscriptions_counted_as_aws_counts_them
+    from root_activity_notifier.health.checks import _aws_client
+
+    topic = "arn:aws:sns:us-west-2:123456789012:on-call"
+    sns_subscriptions_counted_as_aws_counts_them()  # moto would say "0" confirmed whatever there is
+
+    def on_call_findings(settings):
+        return [each for each in run_checks(settings, _aws_client) if each.check.startswith("on-call topic")]
+
+    (missing,) = on_call_findings(checks(escalation_topic=topic))
+    assert missing.check == f"on-call topic {topic} has a confirmed subscriber" and not missing.ok
+    assert missing.detail.startswith("NotFound") and "escalation_sns_topic_arn" in missing.fix
+    sns = boto3.client("sns", region_name="us-west-2")
+    sns.create_topic(Name="on-call")
+    (alone,) = on_call_findings(checks(escalation_topic=topic))
+    assert not alone.ok and alone.detail == "no confirmed subscription: critical root activity would page no one"
+    boto3.client("sqs", region_name="us-west-2").create_queue(QueueName="pager")
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint="arn:aws:sqs:us-west-2:123456789012:pager")
+    (ready,) = on_call_findings(checks(escalation_topic=topic))
+    assert ready.ok and ready.detail == "1 confirmed subscription(s)"
+    assert on_call_findings(checks()) == []
+
+
+def test_at_apply_a_missing_on_call_topic_fails_and_one_waiting_for_its_subscriber_does_not(aws, monkeypatch):
+    role = boto3.client("iam").create_role(RoleName="notifier", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    boto3.client("lambda").create_function(
+        FunctionName="root-activity-notifier",
+        Runtime="python3.13",
+        Role=role,
+        Handler="root_activity_notifier.handler.lambda_handler",
+        Code={"ZipFile": b"not run"},
+    )
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", "http://127.0.0.1:9/never-called")
+    topic = "arn:aws:sns:ap-northeast-1:123456789012:on-call"
+    event = {"root_activity_notifier": "health_check", "at": "apply", "checks": checks(escalation_topic=topic)}
+    with pytest.raises(HealthCheckFailed, match=f"on-call topic {topic} has a confirmed subscriber: NotFound"):
+        lambda_handler(event, LambdaContext(10))
+    boto3.client("sns").create_topic(Name="on-call")  # no one subscribed yet
+    answer = lambda_handler(event, LambdaContext(10))
+    assert (answer["health"], answer["problems"]) == ("failing", 1)  # named, and by the schedule posted; not fatal

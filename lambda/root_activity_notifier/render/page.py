@@ -1,0 +1,85 @@
+"""Render a page for on-call: an SNS message that a paging tool (PagerDuty, Opsgenie, e-mail) reads.
+
+The subject is English ASCII under SNS's 100 characters, whatever the channel's language; the body
+is JSON with the facts; the message attributes are what a subscription's filter policy matches.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .event import cloudtrail_console_url
+from .words import ENGLISH
+
+TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ..core.escalation import Page
+    from .event import RenderOptions
+
+SOURCE = "root-activity-notifier"
+SUBJECT_LIMIT = 99  # SNS: fewer than 100 characters
+EVENTS_LIMIT = 10
+_NOT_SUBJECT_TEXT = re.compile(r"[^\x20-\x7e]+")
+
+
+def render_page(page: Page, options: RenderOptions, *, slack_link: str = "") -> dict[str, Any]:
+    """The arguments of SNS Publish for ``page``, but the topic: Subject, Message, MessageAttributes."""
+    first = page.occurrences[0].record
+    severity = page.occurrences[0].classification.severity.value
+    label = (options.account_labels or {}).get(page.account) or options.account_label
+    headline = ENGLISH.headlines[page.activity].format(
+        event=first.event_name or ENGLISH.unknown, target=first.target_account_id or ENGLISH.unknown
+    )
+    body = {
+        "source": SOURCE,
+        "severity": severity,
+        "kind": page.activity.value,
+        "headline": headline,
+        "account": {"id": page.account, "label": label or None},
+        "session": page.session,
+        "event_count": len(page.occurrences),
+        "events": [_event(occurrence.record) for occurrence in page.occurrences[:EVENTS_LIMIT]],
+        "cloudtrail": cloudtrail_console_url(first) or None,
+        "slack_message": slack_link or None,
+    }
+    return {
+        "Subject": subject(severity, headline, page.account, label),
+        "Message": json.dumps(body, ensure_ascii=False),
+        "MessageAttributes": {
+            name: {"DataType": "String", "StringValue": value}
+            for name, value in (
+                ("source", SOURCE),
+                ("severity", severity),
+                ("kind", page.activity.value),
+                ("account", page.account),
+            )
+        },
+    }
+
+
+def subject(severity: str, headline: str, account: str, label: str) -> str:
+    """``[critical] HEADLINE in ACCOUNT (LABEL)``: printable ASCII only (a label's other letters are
+    dropped), cut to fit SNS."""
+    label = _ascii(label)
+    text = _ascii(f"[{severity}] {headline} in {account}" + (f" ({label})" if label else ""))
+    return text if len(text) <= SUBJECT_LIMIT else text[: SUBJECT_LIMIT - 3].rstrip() + "..."
+
+
+def _ascii(text: str) -> str:
+    return " ".join(_NOT_SUBJECT_TEXT.sub(" ", text).split())
+
+
+def _event(record) -> dict[str, Any]:
+    return {
+        "event_id": record.event_id or None,
+        "event_name": record.event_name or None,
+        "event_time": record.event_time.isoformat() if record.event_time else None,
+        "region": record.region or None,
+        "source_ip": record.source_ip or None,
+        "access_key_id": record.access_key_id or None,
+        "mfa_used": record.mfa_used,
+        "error_code": record.error_code or None,
+    }
