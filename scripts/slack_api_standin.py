@@ -1,7 +1,7 @@
 """A local stand-in for Slack's Web API, as a Slack app's bot token sees it.
 
-It serves ``chat.postMessage``, ``chat.update``, ``chat.delete``, ``auth.test`` and ``conversations.info`` on
-127.0.0.1 and keeps every
+It serves ``chat.postMessage``, ``chat.update``, ``chat.delete``, ``auth.test``, ``conversations.info``,
+``views.open`` and ``chat.postEphemeral`` on 127.0.0.1 and keeps every
 channel's messages, with ``ts``, ``thread_ts`` and ``reply_broadcast``, so that a test, the demo
 or the benchmark can read the channel back as a tree. It answers as Slack does
 (https://docs.slack.dev/reference/methods/chat.postMessage, .../chat.update):
@@ -60,6 +60,7 @@ class SlackApiStandIn:
         posts_per_second: float | None = 1.0,
         updates_per_minute: float | None = 50.0,
         validate_blocks: Callable[[list[dict[str, Any]]], None] | None = None,
+        validate_view: Callable[[dict[str, Any]], None] | None = None,
         clock: Callable[[], float] = time.time,
         orphan_replies: str = "top-level",
         read_scopes: bool = True,
@@ -71,6 +72,9 @@ class SlackApiStandIn:
         self.channels = None if channels is None else set(channels)
         self.outside, self.archived = set(outside), set(archived)
         self.validate_blocks = validate_blocks
+        self.validate_view = validate_view
+        self.views: list[dict[str, Any]] = []  # what views.open opened: trigger_id and view
+        self.ephemeral: list[dict[str, Any]] = []  # what chat.postEphemeral showed: channel, user, text
         self.messages: list[dict[str, Any]] = []  # in the order posted; deleted ones are dropped
         self.calls: list[tuple[str, str]] = []  # (method, "ok" or the error)
         self.rate_limited = 0
@@ -179,7 +183,10 @@ class SlackApiStandIn:
             return status, answer, headers
 
     def _answer(self, method: str, token: str, arguments: dict[str, Any]) -> tuple[int, dict[str, Any], dict]:
-        if method not in ("chat.postMessage", "chat.update", "chat.delete", "auth.test", "conversations.info"):
+        if method not in (
+            "chat.postMessage", "chat.update", "chat.delete", "auth.test", "conversations.info", "views.open",
+            "chat.postEphemeral",
+        ):  # fmt: skip
             return 404, {"ok": False, "error": "unknown_method"}, {}
         refused = self._refused_token(token)
         if refused:
@@ -193,7 +200,15 @@ class SlackApiStandIn:
         if method == "auth.test":
             answer = {"ok": True, "url": WORKSPACE_URL, "team": "Local", "user": "root-activity", "bot_id": "B0LOCAL"}
             return 200, answer, {}
+        if method == "views.open":
+            return self._open_view(arguments)
         channel = str(arguments.get("channel", ""))
+        if method == "chat.postEphemeral":
+            refused = self._refused_channel(channel) or ("" if arguments.get("user") else "user_not_found")
+            if refused:
+                return 200, {"ok": False, "error": refused}, {}
+            self.ephemeral.append({"channel": channel, "user": arguments["user"], "text": arguments.get("text", "")})
+            return 200, {"ok": True, "message_ts": f"{self._clock():.6f}"}, {}
         if method == "conversations.info":
             return 200, self._channel_info(channel), {}
         refused = self._refused_channel(channel) or (
@@ -218,6 +233,26 @@ class SlackApiStandIn:
         if wait > 0:
             return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(max(1, math.ceil(wait)))}
         return self._update(channel, arguments, now)
+
+    def _open_view(self, arguments: dict[str, Any]) -> tuple[int, dict[str, Any], dict]:
+        """views.open: a trigger_id (what a click gives, valid 3 s) and a modal; kept in ``views``."""
+        view = arguments.get("view")
+        if isinstance(view, str):
+            try:
+                view = json.loads(view)
+            except ValueError:
+                return 200, {"ok": False, "error": "invalid_arguments"}, {}
+        if not arguments.get("trigger_id"):
+            return 200, {"ok": False, "error": "invalid_trigger_id"}, {}
+        if not isinstance(view, dict) or view.get("type") != "modal":
+            return 200, {"ok": False, "error": "invalid_arguments"}, {}
+        if self.validate_view:
+            try:
+                self.validate_view(view)
+            except Exception:  # noqa: BLE001 - any refusal of the validator is Slack's invalid_arguments
+                return 200, {"ok": False, "error": "invalid_arguments"}, {}
+        self.views.append({"trigger_id": arguments["trigger_id"], "view": view})
+        return 200, {"ok": True, "view": {"id": f"V{len(self.views):08d}", **view}}, {}
 
     def _channel_info(self, channel: str) -> dict[str, Any]:
         if not self.read_scopes:
@@ -322,6 +357,14 @@ def _arguments(raw: bytes, content_type: str) -> dict[str, Any]:
 
 def _true(value: Any) -> bool:
     return value is True or str(value).lower() in ("true", "1")
+
+
+def validate_view_with_slack_sdk(view: dict[str, Any]) -> None:
+    """Raise unless slack_sdk's View model takes the modal (views.open's ``view``)."""
+    from slack_sdk.models.views import View
+
+    View(**view).validate_json()
+    validate_with_slack_sdk(view.get("blocks", []))
 
 
 def validate_with_slack_sdk(blocks: list[dict[str, Any]]) -> None:

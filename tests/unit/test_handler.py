@@ -201,5 +201,7 @@ def test_a_webhook_invocation_with_the_session_table_loads_no_slack_app_mode_mod
     loaded = set(seen["loaded"])
     assert "root_activity_notifier.state.store" in loaded  # the table was used: the test ran the deployed path
     assert not loaded & SLACK_APP_MODULES, sorted(loaded & SLACK_APP_MODULES)
-    # nor, without an on-call topic, for paging
+    # nor, without an on-call topic, for paging; nor the interactivity endpoint's
     assert not loaded & {"root_activity_notifier.delivery.escalation", "root_activity_notifier.render.page"}
+    endpoint = {"root_activity_notifier.interactions", "root_activity_notifier.delivery.answers"}
+    assert not loaded & {*endpoint, "root_activity_notifier.slack.signing"}

@@ -62,6 +62,25 @@ SETTINGS = (
         "published to it once per root session and kind, before Slack is tried",
     ),
     (
+        s.INTERACTIVITY_VARIABLE,
+        "",
+        "Slack app mode: `true` puts Expected / Not expected buttons on a critical session's parent; the "
+        "interactivity endpoint (`root_activity_notifier.interactions.lambda_handler`) takes the answers",
+    ),
+    (
+        s.SIGNING_SECRET_PARAMETER_VARIABLE,
+        "",
+        "the interactivity endpoint: name or ARN of an SSM SecureString parameter holding the Slack app's "
+        "signing secret, which every request must be signed with",
+    ),
+    (s.SIGNING_SECRET_VARIABLE, "", "the signing secret itself, for local use and tests; set one of these two"),
+    (
+        s.RESPONDERS_VARIABLE,
+        "",
+        "the interactivity endpoint: Slack user IDs, comma-separated, that may answer; unset, anyone in the "
+        "channel may",
+    ),
+    (
         s.API_URL_VARIABLE,
         s.SLACK_API_URL,
         "the Web API's base URL; `http://` only on loopback (a local stand-in)",

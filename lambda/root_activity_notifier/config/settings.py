@@ -39,6 +39,10 @@ ANNOUNCE_ASSUME_ROOT_VARIABLE = "NOTIFIER_ANNOUNCE_ASSUME_ROOT"
 MENTION_VARIABLE = "NOTIFIER_MENTION"
 EXPECTED_PRINCIPALS_VARIABLE = "NOTIFIER_EXPECTED_PRINCIPALS"
 ESCALATION_TOPIC_VARIABLE = "NOTIFIER_ESCALATION_TOPIC_ARN"
+INTERACTIVITY_VARIABLE = "SLACK_INTERACTIVITY"
+SIGNING_SECRET_PARAMETER_VARIABLE = "SLACK_SIGNING_SECRET_SSM_PARAMETER"  # noqa: S105 - a variable's name
+SIGNING_SECRET_VARIABLE = "SLACK_SIGNING_SECRET"  # noqa: S105 - the same
+RESPONDERS_VARIABLE = "SLACK_RESPONDER_USER_IDS"
 
 DEFAULT_WEBHOOK_CACHE_SECONDS = 300.0
 # (default, most) minutes: a root session's idle time, and a webhook's digest cadence
@@ -57,6 +61,8 @@ _PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/.+$")
 # slack_channel_id accepts the same).
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{8,20}$")
 _BOT_TOKEN = re.compile(r"^xoxb-[A-Za-z0-9-]{10,250}$")
+_SIGNING_SECRET = re.compile(r"^[A-Za-z0-9]{20,128}$")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 _MENTION_SYNTAX = re.compile(r"^(<!here>|<!channel>|<!subteam\^[A-Z0-9]{2,30}>|<@[UW][A-Z0-9]{2,30}>)$")
 
 
@@ -93,10 +99,50 @@ Settings = namedtuple(
 )
 
 
+# The interactivity endpoint's own settings (root_activity_notifier/interactions.py): signing_secret,
+# a SecretSource; responders: the Slack user IDs that may answer (empty: anyone in the channel).
+InteractionSettings = namedtuple("InteractionSettings", ["signing_secret", "responders"])
+
+
+def load_interaction_settings(environ: Mapping[str, str]) -> InteractionSettings:
+    """The signing secret (exactly one of its two variables) and who may answer; ConfigurationError if wrong."""
+    names = (SIGNING_SECRET_PARAMETER_VARIABLE, SIGNING_SECRET_VARIABLE)
+    given = [name for name in names if environ.get(name, "").strip()]
+    if len(given) != 1:
+        raise ConfigurationError(
+            f"set exactly one of {SIGNING_SECRET_PARAMETER_VARIABLE} (an SSM SecureString parameter holding the "
+            f"Slack app's signing secret) or {SIGNING_SECRET_VARIABLE} (the secret itself, for local use)"
+        )
+    (name,) = given
+    source = _secret_source(name, environ[name].strip(), SIGNING_SECRET_PARAMETER_VARIABLE, check_signing_secret)
+    responders = [each.strip() for each in environ.get(RESPONDERS_VARIABLE, "").split(",") if each.strip()]
+    wrong = [each for each in responders if not _USER_ID.match(each)]
+    if wrong:
+        raise ConfigurationError(
+            f"{RESPONDERS_VARIABLE} holds {', '.join(repr(each) for each in wrong)}: use Slack user IDs "
+            "(U0123ABCD), comma-separated, or leave it unset to let anyone in the channel answer"
+        )
+    return InteractionSettings(source, frozenset(responders))
+
+
+def check_signing_secret(secret: str, source: str) -> str:
+    if not _SIGNING_SECRET.match(secret):
+        raise ConfigurationError(
+            f"{source} does not hold a Slack signing secret (letters and digits, from the app's Basic Information page)"
+        )
+    return secret
+
+
 def load_settings(environ: Mapping[str, str]) -> Settings:
     """Everything the notifier needs to send, from the environment; ConfigurationError if wrong."""
+    slack = load_slack_target(environ)
+    if environ.get(INTERACTIVITY_VARIABLE, "").strip().lower() == "true" and not isinstance(slack, SlackAppTarget):
+        raise ConfigurationError(
+            f"{INTERACTIVITY_VARIABLE}=true needs Slack app mode ({BOT_TOKEN_PARAMETER_VARIABLE}): a webhook's "
+            "messages cannot carry buttons that answer back"
+        )
     return Settings(
-        slack=load_slack_target(environ),
+        slack=slack,
         render=load_render_options(environ),
         secret_cache_seconds=_cache_seconds(environ.get(WEBHOOK_CACHE_VARIABLE, "")),
         sessions=load_session_settings(environ),
@@ -148,6 +194,7 @@ def load_render_options(environ: Mapping[str, str]) -> RenderOptions:
         account_labels=parse_account_labels(environ.get(ACCOUNT_LABELS_VARIABLE, "")),
         announce_assume_root=environ.get(ANNOUNCE_ASSUME_ROOT_VARIABLE, "").strip().lower() == "true",
         expected_principals=parse_expected_principals(environ.get(EXPECTED_PRINCIPALS_VARIABLE, "")),
+        interactive=environ.get(INTERACTIVITY_VARIABLE, "").strip().lower() == "true",
     )
 
 

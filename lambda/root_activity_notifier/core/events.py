@@ -152,6 +152,11 @@ FOLLOW_UP = "follow_up"
 _SESSION_KEY = re.compile(r"^thread#\d{12}#(key|ip):[\x21-\x7e]{1,200}$")
 
 
+def is_session_key(text: object) -> bool:
+    """A root session's key in the session table: ``thread#ACCOUNT#key:…`` or ``thread#ACCOUNT#ip:…``."""
+    return isinstance(text, str) and bool(_SESSION_KEY.match(text))
+
+
 def _follow_up_in(body: str) -> str:
     if '"root_activity_notifier"' not in body[:200]:
         return ""

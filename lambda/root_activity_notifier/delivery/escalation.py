@@ -61,57 +61,65 @@ class Escalation:
         return not_sent
 
     def _page(self, page: Page) -> str:
-        claim = self._claim(page)
-        if claim == "posted":
-            log_line("INFO", "on-call already paged", page=page.key, outcome="already_paged")
-            return ""
-        if claim == "busy":
-            return "another invocation is paging it"
-        if self.deadline.remaining() < PUBLISH_SECONDS:
-            self._release(page, claim)
-            return "no time left in the function's timeout to page"
-        try:
-            if self._client is None:
-                self._client = self._client_factory()
-            published = self._client.publish(TopicArn=self.topic_arn, **render_page(page, self.options))
-        except Exception as error:  # noqa: BLE001 - any failure: SQS delivers the batch again
-            self._release(page, claim)
-            reason = f"SNS Publish failed: {str(error)[:300]}"
-            log_line("ERROR", "on-call NOT paged", page=page.key, topic=self.topic_arn, error=reason, outcome="failed")
-            return reason
-        if claim == "mine":
-            try:
-                self.store.message_posted(page.key)
-            except StoreUnavailable as error:
-                log_line("WARNING", "page not marked as sent: a retry may page again", page=page.key, error=str(error))
-        log_line(
-            "INFO",
-            "on-call paged",
-            page=page.key,
-            topic=self.topic_arn,
+        return self.publish_once(
+            page.key,
+            render_page(page, self.options),
             kind=page.activity.value,
             account=page.account,
             session=page.session,
             events=len(page.occurrences),
+        )
+
+    def publish_once(self, key: str, arguments: dict[str, Any], **logged: Any) -> str:
+        """Publish ``arguments`` (SNS Publish's, but the topic) once for ``key``; "" or why not."""
+        claim = self._claim(key)
+        if claim == "posted":
+            log_line("INFO", "on-call already paged", page=key, outcome="already_paged")
+            return ""
+        if claim == "busy":
+            return "another invocation is paging it"
+        if self.deadline.remaining() < PUBLISH_SECONDS:
+            self._release(key, claim)
+            return "no time left in the function's timeout to page"
+        try:
+            if self._client is None:
+                self._client = self._client_factory()
+            published = self._client.publish(TopicArn=self.topic_arn, **arguments)
+        except Exception as error:  # noqa: BLE001 - any failure: SQS delivers the batch again
+            self._release(key, claim)
+            reason = f"SNS Publish failed: {str(error)[:300]}"
+            log_line("ERROR", "on-call NOT paged", page=key, topic=self.topic_arn, error=reason, outcome="failed")
+            return reason
+        if claim == "mine":
+            try:
+                self.store.message_posted(key)
+            except StoreUnavailable as error:
+                log_line("WARNING", "page not marked as sent: a retry may page again", page=key, error=str(error))
+        log_line(
+            "INFO",
+            "on-call paged",
+            page=key,
+            topic=self.topic_arn,
+            **logged,
             sns_message_id=published.get("MessageId"),
             outcome="paged",
         )
         return ""
 
-    def _claim(self, page: Page) -> str:
+    def _claim(self, key: str) -> str:
         """ "mine", "posted" or "busy" from the table; "unclaimed" without one (or when it fails)."""
         if self.store is None:
             return "unclaimed"
         try:
-            return self.store.claim_message(page.key)
+            return self.store.claim_message(key)
         except StoreUnavailable as error:
-            log_line("WARNING", "session table unavailable: paging without a claim", page=page.key, error=str(error))
+            log_line("WARNING", "session table unavailable: paging without a claim", page=key, error=str(error))
             return "unclaimed"
 
-    def _release(self, page: Page, claim: str) -> None:
+    def _release(self, key: str, claim: str) -> None:
         if claim == "mine":
             with contextlib.suppress(StoreUnavailable):  # else the claim lapses after MESSAGE_CLAIM_SECONDS
-                self.store.release_message(page.key)
+                self.store.release_message(key)
 
 
 def _default_client(region: str) -> Any:

@@ -151,21 +151,8 @@ class ThreadedDelivery(SessionDelivery):
         log_line("INFO", "a reply whose parent was deleted was taken back from the channel's top level", **where)
 
     def _render_parent(self, key: ThreadKey, state: ThreadState, totals: dict, *, mention: str = "") -> dict:
-        previous = ""
-        if state.previous_ts:
-            previous = permalink(
-                self.destination.workspace_url(self.deadline),
-                state.totals.get("previous_channel") or self.destination.channel_for(key.account),
-                state.previous_ts,
-            )
-        return render_parent(
-            totals,
-            key.account,
-            session_of(state.pk),
-            self.options,
-            updated=self._now(),
-            earlier_session_url=previous,
-            mention=mention,
+        return parent_payload(
+            self.destination, self.deadline, self.options, key.account, state, totals, self._now(), mention=mention
         )
 
     def _post_parent(self, key: ThreadKey, state: ThreadState, fresh: list[Occurrence]) -> ThreadState | None:
@@ -253,6 +240,29 @@ class ThreadedDelivery(SessionDelivery):
         record = reply.occurrences[0].record
         moment = record.event_time.timestamp() if record.event_time else self.clock()
         return self.store.claim_mention(state.pk, moment, MENTION_INTERVAL_SECONDS)
+
+
+def parent_payload(destination, deadline, options, account: str, state: ThreadState, totals: dict, now, *, mention=""):  # noqa: PLR0917 - one call site each, both in this order
+    """A thread's parent as ``state`` and ``totals`` have it: with a link to the idle session it
+    follows, and the answer given from Slack (delivery/answers.py edits it the same way)."""
+    previous = ""
+    if state.previous_ts:
+        previous = permalink(
+            destination.workspace_url(deadline),
+            state.totals.get("previous_channel") or destination.channel_for(account),
+            state.previous_ts,
+        )
+    return render_parent(
+        totals,
+        account,
+        session_of(state.pk),
+        options,
+        updated=now,
+        earlier_session_url=previous,
+        mention=mention,
+        answer=state.answer,
+        answer_key=state.pk,
+    )
 
 
 def _posted(state: ThreadState) -> Posted:

@@ -45,7 +45,8 @@ _ACCESS_KEY_PATTERN = re.compile(r"^[A-Z0-9]{16,128}$")
 # label in account_labels (a mapping of account ID to label, or None); mention: a validated Slack
 # mention (``<!here>``, ``<!channel>``, ``<!subteam^ID>``, ``<@U…>``) prepended to critical alerts
 # only; announce_assume_root: also announce sts:AssumeRoot calls (classify.is_announced);
-# expected_principals: role or user ARN to label, whose changes to the notifier are expected.
+# expected_principals: role or user ARN to label, whose changes to the notifier are expected;
+# interactive: a critical session's parent asks whether it was expected (Slack app mode's interactivity).
 RenderOptions = namedtuple(
     "RenderOptions",
     [
@@ -56,8 +57,9 @@ RenderOptions = namedtuple(
         "account_labels",
         "announce_assume_root",
         "expected_principals",
+        "interactive",
     ],
-    defaults=["en", UTC, "", "", None, False, None],
+    defaults=["en", UTC, "", "", None, False, None, False],
 )
 
 

@@ -83,3 +83,34 @@ def _event(record) -> dict[str, Any]:
         "mfa_used": record.mfa_used,
         "error_code": record.error_code or None,
     }
+
+
+def render_not_expected_page(account: str, session: str, user: str, totals: dict[str, Any], options: RenderOptions):
+    """The page for a session someone answered "Not expected" in Slack: Subject, Message, MessageAttributes."""
+    label = (options.account_labels or {}).get(account) or options.account_label
+    headline = f"Root activity answered not expected by Slack user {user}"
+    kinds = sorted(totals.get("critical_kinds", ()))
+    body = {
+        "source": SOURCE,
+        "severity": "critical",
+        "kind": "not_expected",
+        "headline": headline,
+        "account": {"id": account, "label": label or None},
+        "session": session,
+        "answered_by": user,
+        "critical_kinds": kinds,
+        "calls": int(totals.get("calls", 0)),
+    }
+    return {
+        "Subject": subject("critical", headline, account, label),
+        "Message": json.dumps(body, ensure_ascii=False),
+        "MessageAttributes": {
+            name: {"DataType": "String", "StringValue": value}
+            for name, value in (
+                ("source", SOURCE),
+                ("severity", "critical"),
+                ("kind", "not_expected"),
+                ("account", account),
+            )
+        },
+    }

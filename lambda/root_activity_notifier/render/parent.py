@@ -19,7 +19,7 @@ from .event import (
     slack_date,
     slack_payload,
 )
-from .mrkdwn import escape, truncate_plain
+from .mrkdwn import escape, escape_within, truncate_plain
 from .summary import listing, session_text, time_span
 from .words import WORDING
 
@@ -32,6 +32,13 @@ if TYPE_CHECKING:
 _SEVERITIES = list(Severity)
 SHOWN = 5  # of each list (regions, source IPs, user agents) before "and N more"
 HEADLINE_KINDS = 3  # named in the headline before "and N more"
+# The only actions the interactivity endpoint takes (root_activity_notifier/interactions.py): the
+# buttons on a parent, and the modal that asks an "Expected" answer's reason.
+EXPECTED_ACTION = "root_activity_notifier.expected"
+NOT_EXPECTED_ACTION = "root_activity_notifier.not_expected"
+REASON_VIEW = "root_activity_notifier.expected_reason"
+REASON_BLOCK, REASON_INPUT = "reason", "reason"
+REASON_LIMIT = 500
 
 
 def render_parent(
@@ -43,15 +50,94 @@ def render_parent(
     updated: datetime,
     earlier_session_url: str = "",
     mention: str = "",
+    answer: dict[str, Any] | None = None,
+    answer_key: str = "",
 ) -> dict[str, Any]:
     """The parent of a session's thread: who, what so far (exact totals), when, how bad; its headline
-    names the worst the session did."""
+    names the worst the session did. With interactivity (``options.interactive``), a critical
+    session asks whether it was expected (buttons carrying ``answer_key``, the session's key), shows
+    the ``answer`` once given, and asks again when critical activity came after it."""
     words = WORDING[options.language]
     headline = words.parent_headline.format(account=account or words.unknown)
-    return _render_session(
+    payload = _render_session(
         totals, account, session_id, options, headline, updated=updated, note=words.in_thread,
         earlier_session_url=earlier_session_url, mention=mention,
     )  # fmt: skip
+    payload["blocks"][-1:-1] = answer_blocks(totals, options, answer, answer_key)
+    return payload
+
+
+def answer_blocks(
+    totals: dict[str, Any], options: RenderOptions, answer: dict[str, Any] | None, answer_key: str
+) -> list[dict[str, Any]]:
+    """The answer given, and the question when one is owed: a critical session not answered yet, or
+    with critical kinds the answer did not cover."""
+    words = WORDING[options.language]
+    blocks = []
+    if answer:
+        moment = datetime.fromtimestamp(float(answer.get("at", 0)), tz=timezone.utc)
+        when = slack_date(moment, format_time(moment, options.time_zone))
+        who = f"<@{answer.get('user', '')}>"
+        if answer.get("kind") == "expected":
+            reason = escape_within(str(answer.get("reason", "")), REASON_LIMIT)
+            text = f":white_check_mark: {escape(words.answered_expected).format(who=who, when=when, reason=reason)}"
+        else:
+            text = f":sos: {escape(words.answered_escalated).format(who=who, when=when)}"
+        blocks.append(section_text(text))
+    if not (options.interactive and answer_key) or int(totals.get("worst", 99)) != _SEVERITIES.index(Severity.CRITICAL):
+        return blocks
+    new = sorted(set(totals.get("critical_kinds", ())) - set((answer or {}).get("kinds", ())))
+    if answer and not new:
+        return blocks
+    question = words.asks_again.format(kinds=", ".join(new)) if answer else words.ask_answer
+    blocks.append(section_text(escape(question)))
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": "root_activity_notifier.answer",
+            "elements": [
+                _button(words.expected_button, EXPECTED_ACTION, answer_key, "primary"),
+                _button(words.not_expected_button, NOT_EXPECTED_ACTION, answer_key, "danger"),
+            ],
+        }
+    )
+    return blocks
+
+
+def _button(text: str, action_id: str, value: str, style: str) -> dict[str, Any]:
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text},
+        "action_id": action_id,
+        "value": value,
+        "style": style,
+    }
+
+
+def reason_view(answer_key: str, options: RenderOptions) -> dict[str, Any]:
+    """The modal an "Expected" answer opens: its reason is required."""
+    words = WORDING[options.language]
+    return {
+        "type": "modal",
+        "callback_id": REASON_VIEW,
+        "private_metadata": answer_key,
+        "title": {"type": "plain_text", "text": truncate_plain(words.reason_title, 24)},
+        "submit": {"type": "plain_text", "text": truncate_plain(words.reason_submit, 24)},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": REASON_BLOCK,
+                "label": {"type": "plain_text", "text": truncate_plain(words.reason_label, 2000)},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": REASON_INPUT,
+                    "multiline": True,
+                    "min_length": 3,
+                    "max_length": REASON_LIMIT,
+                },
+            }
+        ],
+    }
 
 
 def render_digest(

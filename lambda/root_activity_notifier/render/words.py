@@ -86,6 +86,18 @@ Wording = namedtuple(
         "digest_headline",
         "since_last_message",
         "digest_note",
+        # answering from Slack (Slack app mode with interactivity)
+        "ask_answer",
+        "expected_button",
+        "not_expected_button",
+        "answered_expected",
+        "answered_escalated",
+        "asks_again",
+        "reason_title",
+        "reason_label",
+        "reason_submit",
+        "not_allowed",
+        "escalated_by",
     ],
 )
 
@@ -182,6 +194,17 @@ ENGLISH = Wording(
         "One message for this session's further activity at most every {minutes} minutes, with exact totals; "
         "every sign-in and every new kind of critical event is still posted at once."
     ),
+    ask_answer="Was this root use expected? Whoever answers is named here; nobody answering pages on-call.",
+    expected_button="Expected",
+    not_expected_button="Not expected",
+    answered_expected="Expected — {who}, {when}: {reason}",
+    answered_escalated="Escalated by {who}, {when}",
+    asks_again="New critical activity since the answer: {kinds}. Was it expected too?",
+    reason_title="Expected root use",
+    reason_label="Why was it expected? (a ticket, a planned task)",
+    reason_submit="Record",
+    not_allowed="You may not answer for this root session: the notifier takes answers from its responders only.",
+    escalated_by="Not expected, answered in Slack by {who}",
 )
 
 JAPANESE = Wording(
@@ -276,6 +299,17 @@ JAPANESE = Wording(
         "このセッションのその後の操作は、最大{minutes}分ごとに1件にまとめて正確な件数で通知します。"
         "ログインと新しい種類の重大イベントは引き続きすぐに通知します。"
     ),
+    ask_answer="このルートユーザーの利用は予定どおりですか？回答者の名前がここに残ります。誰も回答しない場合はオンコールを呼び出します。",
+    expected_button="予定どおり",
+    not_expected_button="予定外",
+    answered_expected="予定どおり — {who}、{when}: {reason}",
+    answered_escalated="{who} がエスカレーション、{when}",
+    asks_again="回答後に新しい重大な操作がありました: {kinds}。これも予定どおりですか？",
+    reason_title="予定どおりのルート利用",
+    reason_label="予定どおりの理由（チケット、計画作業など）",
+    reason_submit="記録",
+    not_allowed="このルートセッションに回答する権限がありません。通知の回答者のみが回答できます。",
+    escalated_by="Slack で {who} が予定外と回答",
 )
 
 WORDING = {"en": ENGLISH, "ja": JAPANESE}

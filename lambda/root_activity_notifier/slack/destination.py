@@ -110,6 +110,14 @@ class SlackAppDestination:
         """Delete a message the app posted (a reply Slack put at the channel's top level)."""
         self._call("chat.delete", {"channel": posted.channel, "ts": posted.ts}, deadline)
 
+    def open_view(self, trigger_id: str, view: dict[str, Any], deadline: Deadline) -> None:
+        """Open a modal for the user whose click gave ``trigger_id`` (valid for 3 seconds)."""
+        self._call("views.open", {"trigger_id": trigger_id, "view": view}, deadline)
+
+    def post_ephemeral(self, channel: str, user: str, text: str, deadline: Deadline) -> None:
+        """A message in ``channel`` that only ``user`` sees."""
+        self._call("chat.postEphemeral", {"channel": channel, "user": user, "text": text}, deadline)
+
     def workspace_url(self, deadline: Deadline) -> str:
         """The workspace's address (auth.test), for links to a message; "" when Slack does not say."""
         if self._workspace_url is None:

@@ -25,6 +25,7 @@ the table, so that the state store never stands between an alert and Slack.
 from __future__ import annotations
 
 import contextlib
+import json
 import time
 from collections import namedtuple
 
@@ -75,11 +76,29 @@ SETS = ("regions", "source_ips", "user_agents", *KIND_FIELDS.values())
 # the parent of the idle session it follows; totals: a dict (COUNTERS, SETS, first_time, last_time,
 # worst, opened_by, opened_from, task_policy); revision: how many batches were added; rendered: the
 # revision the parent shows; owner: this invocation claimed it and must post its parent; shown:
-# what the channel has been shown (shown_worst, announced kinds, digested calls, digest_at).
+# what the channel has been shown (shown_worst, announced kinds, digested calls, digest_at); answer:
+# what someone answered from Slack (kind "expected" or "not_expected", user, at, reason, the critical
+# kinds it covers), or None.
 ThreadState = namedtuple(
     "ThreadState",
-    ["pk", "channel", "ts", "previous_ts", "totals", "revision", "rendered", "owner", "last_mention", "shown"],
+    [
+        "pk",
+        "channel",
+        "ts",
+        "previous_ts",
+        "totals",
+        "revision",
+        "rendered",
+        "owner",
+        "last_mention",
+        "shown",
+        "answer",
+    ],  # fmt: skip
+    defaults=[None],
 )
+# How long a request to the interactivity endpoint is remembered: past Slack's five minutes, a
+# replay is refused for its timestamp anyway.
+REQUEST_RECORD_SECONDS = 600
 
 
 class StoreUnavailable(RuntimeError):
@@ -463,6 +482,25 @@ class SessionStore:
                 return slot
         raise StoreUnavailable(f"the pace of {destination} was contended twenty times in a row")
 
+    def record_answer(self, pk: str, answer: dict[str, Any]) -> bool:
+        """Keep what someone answered from Slack with the session ``pk``; False when there is no such session."""
+        return self._update_if(
+            pk, "SET answer = :answer", "attribute_exists(pk)", {":answer": {"S": json.dumps(answer, sort_keys=True)}}
+        )
+
+    def claim_request(self, key: str, now: float) -> bool:
+        """Whether this is the first time a request (named by its signature) is seen: a replay is not."""
+        try:
+            self._call(
+                "put_item",
+                TableName=self.table_name,
+                Item={"pk": {"S": f"request#{key}"}, "expires_at": {"N": str(int(now) + REQUEST_RECORD_SECONDS)}},
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except _ConditionFailed:
+            return False
+        return True
+
     def read(self, pk: str) -> ThreadState | None:
         """The thread ``pk`` names, or joins when it is an alias."""
         item = self._get(pk)
@@ -625,6 +663,7 @@ def _state(item: dict[str, Any]) -> ThreadState:
             "digested": int(item.get("digested", {}).get("N", "0")),
             "digest_at": float(item.get("digest_at", {}).get("N", "0")),
         },
+        answer=json.loads(item["answer"]["S"]) if "answer" in item else None,
     )
 
 
