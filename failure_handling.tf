@@ -34,6 +34,16 @@ module "failure_handling" {
       }
     },
     {
+      for filter in aws_cloudwatch_log_metric_filter.interactions_refused : "interactions-refused" => {
+        description = "The interactivity endpoint (${local.interactions_function_name}) refused a request that was not Slack's own: a wrong or missing signature, a stale or replayed request, another content type, an oversized body or an action the notifier never offered. Its log lines (message \"interaction refused\") give the reason and the source IP: a wrong signing secret refuses every click; many from one address are someone probing the public URL."
+        namespace   = local.metric_namespace
+        metric_name = filter.metric_transformation[0].name
+        dimensions  = {}
+        statistic   = "Sum"
+        period      = 300
+      }
+    },
+    {
       for name, filter in aws_cloudwatch_log_metric_filter.notifier : name => {
         description = local.log_metric_alarms[name].description
         namespace   = local.metric_namespace

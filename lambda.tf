@@ -23,6 +23,25 @@ locals {
     local.includes_assume_root ? { NOTIFIER_ANNOUNCE_ASSUME_ROOT = "true" } : {},
     length(var.tamper_expected_principals) > 0 ? { NOTIFIER_EXPECTED_PRINCIPALS = jsonencode(var.tamper_expected_principals) } : {},
     var.escalation_sns_topic_arn != null ? { NOTIFIER_ESCALATION_TOPIC_ARN = var.escalation_sns_topic_arn } : {},
+    local.interactivity ? { SLACK_INTERACTIVITY = "true" } : {},
+  )
+  # Statements both functions' roles hold (the notifier's, and the interactivity endpoint's in
+  # interactions.tf): the session table's key only through DynamoDB; on-call paging, the topic's key
+  # only through SNS in the topic's region.
+  session_table_key_statements = var.slack_session_table_kms_key_arn == null ? [] : [{
+    sid       = "UseSlackSessionsKey"
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    resources = [var.slack_session_table_kms_key_arn]
+    via       = ["dynamodb.${local.region}.amazonaws.com"]
+  }]
+  on_call_statements = var.escalation_sns_topic_arn == null ? [] : concat(
+    [{ sid = "PageOnCall", actions = ["sns:Publish"], resources = [var.escalation_sns_topic_arn], via = [] }],
+    var.escalation_sns_topic_kms_key_arn == null ? [] : [{
+      sid       = "UseOnCallTopicKey"
+      actions   = ["kms:GenerateDataKey*", "kms:Decrypt"]
+      resources = [var.escalation_sns_topic_kms_key_arn]
+      via       = ["sns.${split(":", var.escalation_sns_topic_arn)[3]}.amazonaws.com"]
+    }],
   )
   # Lambda refuses an environment over 4 KB (names and values together).
   lambda_environment_size = length(join("", [for name, value in local.lambda_environment : "${name}${value == null ? "" : value}"]))
@@ -89,6 +108,10 @@ resource "aws_lambda_function" "notifier" {
     precondition {
       condition     = local.slack_app_mode || (var.slack_channel_id == null && length(var.slack_channel_routes) == 0)
       error_message = "slack_channel_id and slack_channel_routes choose channels in Slack app mode only; an incoming webhook posts to the channel it was created for. Remove them, or set slack_bot_token or slack_bot_token_ssm_parameter_name instead of the webhook."
+    }
+    precondition {
+      condition     = !var.slack_interactivity || local.slack_app_mode
+      error_message = "slack_interactivity needs Slack app mode (slack_bot_token or slack_bot_token_ssm_parameter_name): an incoming webhook's messages cannot carry buttons that answer back. Remove slack_interactivity, or move to Slack app mode (docs/slack-app.md)."
     }
     precondition {
       condition     = contains(local.iana_time_zones, var.message_time_zone)
@@ -203,15 +226,15 @@ data "aws_iam_policy_document" "notifier" {
   }
 
   dynamic "statement" {
-    for_each = var.slack_session_table_kms_key_arn != null ? [var.slack_session_table_kms_key_arn] : []
+    for_each = local.session_table_key_statements
     content {
-      sid       = "UseSlackSessionsKey"
-      actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-      resources = [statement.value]
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
       condition {
         test     = "StringEquals"
         variable = "kms:ViaService"
-        values   = ["dynamodb.${local.region}.amazonaws.com"]
+        values   = statement.value.via
       }
     }
   }
@@ -239,24 +262,18 @@ data "aws_iam_policy_document" "notifier" {
   }
 
   dynamic "statement" {
-    for_each = var.escalation_sns_topic_arn == null ? [] : [var.escalation_sns_topic_arn]
+    for_each = local.on_call_statements
     content {
-      sid       = "PageOnCall"
-      actions   = ["sns:Publish"]
-      resources = [statement.value]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = var.escalation_sns_topic_arn != null && var.escalation_sns_topic_kms_key_arn != null ? [var.escalation_sns_topic_kms_key_arn] : []
-    content {
-      sid       = "UseOnCallTopicKey"
-      actions   = ["kms:GenerateDataKey*", "kms:Decrypt"]
-      resources = [statement.value]
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["sns.${split(":", var.escalation_sns_topic_arn)[3]}.amazonaws.com"]
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
+      dynamic "condition" {
+        for_each = statement.value.via
+        content {
+          test     = "StringEquals"
+          variable = "kms:ViaService"
+          values   = [condition.value]
+        }
       }
     }
   }

@@ -127,3 +127,8 @@ output "slack_session_table_arn" {
   description = "ARN of the DynamoDB table that remembers each root session (its thread or digests, exact totals) and paces Slack for every invocation."
   value       = aws_dynamodb_table.sessions.arn
 }
+
+output "slack_interactivity_url" {
+  description = "With slack_interactivity: the interactivity endpoint's URL, for the Slack app's manifest (settings.interactivity.request_url). Null otherwise."
+  value       = try(aws_lambda_function_url.interactions[0].function_url, null)
+}

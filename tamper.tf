@@ -16,7 +16,7 @@ locals {
   )
   # Outside the name prefix: a webhook or bot token parameter, an alarm topic or the on-call topic,
   # created outside Terraform: deleting the on-call topic, or its subscription, would silence paging.
-  tamper_watched_parameters = local.slack_secret_external_parameter == null ? [] : distinct([local.slack_secret_external_parameter, "/${trimprefix(local.slack_secret_external_parameter, "/")}"])
+  tamper_watched_parameters = flatten([for name in compact([local.slack_secret_external_parameter, local.interactivity ? var.slack_signing_secret_ssm_parameter_name : null]) : distinct([name, "/${trimprefix(name, "/")}"])])
   tamper_watched_topics     = compact([var.alarm_sns_topic_arn, var.escalation_sns_topic_arn])
   tamper_api_call           = merge(local.from_aws, { "detail-type" = ["AWS API Call via CloudTrail"] })
   tamper_eventbridge_calls  = ["DisableRule", "DeleteRule", "PutRule", "RemoveTargets", "PutTargets", "DeleteEventBus", "PutPermission", "RemovePermission"]
@@ -32,8 +32,9 @@ locals {
     [
       { eventSource = ["sqs.amazonaws.com"], eventName = ["SetQueueAttributes", "DeleteQueue", "PurgeQueue"], requestParameters = { queueUrl = local.tamper_named } },
       {
-        eventSource       = ["lambda.amazonaws.com"]
-        eventName         = [for call in ["UpdateFunctionCode", "UpdateFunctionConfiguration", "PutFunctionConcurrency", "DeleteFunction"] : { prefix = call }]
+        eventSource = ["lambda.amazonaws.com"]
+        # The function URL and its grants: the interactivity endpoint's (slack_interactivity), or a new one.
+        eventName         = [for call in ["UpdateFunctionCode", "UpdateFunctionConfiguration", "PutFunctionConcurrency", "DeleteFunction", "CreateFunctionUrlConfig", "UpdateFunctionUrlConfig", "DeleteFunctionUrlConfig", "AddPermission", "RemovePermission"] : { prefix = call }]
         requestParameters = { functionName = local.tamper_named }
       },
       # An event source mapping is named by its UUID, not by the function.

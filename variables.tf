@@ -125,6 +125,71 @@ variable "slack_channel_routes" {
   }
 }
 
+variable "slack_interactivity" {
+  description = "Slack app mode: a critical root session's parent asks whether it was expected (Expected, with a reason; Not expected, which pages on-call), and the module creates the interactivity endpoint that takes the answers: a second function behind a function URL that verifies every request with the app's signing secret. Needs slack_signing_secret or slack_signing_secret_ssm_parameter_name; put output slack_interactivity_url in the app's manifest."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "slack_signing_secret" {
+  description = "With slack_interactivity: the Slack app's signing secret (Basic Information, App Credentials). The module stores it in an SSM SecureString parameter; it is in the Terraform state. Null to use slack_signing_secret_ssm_parameter_name instead."
+  type        = string
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = var.slack_signing_secret == null || can(regex("^[A-Za-z0-9]{20,128}$", trimspace(coalesce(var.slack_signing_secret, "-"))))
+    error_message = "slack_signing_secret must be the app's signing secret: 20 to 128 letters and digits, from Basic Information, App Credentials (not the client secret, not a token)."
+  }
+}
+
+variable "slack_signing_secret_ssm_parameter_name" {
+  description = "With slack_interactivity: name of an existing SSM SecureString parameter holding the signing secret, so that it never enters the Terraform state. Null to let the module store slack_signing_secret."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.slack_signing_secret_ssm_parameter_name == null || can(regex("^/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", coalesce(var.slack_signing_secret_ssm_parameter_name, "-")))
+    error_message = "slack_signing_secret_ssm_parameter_name must be an SSM parameter name such as /team/slack/signing-secret; got \"${coalesce(var.slack_signing_secret_ssm_parameter_name, "null")}\"."
+  }
+}
+
+variable "slack_signing_secret_kms_key_arn" {
+  description = "KMS key ARN that encrypts the signing secret's parameter (the one the module creates, or the existing one). Null means the AWS managed key alias/aws/ssm."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.slack_signing_secret_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.slack_signing_secret_kms_key_arn))
+    error_message = "slack_signing_secret_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${coalesce(var.slack_signing_secret_kms_key_arn, "null")}\"."
+  }
+}
+
+variable "slack_responder_user_ids" {
+  description = "With slack_interactivity: the Slack user IDs (U0123ABCD) that may answer whether root use was expected. Anyone else is told so privately, and nothing changes. Empty: anyone in the channel may answer."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for user in var.slack_responder_user_ids : can(regex("^[UW][A-Z0-9]{2,30}$", user))])
+    error_message = "slack_responder_user_ids must hold Slack user IDs such as U0123ABCD (a profile's ⋮ menu, Copy member ID), not names; got ${jsonencode(var.slack_responder_user_ids)}."
+  }
+}
+
+variable "slack_interactivity_reserved_concurrency" {
+  description = "Reserved concurrency of the interactivity endpoint's function: its URL is public (Slack cannot sign AWS requests), so this bounds what anyone can make it cost; a few people answer at once."
+  type        = number
+  default     = 5
+  nullable    = false
+
+  validation {
+    condition     = var.slack_interactivity_reserved_concurrency >= 1 && var.slack_interactivity_reserved_concurrency <= 100
+    error_message = "slack_interactivity_reserved_concurrency must be from 1 to 100; got ${var.slack_interactivity_reserved_concurrency}."
+  }
+}
+
 variable "slack_session_idle_minutes" {
   description = "Minutes a root session may be idle before its next event starts a new one: in Slack app mode a new parent message (which links to the old one), with a webhook new first messages."
   type        = number

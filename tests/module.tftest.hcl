@@ -627,6 +627,83 @@ run "an_escalation_key_without_a_topic_grants_nothing" {
   }
 }
 
+run "slack_interactivity_is_an_endpoint_that_only_slack_can_use" {
+  command = apply
+
+  variables {
+    slack_webhook_url                = null
+    slack_bot_token                  = "xoxb-1234567890-abcdefghijklmnop"
+    slack_channel_id                 = "C0SECURITY1"
+    slack_interactivity              = true
+    slack_signing_secret             = "8f742231b10e8888abcd99yyyzzz85a5"
+    slack_responder_user_ids         = ["U0RESPOND1", "W0RESPOND2"]
+    escalation_sns_topic_arn         = "arn:aws:sns:ap-northeast-1:123456789012:on-call"
+    slack_signing_secret_kms_key_arn = "arn:aws:kms:ap-northeast-1:123456789012:key/aaaa1111-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition     = aws_lambda_function.interactions[0].handler == "root_activity_notifier.interactions.lambda_handler" && aws_lambda_function.interactions[0].function_name == "root-activity-notifier-interactions" && aws_lambda_function.interactions[0].reserved_concurrent_executions == 5 && aws_lambda_function.interactions[0].source_code_hash == aws_lambda_function.notifier.source_code_hash
+    error_message = "The endpoint is the committed package's interactions entry point, with its concurrency reserved."
+  }
+  assert {
+    condition     = aws_lambda_function_url.interactions[0].authorization_type == "NONE" && aws_lambda_permission.interactions_url[0].action == "lambda:InvokeFunctionUrl" && aws_lambda_permission.interactions_url[0].function_url_auth_type == "NONE" && aws_lambda_permission.interactions_invoke[0].action == "lambda:InvokeFunction" && output.slack_interactivity_url == aws_lambda_function_url.interactions[0].function_url
+    error_message = "Slack cannot sign AWS requests: the URL takes anyone's, and its URL is an output for the manifest."
+  }
+  assert {
+    condition     = aws_lambda_function.interactions[0].environment[0].variables["SLACK_SIGNING_SECRET_SSM_PARAMETER"] == "/root-activity-notifier/slack-signing-secret" && aws_lambda_function.interactions[0].environment[0].variables["SLACK_RESPONDER_USER_IDS"] == "U0RESPOND1,W0RESPOND2" && aws_lambda_function.notifier.environment[0].variables["SLACK_INTERACTIVITY"] == "true" && aws_ssm_parameter.slack_signing_secret[0].type == "SecureString" && !anytrue([for value in values(aws_lambda_function.interactions[0].environment[0].variables) : strcontains(value, "8f742231b10e8888abcd99yyyzzz85a5")])
+    error_message = "The endpoint reads the signing secret from its SecureString, never from its environment, and knows its responders; the notifier's parents ask."
+  }
+  assert {
+    condition = jsonencode({
+      for statement in data.aws_iam_policy_document.interactions[0].statement : statement.sid => [sort(tolist(statement.actions)), sort(tolist(statement.resources))]
+      }) == jsonencode({
+      WriteOwnLogs                    = [["logs:CreateLogStream", "logs:PutLogEvents"], ["${aws_cloudwatch_log_group.interactions[0].arn}:*"]]
+      ReadSigningSecretAndBotToken    = [["ssm:GetParameter"], sort(["arn:aws:ssm:ap-northeast-1:123456789012:parameter/root-activity-notifier/slack-signing-secret", "arn:aws:ssm:ap-northeast-1:123456789012:parameter/root-activity-notifier/slack-bot-token"])]
+      DecryptSigningSecretAndBotToken = [["kms:Decrypt"], ["arn:aws:kms:ap-northeast-1:123456789012:key/aaaa1111-12ab-34cd-56ef-1234567890ab"]]
+      KeepAnswers                     = [["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [aws_dynamodb_table.sessions.arn]]
+      PageOnCall                      = [["sns:Publish"], ["arn:aws:sns:ap-northeast-1:123456789012:on-call"]]
+    })
+    error_message = "The endpoint's role may do only what an answer needs."
+  }
+  assert {
+    condition     = aws_cloudwatch_log_metric_filter.interactions_refused[0].pattern == "{ $.message = \"interaction refused\" }" && aws_cloudwatch_log_metric_filter.interactions_refused[0].log_group_name == "/aws/lambda/root-activity-notifier-interactions" && contains(module.failure_handling.alarm_names, "root-activity-notifier-interactions-refused")
+    error_message = "Every refused request is counted, and an alarm watches the count."
+  }
+}
+
+run "no_interactivity_endpoint_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_lambda_function.interactions) == 0 && length(aws_lambda_function_url.interactions) == 0 && output.slack_interactivity_url == null && !contains(keys(aws_lambda_function.notifier.environment[0].variables), "SLACK_INTERACTIVITY")
+    error_message = "Without slack_interactivity there is no public endpoint and no button."
+  }
+}
+
+run "slack_interactivity_with_a_webhook_is_refused" {
+  command = plan
+
+  variables {
+    slack_interactivity  = true
+    slack_signing_secret = "8f742231b10e8888abcd99yyyzzz85a5"
+  }
+
+  expect_failures = [aws_lambda_function.notifier]
+}
+
+run "slack_interactivity_needs_its_signing_secret" {
+  command = plan
+
+  variables {
+    slack_webhook_url   = null
+    slack_bot_token     = "xoxb-1234567890-abcdefghijklmnop"
+    slack_channel_id    = "C0SECURITY1"
+    slack_interactivity = true
+  }
+
+  expect_failures = [aws_lambda_function.interactions]
+}
+
 run "a_webhook_and_a_slack_app_together_are_refused" {
   command = plan
 

@@ -171,6 +171,27 @@ run "the_on_call_topic_and_its_subscriptions_are_watched" {
   }
 }
 
+run "the_interactivity_endpoint_its_url_and_its_secret_are_watched" {
+  command = apply
+
+  variables {
+    slack_webhook_url                       = null
+    slack_bot_token                         = "xoxb-1234567890-abcdefghijklmnop"
+    slack_channel_id                        = "C0SECURITY1"
+    slack_interactivity                     = true
+    slack_signing_secret_ssm_parameter_name = "team/slack/signing-secret"
+  }
+
+  assert {
+    condition     = contains(jsondecode(aws_cloudwatch_event_rule.tamper["tamper-delivery"].event_pattern).detail["$or"], { eventSource = ["lambda.amazonaws.com"], eventName = [for call in ["UpdateFunctionCode", "UpdateFunctionConfiguration", "PutFunctionConcurrency", "DeleteFunction", "CreateFunctionUrlConfig", "UpdateFunctionUrlConfig", "DeleteFunctionUrlConfig", "AddPermission", "RemovePermission"] : { prefix = call }], requestParameters = { functionName = [{ wildcard = "*root-activity-notifier*" }] } })
+    error_message = "Changing the endpoint's function, its URL or who may invoke it is watched (its name has the prefix)."
+  }
+  assert {
+    condition     = contains(jsondecode(aws_cloudwatch_event_rule.tamper["tamper-access"].event_pattern).detail["$or"], { eventSource = ["ssm.amazonaws.com"], eventName = ["PutParameter", "DeleteParameter"], requestParameters = { name = [{ wildcard = "*root-activity-notifier*" }, "team/slack/signing-secret", "/team/slack/signing-secret"] } })
+    error_message = "A signing secret's parameter outside the prefix is watched by its name."
+  }
+}
+
 run "expected_principals_reach_the_function" {
   command = plan
 

@@ -59,6 +59,11 @@ module "root_activity_notifier" {
   # on-call through this topic, once per root session and kind.
   escalation_sns_topic_arn = var.escalation_sns_topic_arn
 
+  # Slack app mode: a critical session's parent asks whether it was expected (docs/slack-app.md,
+  # Answering from Slack); put output slack_interactivity_url in the app's manifest.
+  # slack_interactivity                     = true
+  # slack_signing_secret_ssm_parameter_name = "/root-activity-notifier/slack-signing-secret"
+
   tags = {
     Purpose = "root-activity-notification"
   }

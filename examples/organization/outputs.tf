@@ -42,3 +42,8 @@ output "slack_session_table_name" {
   description = "The table that remembers each root session (a Slack app's thread, a webhook's digests) and paces Slack."
   value       = module.root_activity_notifier.slack_session_table_name
 }
+
+output "slack_interactivity_url" {
+  description = "With slack_interactivity (Slack app mode): the URL for the app manifest's settings.interactivity.request_url."
+  value       = module.root_activity_notifier.slack_interactivity_url
+}

@@ -115,7 +115,7 @@ class DeployedFunction:
             "AWS_LAMBDA_FUNCTION_NAME": self.name,
         }
         return subprocess.Popen(
-            [sys.executable, "-I", str(INVOKE_SCRIPT), "--serve", str(self._directory)],
+            [sys.executable, "-I", str(INVOKE_SCRIPT), "--serve", str(self._directory), self.configuration["Handler"]],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=environment,

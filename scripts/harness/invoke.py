@@ -13,7 +13,7 @@ each with one JSON line that also carries the log lines the handler wrote meanwh
 deployed package runs (isolated from the project's own copy, state kept between invocations, as in
 Lambda):
 
-    python invoke.py --serve PACKAGE_DIR
+    python invoke.py --serve PACKAGE_DIR [HANDLER]
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class LambdaContext:
 
 def main() -> int:
     if sys.argv[1] == "--serve":
-        return serve(sys.argv[2])
+        return serve(*sys.argv[2:4])
     package_directory, timeout_seconds = sys.argv[1], float(sys.argv[2])
     event = json.loads(sys.stdin.read())
     sys.path.insert(0, package_directory)
@@ -58,13 +58,16 @@ def main() -> int:
     return 0
 
 
-def serve(package_directory: str) -> int:
+def serve(package_directory: str, handler: str = "root_activity_notifier.handler.lambda_handler") -> int:
+    """Serve the function's ``handler`` (its Handler setting: module and function)."""
+    import importlib
     import io
 
     sys.path.insert(0, package_directory)
-    from root_activity_notifier.handler import lambda_handler
-
-    handler_file = sys.modules["root_activity_notifier.handler"].__file__
+    module_name, function_name = handler.rsplit(".", 1)
+    module = importlib.import_module(module_name)
+    lambda_handler = getattr(module, function_name)
+    handler_file = module.__file__
     answers = sys.stdout
     for line in sys.stdin:
         request = json.loads(line)

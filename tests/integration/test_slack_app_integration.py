@@ -1,24 +1,38 @@
 """Slack app mode applied to moto's server: examples/single-account with a bot token, its session
 table checked as deployed, the deployed package run against moto's DynamoDB and the Slack Web API
-stand-in, with the batches the deployed queues hold, cut as the deployed mappings cut them."""
+stand-in, with the batches the deployed queues hold, cut as the deployed mappings cut them. With
+interactivity: the endpoint's function, URL and grants as deployed, and its package answering a
+signed click (and refusing a forged one)."""
 
 from __future__ import annotations
+
+import base64
+import json
+import time
+from urllib.parse import urlencode
 
 import pytest
 
 from harness.console_session import console_session
 from harness.deployed import DeployedFunction, DeployedQueues
 from harness.deployment import ExampleDeployment
-from slack_api_standin import BOT_TOKEN, SlackApiStandIn, validate_with_slack_sdk
+from root_activity_notifier.slack.signing import signature
+from slack_api_standin import BOT_TOKEN, SlackApiStandIn, validate_view_with_slack_sdk, validate_with_slack_sdk
 
 pytestmark = pytest.mark.integration
 
 REGION = "ap-northeast-1"
 CHANNEL = "C0SECURITY1"
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # Slack's documented example
+RESPONDER = "U0RESPOND1"
 
 
 @pytest.fixture(scope="module")
 def deployed(aws):
+    sns, sqs = aws.client("sns", REGION), aws.client("sqs", REGION)
+    topic = sns.create_topic(Name="on-call")["TopicArn"]
+    sqs.create_queue(QueueName="pager")
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=f"arn:aws:sqs:{REGION}:123456789012:pager")
     deployment = ExampleDeployment(
         aws,
         "single-account",
@@ -28,6 +42,12 @@ def deployed(aws):
             "slack_bot_token": BOT_TOKEN,
             "slack_channel_id": CHANNEL,
             "alarm_email_addresses": ["secops@example.com"],
+            "escalation_sns_topic_arn": topic,
+        },
+        module_arguments={
+            "slack_interactivity": True,
+            "slack_signing_secret": SIGNING_SECRET,
+            "slack_responder_user_ids": [RESPONDER],
         },
     )
     try:
@@ -40,7 +60,9 @@ def deployed(aws):
 
 @pytest.fixture(scope="module")
 def slack():
-    with SlackApiStandIn(channels=[CHANNEL], validate_blocks=validate_with_slack_sdk) as stand_in:
+    with SlackApiStandIn(
+        channels=[CHANNEL], validate_blocks=validate_with_slack_sdk, validate_view=validate_view_with_slack_sdk
+    ) as stand_in:
         yield stand_in
 
 
@@ -88,6 +110,61 @@ def test_a_console_session_through_the_deployed_queues_is_one_thread_with_exact_
         for _, batch in batches:  # SQS delivers both batches again
             assert function.invoke(batch) == {"batchItemFailures": []}
         assert len(slack.messages) == 1 + 4 and _field(slack.parents()[0], "操作") == calls
+
+
+def signed(payload: dict, *, secret: str = SIGNING_SECRET) -> dict:
+    """A request as Slack sends it to the function URL: a form, signed, base64 in the event."""
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    timestamp = str(int(time.time()))
+    return {
+        "version": "2.0",
+        "headers": {
+            "content-type": "application/x-www-form-urlencoded",
+            "x-slack-request-timestamp": timestamp,
+            "x-slack-signature": signature(secret, timestamp, body),
+        },
+        "body": base64.b64encode(body).decode(),
+        "isBase64Encoded": True,
+        "requestContext": {"http": {"method": "POST", "sourceIp": "192.0.2.44"}},
+    }
+
+
+def test_a_not_expected_click_on_the_deployed_endpoint_pages_on_call_and_a_forged_one_is_refused(deployed, aws, slack):
+    _, outputs = deployed
+    name = "root-activity-notifier-interactions"
+    lambda_client = aws.client("lambda", REGION)
+    url = lambda_client.get_function_url_config(FunctionName=name)
+    assert url["AuthType"] == "NONE" and outputs["slack_interactivity_url"] == url["FunctionUrl"]
+    statements = json.loads(lambda_client.get_policy(FunctionName=name)["Policy"])["Statement"]
+    granted = {statement["Sid"]: statement["Action"] for statement in statements}
+    assert {granted["SlackInteractivityUrl"], granted["SlackInteractivityInvoke"]} == {
+        "lambda:InvokeFunctionUrl",
+        "lambda:InvokeFunction",
+    }
+    (parent,) = slack.parents()  # the console session's, from the test above
+    (actions,) = [block for block in parent["blocks"] if block["type"] == "actions"]
+    session = actions["elements"][1]["value"]
+    click = {
+        "type": "block_actions",
+        "user": {"id": RESPONDER},
+        "trigger_id": "1.2.3",
+        "channel": {"id": CHANNEL},
+        "actions": [{"action_id": "root_activity_notifier.not_expected", "value": session}],
+    }
+    sqs = aws.client("sqs", REGION)
+    pager = sqs.get_queue_url(QueueName="pager")["QueueUrl"]
+    while sqs.receive_message(QueueUrl=pager, MaxNumberOfMessages=10).get("Messages"):  # the sign-in's own page
+        sqs.purge_queue(QueueUrl=pager)
+    with DeployedFunction(aws, REGION, name) as endpoint:
+        endpoint.environment["SLACK_API_URL"] = slack.url
+        assert endpoint.invoke(signed(click, secret="0" * 32))["statusCode"] == 401
+        assert sqs.receive_message(QueueUrl=pager).get("Messages") is None
+        assert endpoint.invoke(signed(click))["statusCode"] == 200
+    (page,) = sqs.receive_message(QueueUrl=pager, MaxNumberOfMessages=10)["Messages"]
+    body = json.loads(json.loads(page["Body"])["Message"])
+    assert (body["kind"], body["answered_by"]) == ("not_expected", RESPONDER)
+    texts = [block.get("text", {}).get("text", "") for block in slack.parents()[0]["blocks"]]
+    assert any(text.startswith(":sos: ") and f"<@{RESPONDER}>" in text for text in texts), texts
 
 
 def _field(message, label):

@@ -221,6 +221,32 @@ def test_the_slack_app_manifest_asks_to_post_and_read_channels_only_and_the_snip
     assert arguments <= set(blocks(REPO / "variables.tf", "variable"))
 
 
+def test_answering_from_slack_needs_no_new_scope_and_its_snippet_names_real_inputs():
+    from terraform_blocks import blocks
+
+    section = (REPO / "docs" / "slack-app.md").read_text(encoding="utf-8").split("## Answering from Slack", 1)[1]
+    manifest = json.loads(section.split("```json", 1)[1].split("```", 1)[0])
+    assert manifest == {
+        "settings": {
+            "interactivity": {"is_enabled": True, "request_url": manifest["settings"]["interactivity"]["request_url"]}
+        }
+    }
+    assert re.match(
+        r"^https://[a-z0-9]{32}\.lambda-url\.[a-z0-9-]+\.on\.aws/$",
+        manifest["settings"]["interactivity"]["request_url"],
+    )
+    snippet = section.split("```hcl", 1)[1].split("```", 1)[0]
+    arguments = set(re.findall(r"^\s+([a-z_]+)\s+=", snippet, re.MULTILINE))
+    assert arguments == {
+        "slack_interactivity",
+        "slack_signing_secret_ssm_parameter_name",
+        "slack_responder_user_ids",
+        "escalation_sns_topic_arn",
+    }
+    assert arguments <= set(blocks(REPO / "variables.tf", "variable"))
+    assert "slack_interactivity_url" in blocks(REPO / "outputs.tf", "output")
+
+
 def test_a_release_is_cut_from_unreleased_and_refused_twice_or_empty():
     from release import cut_changelog
 

@@ -17,9 +17,12 @@ DEPLOYER_ACTIONS = {
     "RemoveTargets TagResource UntagResource",
     "iam": "CreateRole DeleteRole DeleteRolePolicy GetRole GetRolePolicy ListAttachedRolePolicies "
     "ListInstanceProfilesForRole ListRolePolicies PassRole PutRolePolicy TagRole UntagRole UpdateAssumeRolePolicy",
-    "lambda": "CreateEventSourceMapping CreateFunction DeleteEventSourceMapping DeleteFunction GetEventSourceMapping "
-    "GetFunction GetFunctionCodeSigningConfig InvokeFunction ListTags ListVersionsByFunction PutFunctionConcurrency "
-    "TagResource UntagResource UpdateEventSourceMapping UpdateFunctionCode UpdateFunctionConfiguration",
+    # The function URL and its two grants: the interactivity endpoint's (slack_interactivity).
+    "lambda": "AddPermission CreateEventSourceMapping CreateFunction CreateFunctionUrlConfig DeleteEventSourceMapping "
+    "DeleteFunction DeleteFunctionUrlConfig GetEventSourceMapping GetFunction GetFunctionCodeSigningConfig "
+    "GetFunctionUrlConfig GetPolicy InvokeFunction ListTags ListVersionsByFunction PutFunctionConcurrency "
+    "RemovePermission TagResource UntagResource UpdateEventSourceMapping UpdateFunctionCode "
+    "UpdateFunctionConfiguration UpdateFunctionUrlConfig",
     "logs": "CreateLogGroup DeleteLogGroup DeleteMetricFilter DescribeLogGroups DescribeMetricFilters "
     "ListTagsForResource PutMetricFilter PutRetentionPolicy TagResource UntagResource",
     # the trail's bucket; its objects only where trail_bucket_force_destroy empties it (and a role that
