@@ -24,6 +24,7 @@ locals {
     length(var.tamper_expected_principals) > 0 ? { NOTIFIER_EXPECTED_PRINCIPALS = jsonencode(var.tamper_expected_principals) } : {},
     var.escalation_sns_topic_arn != null ? { NOTIFIER_ESCALATION_TOPIC_ARN = var.escalation_sns_topic_arn } : {},
     local.interactivity ? { SLACK_INTERACTIVITY = "true" } : {},
+    local.interactivity && var.escalation_sns_topic_arn != null ? { NOTIFIER_ESCALATION_AFTER_MINUTES = tostring(var.escalation_after_minutes) } : {},
   )
   # Statements both functions' roles hold (the notifier's, and the interactivity endpoint's in
   # interactions.tf): the session table's key only through DynamoDB; on-call paging, the topic's key

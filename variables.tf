@@ -291,6 +291,18 @@ variable "escalation_sns_topic_arn" {
   }
 }
 
+variable "escalation_after_minutes" {
+  description = "With slack_interactivity: minutes a critical root session waits for someone to answer in Slack before on-call is paged (\"Not expected\" pages at once; \"Expected\" for everything critical it did pages no one; a question Slack did not take pages at once). At most 15: the check comes back as a delayed message on the function's own queue. Without interactivity, critical activity pages at once."
+  type        = number
+  default     = 15
+  nullable    = false
+
+  validation {
+    condition     = var.escalation_after_minutes >= 1 && var.escalation_after_minutes <= 15 && floor(var.escalation_after_minutes) == var.escalation_after_minutes
+    error_message = "escalation_after_minutes must be a whole number of minutes from 1 to 15 (SQS's longest delay); got ${var.escalation_after_minutes}."
+  }
+}
+
 variable "escalation_sns_topic_kms_key_arn" {
   description = "Customer managed KMS key ARN the escalation topic is encrypted with: the function may use it only through SNS (the key's policy must allow the function's role too). Null for a topic that is unencrypted or uses the AWS managed key alias/aws/sns."
   type        = string

@@ -609,7 +609,7 @@ run "no_escalation_by_default" {
   command = plan
 
   assert {
-    condition     = !contains(keys(aws_lambda_function.notifier.environment[0].variables), "NOTIFIER_ESCALATION_TOPIC_ARN") && length([for statement in concat(data.aws_iam_policy_document.notifier.statement, data.aws_iam_policy_document.health_check.statement) : statement.sid if strcontains(statement.sid, "OnCall")]) == 0 && !contains(keys(output.health_check_input.checks), "escalation_topic")
+    condition     = !contains(keys(aws_lambda_function.notifier.environment[0].variables), "NOTIFIER_ESCALATION_AFTER_MINUTES") && !contains(keys(aws_lambda_function.notifier.environment[0].variables), "NOTIFIER_ESCALATION_TOPIC_ARN") && length([for statement in concat(data.aws_iam_policy_document.notifier.statement, data.aws_iam_policy_document.health_check.statement) : statement.sid if strcontains(statement.sid, "OnCall")]) == 0 && !contains(keys(output.health_check_input.checks), "escalation_topic")
     error_message = "Without a topic, the function pages no one and may publish nowhere."
   }
 }
@@ -652,6 +652,10 @@ run "slack_interactivity_is_an_endpoint_that_only_slack_can_use" {
   assert {
     condition     = aws_lambda_function.interactions[0].environment[0].variables["SLACK_SIGNING_SECRET_SSM_PARAMETER"] == "/root-activity-notifier/slack-signing-secret" && aws_lambda_function.interactions[0].environment[0].variables["SLACK_RESPONDER_USER_IDS"] == "U0RESPOND1,W0RESPOND2" && aws_lambda_function.notifier.environment[0].variables["SLACK_INTERACTIVITY"] == "true" && aws_ssm_parameter.slack_signing_secret[0].type == "SecureString" && !anytrue([for value in values(aws_lambda_function.interactions[0].environment[0].variables) : strcontains(value, "8f742231b10e8888abcd99yyyzzz85a5")])
     error_message = "The endpoint reads the signing secret from its SecureString, never from its environment, and knows its responders; the notifier's parents ask."
+  }
+  assert {
+    condition     = aws_lambda_function.notifier.environment[0].variables["NOTIFIER_ESCALATION_AFTER_MINUTES"] == "15"
+    error_message = "With someone to answer, a critical session waits escalation_after_minutes before on-call is paged."
   }
   assert {
     condition = jsonencode({

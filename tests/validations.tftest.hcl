@@ -380,6 +380,16 @@ run "rejects_bad_escalation_sns_topic_arn" {
   expect_failures = [var.escalation_sns_topic_arn]
 }
 
+run "rejects_escalation_after_minutes_past_sqs_longest_delay" {
+  command = plan
+
+  variables {
+    escalation_after_minutes = 30
+  }
+
+  expect_failures = [var.escalation_after_minutes]
+}
+
 run "rejects_bad_escalation_sns_topic_kms_key_arn" {
   command = plan
 

@@ -85,8 +85,16 @@ def open_escalation(settings, deadline, store):
     if not settings.escalation_topic_arn:
         return None
     from .delivery.escalation import Escalation  # only when paging is configured
+    from .state.follow_up import FollowUps
 
-    return Escalation(settings.escalation_topic_arn, settings.render, deadline, store)
+    return Escalation(
+        settings.escalation_topic_arn,
+        settings.render,
+        deadline,
+        store,
+        follow_ups=FollowUps(settings.sessions.follow_up_queue_url),
+        after_minutes=settings.escalation_after_minutes,
+    )
 
 
 def open_stateful_delivery(settings, destination, deadline, store):

@@ -340,3 +340,74 @@ def test_a_new_critical_kind_after_the_answer_asks_again_and_without_interactivi
     assert not asked(
         answer_blocks({"worst": 1.0, "critical_kinds": frozenset()}, interactive, None, SESSION)
     )  # not critical
+
+
+# -- a critical session waits for an answer before on-call is paged (NOTIFIER_ESCALATION_AFTER_MINUTES)
+
+
+@pytest.fixture
+def waiting(deployed, monkeypatch):
+    """As ``deployed``, with the follow-up queue: a new critical session's page waits for an answer.
+    Returns (what the topic got, what the function scheduled on its queue)."""
+    from harness.state import recording_follow_ups
+
+    scheduled = recording_follow_ups(monkeypatch)
+    return deployed, scheduled
+
+
+def deliver(events):
+    return lambda_handler(sqs_batch(events), LambdaContext(30))
+
+
+def checks_in(scheduled):
+    return [json.loads(each["MessageBody"]) for each in scheduled if '"unanswered"' in each["MessageBody"]]
+
+
+def test_a_critical_session_nobody_answers_pages_once_when_its_check_comes_back(waiting, slack, capsys):
+    pages, scheduled = waiting
+    key_event = load_sample("root-create-access-key.json")
+    assert deliver([key_event]) == {"batchItemFailures": []}
+    assert pages() == []  # not yet: the parent asks first
+    (check,) = checks_in(scheduled)
+    assert check == {
+        "root_activity_notifier": "unanswered",
+        "session": "thread#111122223333#key:AKIAIOSFODNN7EXAMPLE",
+        "kind": "credentials_changed",
+    }
+    assert [each["DelaySeconds"] for each in scheduled if '"unanswered"' in each["MessageBody"]] == [900]
+    for _ in range(2):  # SQS may deliver the check twice
+        assert deliver([check]) == {"batchItemFailures": []}
+    (page,) = pages()
+    assert page["Subject"] == (
+        "[critical] Critical root activity nobody answered in 15 minutes: CreateAccessKey in 111122223333"
+    )
+    assert json.loads(page["Message"])["unanswered_minutes"] == 15
+
+
+def test_a_session_answered_expected_before_its_check_pages_no_one(waiting, slack, capsys):
+    pages, scheduled = waiting
+    deliver([load_sample("root-create-access-key.json")])
+    key_session = "thread#111122223333#key:AKIAIOSFODNN7EXAMPLE"
+    assert (
+        invoke(request(reason_submitted("rotating per OPS-8", key=key_session), timestamp=now()))["statusCode"] == 200
+    )
+    (check,) = checks_in(scheduled)
+    capsys.readouterr()
+    assert deliver([check]) == {"batchItemFailures": []}
+    assert pages() == []
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    assert any(line["message"] == "on-call not paged: answered in Slack" for line in lines)
+
+
+def test_with_slack_refusing_a_waiting_page_goes_at_once_and_exactly_once(waiting, slack):
+    pages, scheduled = waiting
+    slack.revoked.add(BOT_TOKEN)
+    event = load_sample("root-create-access-key.json")
+    answer = deliver([event])
+    assert answer["batchItemFailures"]  # Slack did not take it: SQS delivers it again
+    (page,) = pages()  # nobody could see the question: paged now
+    assert json.loads(page["Message"])["kind"] == "credentials_changed"
+    deliver([event])  # delivered again, Slack still refusing
+    (check,) = checks_in(scheduled)[:1]
+    deliver([check])
+    assert pages() == []  # the page went once

@@ -62,6 +62,12 @@ SETTINGS = (
         "published to it once per root session and kind, before Slack is tried",
     ),
     (
+        s.ESCALATION_AFTER_VARIABLE,
+        f"{s.ESCALATION_AFTER_MINUTES[0]}",
+        "with interactivity: minutes a critical root session waits for an answer in Slack before on-call is "
+        f"paged (1 to {s.ESCALATION_AFTER_MINUTES[1]}); without it, critical activity pages at once",
+    ),
+    (
         s.INTERACTIVITY_VARIABLE,
         "",
         "Slack app mode: `true` puts Expected / Not expected buttons on a critical session's parent; the "

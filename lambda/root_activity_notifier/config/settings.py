@@ -39,6 +39,7 @@ ANNOUNCE_ASSUME_ROOT_VARIABLE = "NOTIFIER_ANNOUNCE_ASSUME_ROOT"
 MENTION_VARIABLE = "NOTIFIER_MENTION"
 EXPECTED_PRINCIPALS_VARIABLE = "NOTIFIER_EXPECTED_PRINCIPALS"
 ESCALATION_TOPIC_VARIABLE = "NOTIFIER_ESCALATION_TOPIC_ARN"
+ESCALATION_AFTER_VARIABLE = "NOTIFIER_ESCALATION_AFTER_MINUTES"
 INTERACTIVITY_VARIABLE = "SLACK_INTERACTIVITY"
 SIGNING_SECRET_PARAMETER_VARIABLE = "SLACK_SIGNING_SECRET_SSM_PARAMETER"  # noqa: S105 - a variable's name
 SIGNING_SECRET_VARIABLE = "SLACK_SIGNING_SECRET"  # noqa: S105 - the same
@@ -48,6 +49,7 @@ DEFAULT_WEBHOOK_CACHE_SECONDS = 300.0
 # (default, most) minutes: a root session's idle time, and a webhook's digest cadence
 SESSION_IDLE_MINUTES = (60, 1440)
 DIGEST_MINUTES = (5, 15)
+ESCALATION_AFTER_MINUTES = (15, 15)  # SQS's longest delay: the check comes back on the function's own queue
 _SSM_PARAMETER_NAME = re.compile(
     r"^/?[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)*$|^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter/.+$"
 )
@@ -91,11 +93,12 @@ SessionSettings = namedtuple(
 )
 
 # slack: WebhookTarget or SlackAppTarget; render: RenderOptions; secret_cache_seconds: float;
-# sessions: SessionSettings; escalation_topic_arn: the SNS topic that pages on-call ("" without one)
+# sessions: SessionSettings; escalation_topic_arn: the SNS topic that pages on-call ("" without one);
+# escalation_after_minutes: with interactivity, how long a critical session waits for an answer.
 Settings = namedtuple(
     "Settings",
-    ["slack", "render", "secret_cache_seconds", "sessions", "escalation_topic_arn"],
-    defaults=[SessionSettings(), ""],
+    ["slack", "render", "secret_cache_seconds", "sessions", "escalation_topic_arn", "escalation_after_minutes"],
+    defaults=[SessionSettings(), "", ESCALATION_AFTER_MINUTES[0]],
 )
 
 
@@ -147,6 +150,12 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         secret_cache_seconds=_cache_seconds(environ.get(WEBHOOK_CACHE_VARIABLE, "")),
         sessions=load_session_settings(environ),
         escalation_topic_arn=check_topic_arn(environ.get(ESCALATION_TOPIC_VARIABLE, ""), ESCALATION_TOPIC_VARIABLE),
+        escalation_after_minutes=_minutes(
+            environ.get(ESCALATION_AFTER_VARIABLE, ""),
+            ESCALATION_AFTER_VARIABLE,
+            ESCALATION_AFTER_MINUTES,
+            "how long a critical root session waits for an answer in Slack before on-call is paged",
+        ),
     )
 
 

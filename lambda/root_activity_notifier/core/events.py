@@ -117,8 +117,11 @@ def parse_json_text(text: str) -> list[ActivityRecord]:
 
 # message_id: the SQS message ID (what batchItemFailures names); records: what its body holds;
 # error: why the body could not be read ("" when it could); follow_up: the session a follow-up the
-# function sent itself names (state/follow_up.py; "" for any other message)
-QueuedMessage = namedtuple("QueuedMessage", ["message_id", "records", "error", "follow_up"], defaults=[""])
+# function sent itself names (state/follow_up.py; "" for any other message); unanswered: (session,
+# kind) of a check whether a critical session was answered (delivery/escalation.py), or None.
+QueuedMessage = namedtuple(
+    "QueuedMessage", ["message_id", "records", "error", "follow_up", "unanswered"], defaults=["", None]
+)
 
 
 def is_sqs_event(document: Any) -> bool:
@@ -140,6 +143,10 @@ def parse_sqs_event(document: Mapping[str, Any]) -> list[QueuedMessage]:
             if session:
                 messages.append(QueuedMessage(message_id, [], "", session))
                 continue
+            check = _unanswered_in(body)
+            if check:
+                messages.append(QueuedMessage(message_id, [], "", "", check))
+                continue
             messages.append(QueuedMessage(message_id, parse_json_text(body), ""))
         except InputError as error:
             messages.append(QueuedMessage(message_id, [], str(error)))
@@ -150,6 +157,27 @@ def parse_sqs_event(document: Mapping[str, Any]) -> list[QueuedMessage]:
 # "session": pk}, naming only a session's key.
 FOLLOW_UP = "follow_up"
 _SESSION_KEY = re.compile(r"^thread#\d{12}#(key|ip):[\x21-\x7e]{1,200}$")
+
+
+UNANSWERED = "unanswered"
+_KIND = re.compile(r"^[a-z_]{3,40}$")
+
+
+def _unanswered_in(body: str) -> tuple[str, str] | None:
+    """A check the function sent itself: ``{"root_activity_notifier": "unanswered", "session": pk,
+    "kind": activity}``; None for any other body."""
+    if '"root_activity_notifier"' not in body[:200]:
+        return None
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(document, dict) or document.get("root_activity_notifier") != UNANSWERED:
+        return None
+    session, kind = document.get("session"), document.get("kind")
+    if not is_session_key(session) or not isinstance(kind, str) or not _KIND.match(kind):
+        return None
+    return session, kind
 
 
 def is_session_key(text: object) -> bool:

@@ -6,6 +6,12 @@ marked after (the table's message claims), so a batch delivered again, or two in
 page once. A page not published leaves its SQS messages failed: SQS delivers them again, Slack's
 claims keep the channel from hearing it twice, and the page is tried again. When the table cannot
 be read, the page goes anyway: a second page is better than none.
+
+When someone can answer in Slack (interactivity, with the session table and the follow-up queue), a
+page waits ``after_minutes`` for an answer instead: a delayed check on the function's own queue
+(state/follow_up.py) pages then unless the session was answered "Expected" for everything critical
+it did ("Not expected" has paged already). A page whose question did not reach Slack, since Slack
+did not take the session's messages, is published at once: nobody could answer it.
 """
 
 from __future__ import annotations
@@ -14,8 +20,8 @@ import contextlib
 
 from ..core.escalation import pages_of
 from ..core.log import log_line
-from ..render.page import render_page
-from ..state.store import StoreUnavailable
+from ..render.page import render_page, render_unanswered_page
+from ..state.store import StoreUnavailable, account_of, session_of, thread_pk
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
@@ -26,6 +32,7 @@ if TYPE_CHECKING:
     from ..core.escalation import Page
     from ..core.sessions import Occurrence
     from ..render.event import RenderOptions
+    from ..state.follow_up import FollowUps
     from ..state.store import SessionStore
 
 # SNS Publish's client timeouts (state/store.py's CLIENT_TIMEOUTS) take at most this long.
@@ -43,6 +50,9 @@ class Escalation:
         deadline: Deadline,
         store: SessionStore | None = None,
         client_factory: Callable[[], Any] | None = None,
+        *,
+        follow_ups: FollowUps | None = None,
+        after_minutes: int = 0,
     ) -> None:
         self.topic_arn = topic_arn
         self.options = options
@@ -50,15 +60,69 @@ class Escalation:
         self.store = store
         self._client_factory = client_factory or (lambda: _default_client(topic_arn.split(":")[3]))
         self._client = None
+        self.follow_ups = follow_ups
+        # Waiting for an answer needs someone to answer, the table to read it and the queue to come back.
+        waits = options.interactive and store is not None and follow_ups is not None and follow_ups.queue_url
+        self.after_minutes = after_minutes if waits else 0
+        self.configured_minutes = after_minutes  # what a check that comes back names
+        self.waiting: list[Page] = []
 
     def escalate(self, batch: Iterable[Occurrence]) -> list[tuple[Page, str]]:
-        """Publish every page ``batch`` owes; returns the pages not published, each with why."""
+        """Publish every page ``batch`` owes, or schedule its check when someone can answer first;
+        returns the pages neither published nor scheduled, each with why."""
         not_sent = []
         for page in pages_of(batch):
+            if self.after_minutes and self.follow_ups.schedule_check(
+                thread_pk(page.account, page.session), page.activity.value, self.after_minutes * 60
+            ):
+                self.waiting.append(page)
+                log_line(
+                    "INFO",
+                    "on-call paged unless answered",
+                    page=page.key,
+                    kind=page.activity.value,
+                    after_minutes=self.after_minutes,
+                    outcome="waiting",
+                )
+                continue
             error = self._page(page)
             if error:
                 not_sent.append((page, error))
         return not_sent
+
+    def page_unseen(self, failed_message_ids: Iterable[str]) -> list[tuple[Page, str]]:
+        """Publish at once each waiting page whose question Slack did not take (its messages failed)."""
+        failed = set(failed_message_ids)
+        not_sent = []
+        for page in self.waiting:
+            if any(message_id in failed for occurrence in page.occurrences for message_id in occurrence.message_ids):
+                error = self._page(page)
+                if error:
+                    not_sent.append((page, error))
+        return not_sent
+
+    def check(self, session: str, kind: str) -> str:
+        """The delayed check: page ``kind`` of ``session`` unless it was answered; "" or why not paged."""
+        state = self.store.read(session) if self.store is not None else None
+        critical = set(state.totals.get("critical_kinds", ())) if state else set()
+        if state is None or not critical:
+            log_line("WARNING", "unanswered check for no critical session; nothing paged", session=session, kind=kind)
+            return ""
+        answer = state.answer or {}
+        if answer.get("kind") == "not_expected" or (
+            answer.get("kind") == "expected" and critical <= set(answer.get("kinds", ()))
+        ):
+            log_line("INFO", "on-call not paged: answered in Slack", session=session, kind=kind, answer=answer["kind"])
+            return ""
+        account, session_id = account_of(session), session_of(session)
+        return self.publish_once(
+            f"page#{account}#{session_id}#{kind}",
+            render_unanswered_page(account, session_id, kind, state.totals, self.options, self.configured_minutes),
+            kind=kind,
+            account=account,
+            session=session_id,
+            unanswered_minutes=self.configured_minutes,
+        )
 
     def _page(self, page: Page) -> str:
         return self.publish_once(

@@ -44,9 +44,12 @@ BatchResult = namedtuple("BatchResult", ["failed_message_ids", "counts", "failur
 
 # planned: the messages to post, in order; failed_message_ids: messages already failed (unreadable);
 # counts: input events ignored or refused, by Status; occurrences: the root events (core/threads.py plans
-# them); follow_ups: (message ID, session) of each follow-up the function sent itself (state/follow_up.py).
+# them); follow_ups: (message ID, session) of each follow-up the function sent itself (state/follow_up.py);
+# checks: (message ID, session, kind) of each check whether a critical session was answered.
 PreparedBatch = namedtuple(
-    "PreparedBatch", ["planned", "failed_message_ids", "counts", "occurrences", "follow_ups"], defaults=[()]
+    "PreparedBatch",
+    ["planned", "failed_message_ids", "counts", "occurrences", "follow_ups", "checks"],
+    defaults=[(), ()],
 )
 
 
@@ -82,6 +85,14 @@ def notify_batch(
     budget = min(budget, max_messages or budget)
     prepared = prepared._replace(planned=fit_messages(prepared.planned, budget))
     result = send_batch(prepared, options, destination, deadline, pacer=pacer, stateful=stateful, max_messages=budget)
+    if escalation is not None:
+        not_paged += escalation.page_unseen(result.failed_message_ids)
+    for message_id, session, kind in prepared.checks:
+        reason = escalation.check(session, kind) if escalation is not None else ""
+        if escalation is None:
+            log_line("WARNING", "unanswered check without an on-call topic; nothing paged", session=session, kind=kind)
+        if reason and message_id not in result.failed_message_ids:
+            result.failed_message_ids.append(message_id)  # SQS brings the check again
     for page, reason in not_paged:  # SQS delivers them again: Slack's claims keep the channel from hearing it twice
         result.failed_message_ids.extend(
             message_id
@@ -97,10 +108,13 @@ def prepare_batch(messages: list[QueuedMessage], options: RenderOptions, max_mes
     """Sort the input: log and count what is ignored, refused or unreadable; plan the rest."""
     failed_ids: dict[str, None] = {}  # ordered set
     counts = dict.fromkeys(Status, 0)
-    root, follow_ups = [], []
+    root, follow_ups, checks = [], [], []
     for message in messages:
         if message.follow_up:
             follow_ups.append((message.message_id, message.follow_up))
+            continue
+        if message.unanswered:
+            checks.append((message.message_id, *message.unanswered))
             continue
         if message.error:
             log_line(
@@ -120,7 +134,7 @@ def prepare_batch(messages: list[QueuedMessage], options: RenderOptions, max_mes
             else:
                 root.append((message.message_id, record))
     batch = occurrences(root, options.expected_principals)
-    return PreparedBatch(plan_messages(batch, max_messages), list(failed_ids), counts, batch, follow_ups)
+    return PreparedBatch(plan_messages(batch, max_messages), list(failed_ids), counts, batch, follow_ups, checks)
 
 
 def send_batch(

@@ -48,15 +48,7 @@ def render_page(page: Page, options: RenderOptions, *, slack_link: str = "") -> 
     return {
         "Subject": subject(severity, headline, page.account, label),
         "Message": json.dumps(body, ensure_ascii=False),
-        "MessageAttributes": {
-            name: {"DataType": "String", "StringValue": value}
-            for name, value in (
-                ("source", SOURCE),
-                ("severity", severity),
-                ("kind", page.activity.value),
-                ("account", page.account),
-            )
-        },
+        "MessageAttributes": _attributes(severity, page.activity.value, page.account),
     }
 
 
@@ -104,13 +96,37 @@ def render_not_expected_page(account: str, session: str, user: str, totals: dict
     return {
         "Subject": subject("critical", headline, account, label),
         "Message": json.dumps(body, ensure_ascii=False),
-        "MessageAttributes": {
-            name: {"DataType": "String", "StringValue": value}
-            for name, value in (
-                ("source", SOURCE),
-                ("severity", "critical"),
-                ("kind", "not_expected"),
-                ("account", account),
-            )
-        },
+        "MessageAttributes": _attributes("critical", "not_expected", account),
+    }
+
+
+def render_unanswered_page(  # noqa: PLR0917 - the page's facts, each its own
+    account: str, session: str, kind: str, totals: dict[str, Any], options: RenderOptions, minutes: int
+) -> dict[str, Any]:
+    """The page for a critical session nobody answered in Slack within ``minutes``."""
+    label = (options.account_labels or {}).get(account) or options.account_label
+    names = sorted(totals.get("critical_kinds", ()))
+    headline = f"Critical root activity nobody answered in {minutes} minutes: {', '.join(names[:3]) or kind}"
+    body = {
+        "source": SOURCE,
+        "severity": "critical",
+        "kind": kind,
+        "headline": headline,
+        "account": {"id": account, "label": label or None},
+        "session": session,
+        "unanswered_minutes": minutes,
+        "critical_kinds": names,
+        "calls": int(totals.get("calls", 0)),
+    }
+    return {
+        "Subject": subject("critical", headline, account, label),
+        "Message": json.dumps(body, ensure_ascii=False),
+        "MessageAttributes": _attributes("critical", kind, account),
+    }
+
+
+def _attributes(severity: str, kind: str, account: str) -> dict[str, Any]:
+    return {
+        name: {"DataType": "String", "StringValue": value}
+        for name, value in (("source", SOURCE), ("severity", severity), ("kind", kind), ("account", account))
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from ..core.events import FOLLOW_UP
+from ..core.events import FOLLOW_UP, UNANSWERED
 from ..core.log import log_line
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
@@ -31,10 +31,19 @@ class FollowUps:
 
     def schedule(self, session: str, delay_seconds: float) -> bool:
         """Whether the follow-up is on its way (in ``delay_seconds``, at most SQS's 15 minutes)."""
+        return self._send({"root_activity_notifier": FOLLOW_UP, "session": session}, delay_seconds, session)
+
+    def schedule_check(self, session: str, kind: str, delay_seconds: float) -> bool:
+        """Whether a check that the critical ``kind`` of ``session`` was answered is on its way."""
+        return self._send(
+            {"root_activity_notifier": UNANSWERED, "session": session, "kind": kind}, delay_seconds, session
+        )
+
+    def _send(self, document: dict, delay_seconds: float, session: str) -> bool:
         if not self.queue_url:
             return False
         delay = int(min(max(delay_seconds, 1), MAX_DELAY_SECONDS))
-        body = json.dumps({"root_activity_notifier": FOLLOW_UP, "session": session})
+        body = json.dumps(document)
         try:
             if self._client is None:
                 self._client = self._client_factory()
