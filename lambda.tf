@@ -226,20 +226,6 @@ data "aws_iam_policy_document" "notifier" {
     resources = [aws_dynamodb_table.sessions.arn]
   }
 
-  dynamic "statement" {
-    for_each = local.session_table_key_statements
-    content {
-      sid       = statement.value.sid
-      actions   = statement.value.actions
-      resources = statement.value.resources
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = statement.value.via
-      }
-    }
-  }
-
   statement {
     sid       = "ReadOwnQueues"
     actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
@@ -263,7 +249,7 @@ data "aws_iam_policy_document" "notifier" {
   }
 
   dynamic "statement" {
-    for_each = local.on_call_statements
+    for_each = concat(local.session_table_key_statements, local.on_call_statements)
     content {
       sid       = statement.value.sid
       actions   = statement.value.actions

@@ -6,17 +6,14 @@ signed click (and refusing a forged one)."""
 
 from __future__ import annotations
 
-import base64
 import json
-import time
-from urllib.parse import urlencode
 
 import pytest
 
 from harness.console_session import console_session
 from harness.deployed import DeployedFunction, DeployedQueues
 from harness.deployment import ExampleDeployment
-from root_activity_notifier.slack.signing import signature
+from harness.interactions import NOT_EXPECTED, asked_session, button_click, signed_request
 from slack_api_standin import BOT_TOKEN, SlackApiStandIn, validate_view_with_slack_sdk, validate_with_slack_sdk
 
 pytestmark = pytest.mark.integration
@@ -112,21 +109,21 @@ def test_a_console_session_through_the_deployed_queues_is_one_thread_with_exact_
         assert len(slack.messages) == 1 + 4 and _field(slack.parents()[0], "操作") == calls
 
 
-def signed(payload: dict, *, secret: str = SIGNING_SECRET) -> dict:
-    """A request as Slack sends it to the function URL: a form, signed, base64 in the event."""
-    body = urlencode({"payload": json.dumps(payload)}).encode()
-    timestamp = str(int(time.time()))
-    return {
-        "version": "2.0",
-        "headers": {
-            "content-type": "application/x-www-form-urlencoded",
-            "x-slack-request-timestamp": timestamp,
-            "x-slack-signature": signature(secret, timestamp, body),
-        },
-        "body": base64.b64encode(body).decode(),
-        "isBase64Encoded": True,
-        "requestContext": {"http": {"method": "POST", "sourceIp": "192.0.2.44"}},
+def test_the_endpoints_role_passes_parliament_with_nothing_of_medium_or_above(deployed, aws):
+    from parliament import analyze_policy_string, enhance_finding
+
+    iam = aws.client("iam", REGION)
+    name = "root-activity-notifier-interactions"
+    (policy_name,) = iam.list_role_policies(RoleName=name)["PolicyNames"]
+    document = iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]
+    assert {statement["Sid"] for statement in document["Statement"]} == {
+        "WriteOwnLogs",
+        "ReadSigningSecretAndBotToken",
+        "KeepAnswers",
+        "PageOnCall",
     }
+    findings = [enhance_finding(found) for found in analyze_policy_string(json.dumps(document)).findings]
+    assert [(found.severity, found.issue) for found in findings if found.severity not in ("LOW", "INFO")] == []
 
 
 def test_a_not_expected_click_on_the_deployed_endpoint_pages_on_call_and_a_forged_one_is_refused(deployed, aws, slack):
@@ -142,24 +139,16 @@ def test_a_not_expected_click_on_the_deployed_endpoint_pages_on_call_and_a_forge
         "lambda:InvokeFunction",
     }
     (parent,) = slack.parents()  # the console session's, from the test above
-    (actions,) = [block for block in parent["blocks"] if block["type"] == "actions"]
-    session = actions["elements"][1]["value"]
-    click = {
-        "type": "block_actions",
-        "user": {"id": RESPONDER},
-        "trigger_id": "1.2.3",
-        "channel": {"id": CHANNEL},
-        "actions": [{"action_id": "root_activity_notifier.not_expected", "value": session}],
-    }
+    click = button_click(NOT_EXPECTED, asked_session(parent), RESPONDER, CHANNEL)
     sqs = aws.client("sqs", REGION)
     pager = sqs.get_queue_url(QueueName="pager")["QueueUrl"]
     while sqs.receive_message(QueueUrl=pager, MaxNumberOfMessages=10).get("Messages"):  # the sign-in's own page
         sqs.purge_queue(QueueUrl=pager)
     with DeployedFunction(aws, REGION, name) as endpoint:
         endpoint.environment["SLACK_API_URL"] = slack.url
-        assert endpoint.invoke(signed(click, secret="0" * 32))["statusCode"] == 401
+        assert endpoint.invoke(signed_request(click, "0" * 32))["statusCode"] == 401
         assert sqs.receive_message(QueueUrl=pager).get("Messages") is None
-        assert endpoint.invoke(signed(click))["statusCode"] == 200
+        assert endpoint.invoke(signed_request(click, SIGNING_SECRET))["statusCode"] == 200
     (page,) = sqs.receive_message(QueueUrl=pager, MaxNumberOfMessages=10)["Messages"]
     body = json.loads(json.loads(page["Body"])["Message"])
     assert (body["kind"], body["answered_by"]) == ("not_expected", RESPONDER)

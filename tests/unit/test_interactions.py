@@ -10,15 +10,14 @@ Slack's signing example is from https://docs.slack.dev/authentication/verifying-
 
 from __future__ import annotations
 
-import base64
 import json
 import time
-from urllib.parse import urlencode
 
 import boto3
 import pytest
 
 from harness.console_session import sqs_batch
+from harness.interactions import button_click, reason_submission, signed_request
 from harness.invoke import LambdaContext
 from harness.samples import load_sample
 from harness.state import TABLE
@@ -43,20 +42,7 @@ SESSION = "thread#111122223333#ip:192.0.2.0"  # the sign-in sample's root sessio
 
 
 def request(body: str | bytes, *, timestamp: str, secret: str = SLACK_SECRET, base64_body=True, **headers):
-    raw = body.encode() if isinstance(body, str) else body
-    given = {
-        "content-type": "application/x-www-form-urlencoded",
-        "x-slack-request-timestamp": timestamp,
-        "x-slack-signature": signature(secret, timestamp, raw),
-    }
-    given.update({name.replace("_", "-"): value for name, value in headers.items()})
-    return {
-        "version": "2.0",
-        "headers": {name: value for name, value in given.items() if value is not None},
-        "body": base64.b64encode(raw).decode() if base64_body else raw.decode(),
-        "isBase64Encoded": base64_body,
-        "requestContext": {"http": {"method": "POST", "sourceIp": "192.0.2.44"}},
-    }
+    return signed_request(body, secret, timestamp=timestamp, base64_body=base64_body, **headers)
 
 
 def test_slacks_documented_example_verifies():
@@ -76,27 +62,11 @@ def test_slacks_documented_example_verifies():
 
 
 def button(action: str, *, user: str = RESPONDER, value: str = SESSION) -> str:
-    payload = {
-        "type": "block_actions",
-        "user": {"id": user},
-        "trigger_id": "398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c",
-        "channel": {"id": CHANNEL},
-        "actions": [{"action_id": action, "value": value, "type": "button"}],
-    }
-    return urlencode({"payload": json.dumps(payload)})
+    return button_click(action, value, user, CHANNEL)
 
 
 def reason_submitted(reason: str, *, user: str = RESPONDER, key: str = SESSION) -> str:
-    payload = {
-        "type": "view_submission",
-        "user": {"id": user},
-        "view": {
-            "callback_id": "root_activity_notifier.expected_reason",
-            "private_metadata": key,
-            "state": {"values": {"reason": {"reason": {"type": "plain_text_input", "value": reason}}}},
-        },
-    }
-    return urlencode({"payload": json.dumps(payload)})
+    return reason_submission(reason, key, user)
 
 
 @pytest.fixture

@@ -79,34 +79,24 @@ def _event(record) -> dict[str, Any]:
 
 def render_not_expected_page(account: str, session: str, user: str, totals: dict[str, Any], options: RenderOptions):
     """The page for a session someone answered "Not expected" in Slack: Subject, Message, MessageAttributes."""
-    label = (options.account_labels or {}).get(account) or options.account_label
     headline = f"Root activity answered not expected by Slack user {user}"
-    kinds = sorted(totals.get("critical_kinds", ()))
-    body = {
-        "source": SOURCE,
-        "severity": "critical",
-        "kind": "not_expected",
-        "headline": headline,
-        "account": {"id": account, "label": label or None},
-        "session": session,
-        "answered_by": user,
-        "critical_kinds": kinds,
-        "calls": int(totals.get("calls", 0)),
-    }
-    return {
-        "Subject": subject("critical", headline, account, label),
-        "Message": json.dumps(body, ensure_ascii=False),
-        "MessageAttributes": _attributes("critical", "not_expected", account),
-    }
+    return _session_page("not_expected", headline, account, session, totals, options, answered_by=user)
 
 
 def render_unanswered_page(  # noqa: PLR0917 - the page's facts, each its own
     account: str, session: str, kind: str, totals: dict[str, Any], options: RenderOptions, minutes: int
 ) -> dict[str, Any]:
     """The page for a critical session nobody answered in Slack within ``minutes``."""
-    label = (options.account_labels or {}).get(account) or options.account_label
     names = sorted(totals.get("critical_kinds", ()))
     headline = f"Critical root activity nobody answered in {minutes} minutes: {', '.join(names[:3]) or kind}"
+    return _session_page(kind, headline, account, session, totals, options, unanswered_minutes=minutes)
+
+
+def _session_page(  # noqa: PLR0917 - the page's facts, each its own
+    kind: str, headline: str, account: str, session: str, totals: dict[str, Any], options: RenderOptions, **more: Any
+) -> dict[str, Any]:
+    """A page about a whole session, from its totals in the session table (no single event to name)."""
+    label = (options.account_labels or {}).get(account) or options.account_label
     body = {
         "source": SOURCE,
         "severity": "critical",
@@ -114,8 +104,8 @@ def render_unanswered_page(  # noqa: PLR0917 - the page's facts, each its own
         "headline": headline,
         "account": {"id": account, "label": label or None},
         "session": session,
-        "unanswered_minutes": minutes,
-        "critical_kinds": names,
+        **more,
+        "critical_kinds": sorted(totals.get("critical_kinds", ())),
         "calls": int(totals.get("calls", 0)),
     }
     return {

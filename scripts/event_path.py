@@ -1,0 +1,120 @@
+"""Follow one root event from the handler to Slack and count how often each module is visited.
+
+    .venv/bin/python scripts/event_path.py [SAMPLE]
+
+A module is visited when a call enters it from another module of the package; the visit lasts while
+any of its frames is on the stack. The leaf helpers that import nothing of the package (the log
+line, the deadline, the outcome names, Slack's escaping) count as the standard library does. Three
+paths: a webhook without the session table, a webhook with it (digests), a Slack app (a thread),
+each against moto's DynamoDB and a local Slack. Issue 26 asks for at most two visits per module.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO / "lambda"), str(REPO / "scripts")]
+LEAVES = {"core/log.py", "core/deadline.py", "core/outcomes.py", "render/mrkdwn.py"}
+
+
+def visits_of(call) -> Counter:
+    import root_activity_notifier
+
+    package = Path(root_activity_notifier.__file__).parent
+    visits, stack = Counter(), []
+
+    def profile(frame, event, _arg):
+        if event == "call":
+            path = Path(frame.f_code.co_filename)
+            module = path.relative_to(package).as_posix() if path.is_relative_to(package) else None
+            module = None if module in LEAVES else module
+            if module and module not in stack:
+                visits[module] += 1
+            stack.append(module)
+        elif event == "return" and stack:
+            stack.pop()
+
+    sys.setprofile(profile)
+    try:
+        call()
+    finally:
+        sys.setprofile(None)
+    return visits
+
+
+class _Webhook(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *_) -> None:
+        pass
+
+
+def main() -> int:
+    import boto3
+    from moto import mock_aws
+
+    from harness.console_session import sqs_batch
+    from harness.invoke import LambdaContext
+    from harness.samples import load_sample
+    from harness.state import TABLE, create_session_table
+    from slack_api_standin import BOT_TOKEN, SlackApiStandIn
+
+    sample = sys.argv[1] if len(sys.argv) > 1 else "root-console-sign-in-without-mfa.json"
+    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")  # noqa: S106 - moto's
+    os.environ["AWS_REGION"] = "us-east-1"
+    webhook = HTTPServer(("127.0.0.1", 0), _Webhook)
+    threading.Thread(target=webhook.serve_forever, daemon=True).start()
+    paths = {
+        "webhook, no session table": {"SLACK_WEBHOOK_URL": f"http://127.0.0.1:{webhook.server_port}/hook"},
+        "webhook, session table": {
+            "SLACK_WEBHOOK_URL": f"http://127.0.0.1:{webhook.server_port}/hook",
+            "SLACK_SESSION_TABLE": TABLE,
+        },
+    }
+    with mock_aws(), SlackApiStandIn(posts_per_second=None, updates_per_minute=None) as slack:
+        create_session_table(boto3.client("dynamodb", region_name="us-east-1"))
+        paths["Slack app, session table"] = {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_CHANNEL_ID": "C0SECURITY1",
+            "SLACK_API_URL": slack.url,
+            "SLACK_SESSION_TABLE": TABLE,
+        }
+        from root_activity_notifier.handler import lambda_handler
+
+        event = sqs_batch([load_sample(sample)])
+        for name, environment in paths.items():
+            for variable in (
+                "SLACK_WEBHOOK_URL",
+                "SLACK_BOT_TOKEN",
+                "SLACK_CHANNEL_ID",
+                "SLACK_API_URL",
+                "SLACK_SESSION_TABLE",
+            ):
+                os.environ.pop(variable, None)
+            os.environ.update(environment)
+            boto3.client("dynamodb", region_name="us-east-1").delete_table(TableName=TABLE)
+            create_session_table(boto3.client("dynamodb", region_name="us-east-1"))
+            lambda_handler(event, LambdaContext(30))  # imports done: count the path, not the loading
+            boto3.client("dynamodb", region_name="us-east-1").delete_table(TableName=TABLE)
+            create_session_table(boto3.client("dynamodb", region_name="us-east-1"))
+            visits = visits_of(lambda event=event: lambda_handler(event, LambdaContext(30)))
+            over = {module: count for module, count in visits.items() if count > 2}  # noqa: PLR2004 - the issue's bound
+            print(f"\n{name}: {len(visits)} modules, {len(over)} visited more than twice", file=sys.__stdout__)
+            for module, count in visits.most_common():
+                print(f"  {count:3d}  {module}", file=sys.__stdout__)
+    webhook.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
