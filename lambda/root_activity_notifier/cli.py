@@ -5,6 +5,8 @@
                                           [--channel ID] [--yes] [--timeout SECONDS]
     python -m root_activity_notifier doctor (--checks FILE|- | --name-prefix PREFIX --region REGION)
                                             [--deployer-role-arn ARN]
+    python -m root_activity_notifier expect --account ID --minutes N --reason TEXT
+                                            [--table NAME] [--queue-url URL]
 
 ``render`` prints the message of each root event; ``send`` takes the function's own path (grouped by
 root session, most severe first, paced to one message a second), and asks before posting more than
@@ -17,6 +19,10 @@ outside ``aws.``) are refused by both.
 what does not, with the fix; in an organization also its prerequisites, and with
 ``--deployer-role-arn`` whether that role may apply the module.
 
+``expect`` declares expected root use of one account for up to four hours (core/windows.py): it
+writes the window to the session table and asks the notifier, through its queue, to announce it in
+the channel; from the announcement on, root activity there is labelled expected and pages no one.
+
 Exit codes: 0 done (doctor: every check holds); 1 delivery failed or declined (doctor: a check
 fails); 2 unreadable input or bad settings (doctor: AWS could not be asked); 3 not root activity.
 """
@@ -26,7 +32,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
+import time
 
 from . import __version__
 from .config.secrets import SecretUnavailable
@@ -35,9 +43,11 @@ from .config.settings import (
     BOT_TOKEN_PARAMETER_VARIABLE,
     BOT_TOKEN_VARIABLE,
     CHANNEL_VARIABLE,
+    FOLLOW_UP_QUEUE_VARIABLE,
     LANGUAGE_VARIABLE,
     MENTION_VARIABLE,
     SECRET_VARIABLES,
+    SESSION_TABLE_VARIABLE,
     TIME_ZONE_VARIABLE,
     WEBHOOK_PARAMETER_VARIABLE,
     WEBHOOK_URL_VARIABLE,
@@ -91,6 +101,8 @@ def main(
 
     if arguments.command == "doctor":
         return _doctor(arguments, stdin=stdin, stdout=stdout, stderr=stderr)
+    if arguments.command == "expect":
+        return _expect(arguments, stdout=stdout, stderr=stderr)
     environ = _environment_with_flags(arguments)
     try:
         options = load_render_options(environ)
@@ -306,6 +318,57 @@ def _read_records(path: str, stdin: TextIO) -> list[ActivityRecord]:
     return parse_json_text(text)
 
 
+def _expect(arguments: argparse.Namespace, *, stdout: TextIO, stderr: TextIO, clock=time.time) -> int:
+    """Declare expected root use of one account for a while: kept in the session table, and announced
+    in the channel by the notifier (asked through its queue) before it applies."""
+    import uuid
+
+    from .core.windows import MAX_WINDOW_MINUTES, REASON_LIMIT, Window, window_text
+
+    table = arguments.table or os.environ.get(SESSION_TABLE_VARIABLE, "")
+    queue = arguments.queue_url or os.environ.get(FOLLOW_UP_QUEUE_VARIABLE, "")
+    problems = []
+    if not re.fullmatch(r"\d{12}", arguments.account):
+        problems.append(f"--account {arguments.account!r} is not a 12-digit account ID")
+    if not 1 <= arguments.minutes <= MAX_WINDOW_MINUTES:
+        problems.append(f"--minutes {arguments.minutes} is not from 1 to {MAX_WINDOW_MINUTES} (a few hours at most)")
+    if not 3 <= len(arguments.reason.strip()) <= REASON_LIMIT:
+        problems.append(f"--reason must say why, in 3 to {REASON_LIMIT} characters (a ticket, a planned task)")
+    if not table or not queue:
+        problems.append(
+            "--table and --queue-url (or $SLACK_SESSION_TABLE and $NOTIFIER_FOLLOW_UP_QUEUE_URL) are needed: "
+            "terraform output slack_session_table_name, and queue_urls' sign-ins-and-changes"
+        )
+    if problems:
+        print("root-activity-notifier: " + "; ".join(problems), file=stderr)
+        return EXIT_BAD_INPUT
+    try:
+        import boto3
+    except ImportError:
+        print("root-activity-notifier: expect needs boto3 (pip install boto3)", file=stderr)
+        return EXIT_BAD_INPUT
+    from .state.store import SessionStore
+
+    try:
+        who = boto3.client("sts").get_caller_identity()["Arn"]
+        now = clock()
+        window = Window(uuid.uuid4().hex[:16], arguments.account, now, now + arguments.minutes * 60,
+                        arguments.reason.strip(), who, None)  # fmt: skip
+        store = SessionStore(table, idle_seconds=3600)
+        store.declare_window(window.account, window.id, window_text(window), int(window.ends) + 2 * 86400)
+        body = json.dumps({"root_activity_notifier": "announce", "account": window.account})
+        boto3.client("sqs").send_message(QueueUrl=queue, MessageBody=body)
+    except Exception as error:  # noqa: BLE001 - AWS's refusal (credentials, permissions) is the user's to read
+        print(f"root-activity-notifier: the window was not declared: {error}", file=stderr)
+        return EXIT_DELIVERY_FAILED
+    print(
+        f"declared: account {window.account}, {arguments.minutes} minutes, by {who}: {window.reason}\n"
+        "It applies once the notifier has announced it in the channel (in a few seconds).",
+        file=stdout,
+    )
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="root-activity-notifier",
@@ -313,7 +376,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 done, 1 delivery failed, 2 unreadable input or bad settings, 3 not root activity.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{render,send,doctor}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{render,send,doctor,expect}")
     render = commands.add_parser("render", help="print each Slack payload as one JSON object per line")
     send = commands.add_parser(
         "send",
@@ -323,6 +386,16 @@ def _parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser(
         "doctor", help="run the notifier's health check from here, with your AWS credentials, and say what to fix"
     )
+    expect = commands.add_parser(
+        "expect",
+        help="declare expected root use of an account for a while: announced in the channel, then labelled "
+        "there and not paged",
+    )
+    expect.add_argument("--account", required=True, help="the 12-digit account ID")
+    expect.add_argument("--minutes", required=True, type=int, help="how long, from now (1 to 240)")
+    expect.add_argument("--reason", required=True, help="why: a ticket, a planned task (shown in the channel)")
+    expect.add_argument("--table", help="the session table (terraform output slack_session_table_name)")
+    expect.add_argument("--queue-url", help="the notifier's sign-ins-and-changes queue (terraform output queue_urls)")
     doctor.add_argument(
         "--checks", metavar="FILE", help="the module's output: terraform output -json health_check_input"
     )

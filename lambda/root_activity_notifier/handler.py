@@ -61,6 +61,7 @@ def lambda_handler(event: object, context: object) -> dict[str, object]:
         max_messages=MAX_MESSAGES_PER_BATCH,
         stateful=open_stateful_delivery(settings, destination, deadline, store),
         escalation=open_escalation(settings, deadline, store),
+        windows=open_windows(settings, destination, deadline, store),
     )
     if from_queue:
         return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in result.failed_message_ids]}
@@ -78,6 +79,17 @@ def open_store(settings, deadline):
     from .state.store import SessionStore  # boto3's DynamoDB client only once there is something to post
 
     return SessionStore(table.table, idle_seconds=table.idle_minutes * 60, deadline=deadline)
+
+
+def open_windows(settings, destination, deadline, store):
+    """Declared expected use, kept in the session table; None without one."""
+    if store is None:
+        return None
+    import time
+
+    from .delivery.windows import DeclaredWindows
+
+    return DeclaredWindows(store, destination, settings.render, deadline, time.time)
 
 
 def open_escalation(settings, deadline, store):

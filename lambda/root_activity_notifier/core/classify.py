@@ -46,9 +46,12 @@ class Activity(enum.Enum):
 
 
 # severity: Severity, activity: Activity, denied: bool, centralized_root_access: bool,
-# expected_as: for a change to the notifier by an expected principal, its label ("" otherwise)
+# expected_as: for a change to the notifier by an expected principal, its label ("" otherwise);
+# declared: the announced window of declared expected use it happened in (core/windows.py), or None
 Classification = namedtuple(
-    "Classification", ["severity", "activity", "denied", "centralized_root_access", "expected_as"], defaults=[""]
+    "Classification",
+    ["severity", "activity", "denied", "centralized_root_access", "expected_as", "declared"],
+    defaults=["", None],
 )
 
 

@@ -2,7 +2,8 @@
 
 Critical activity pages (classify.py's critical severity: a sign-in without MFA, a root credential
 changed, MFA removed, logging disabled, the notifier itself changed), unless it is expected (an
-expected principal's change is low, labelled, never paged). Pure: the publishing is in
+expected principal's change is low, labelled, never paged; activity in an announced window of
+declared expected use is labelled and paged only when someone answers "Not expected"). Pure: the publishing is in
 delivery/escalation.py, the words in render/page.py.
 """
 
@@ -28,8 +29,8 @@ def pages_of(batch: Iterable[Occurrence]) -> list[Page]:
     """The pages the batch owes, in the order their first occurrence came."""
     grouped: dict[tuple[str, str, object], list[Occurrence]] = {}
     for occurrence in batch:
-        if occurrence.classification.severity is not Severity.CRITICAL:
-            continue
+        if occurrence.classification.severity is not Severity.CRITICAL or occurrence.classification.declared:
+            continue  # declared expected use pages no one automatically (core/windows.py)
         account, session = session_key(occurrence.record)
         grouped.setdefault((account, session, occurrence.classification.activity), []).append(occurrence)
     return [

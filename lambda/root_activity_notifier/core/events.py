@@ -118,9 +118,10 @@ def parse_json_text(text: str) -> list[ActivityRecord]:
 # message_id: the SQS message ID (what batchItemFailures names); records: what its body holds;
 # error: why the body could not be read ("" when it could); follow_up: the session a follow-up the
 # function sent itself names (state/follow_up.py; "" for any other message); unanswered: (session,
-# kind) of a check whether a critical session was answered (delivery/escalation.py), or None.
+# kind) of a check whether a critical session was answered (delivery/escalation.py), or None;
+# announce: the account whose declared windows the expect command asks to announce ("" otherwise).
 QueuedMessage = namedtuple(
-    "QueuedMessage", ["message_id", "records", "error", "follow_up", "unanswered"], defaults=["", None]
+    "QueuedMessage", ["message_id", "records", "error", "follow_up", "unanswered", "announce"], defaults=["", None, ""]
 )
 
 
@@ -147,6 +148,10 @@ def parse_sqs_event(document: Mapping[str, Any]) -> list[QueuedMessage]:
             if check:
                 messages.append(QueuedMessage(message_id, [], "", "", check))
                 continue
+            account = _announce_in(body)
+            if account:
+                messages.append(QueuedMessage(message_id, [], "", "", None, account))
+                continue
             messages.append(QueuedMessage(message_id, parse_json_text(body), ""))
         except InputError as error:
             messages.append(QueuedMessage(message_id, [], str(error)))
@@ -160,6 +165,23 @@ _SESSION_KEY = re.compile(r"^thread#\d{12}#(key|ip):[\x21-\x7e]{1,200}$")
 
 
 UNANSWERED = "unanswered"
+ANNOUNCE = "announce"
+
+
+def _announce_in(body: str) -> str:
+    """The account of ``{"root_activity_notifier": "announce", "account": ID}`` (the expect command's), or ""."""
+    if '"root_activity_notifier"' not in body[:200]:
+        return ""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return ""
+    if not isinstance(document, dict) or document.get("root_activity_notifier") != ANNOUNCE:
+        return ""
+    account = document.get("account")
+    return account if isinstance(account, str) and _ACCOUNT_ID.fullmatch(account) else ""
+
+
 _KIND = re.compile(r"^[a-z_]{3,40}$")
 
 

@@ -103,7 +103,10 @@ class Escalation:
 
     def check(self, session: str, kind: str) -> str:
         """The delayed check: page ``kind`` of ``session`` unless it was answered; "" or why not paged."""
-        state = self.store.read(session) if self.store is not None else None
+        try:
+            state = self.store.read(session) if self.store is not None else None
+        except StoreUnavailable as error:
+            return f"the session table could not be read: {error}"  # SQS brings the check again
         critical = set(state.totals.get("critical_kinds", ())) if state else set()
         if state is None or not critical:
             log_line("WARNING", "unanswered check for no critical session; nothing paged", session=session, kind=kind)

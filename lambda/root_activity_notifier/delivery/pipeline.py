@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ..slack.destination import SlackAppDestination, WebhookDestination
     from .escalation import Escalation
     from .stateful import SessionDelivery
+    from .windows import DeclaredWindows
 
 
 # failed_message_ids: the SQS messages whose root activity did not reach Slack (each once);
@@ -45,11 +46,12 @@ BatchResult = namedtuple("BatchResult", ["failed_message_ids", "counts", "failur
 # planned: the messages to post, in order; failed_message_ids: messages already failed (unreadable);
 # counts: input events ignored or refused, by Status; occurrences: the root events (core/threads.py plans
 # them); follow_ups: (message ID, session) of each follow-up the function sent itself (state/follow_up.py);
-# checks: (message ID, session, kind) of each check whether a critical session was answered.
+# checks: (message ID, session, kind) of each check whether a critical session was answered;
+# announcements: the accounts whose declared windows the expect command asked to announce.
 PreparedBatch = namedtuple(
     "PreparedBatch",
-    ["planned", "failed_message_ids", "counts", "occurrences", "follow_ups", "checks"],
-    defaults=[(), ()],
+    ["planned", "failed_message_ids", "counts", "occurrences", "follow_ups", "checks", "announcements"],
+    defaults=[(), (), ()],
 )
 
 
@@ -72,14 +74,22 @@ def notify_batch(
     pacer: Pacer | None = None,
     stateful: SessionDelivery | None = None,
     escalation: Escalation | None = None,
+    windows: DeclaredWindows | None = None,
 ) -> BatchResult:
     """Announce the root activity of ``messages`` in at most ``max_messages`` Slack messages (and no
     more than fit before ``deadline``). Every message is tried, and every input event gets one log
     line, whatever fails; ``destination`` reads its secret only when there is something to send.
     With ``stateful`` (delivery with the session table), each root session is remembered across batches.
-    With ``escalation``, critical activity pages on-call first, whatever Slack does."""
+    With ``escalation``, critical activity pages on-call first, whatever Slack does. With ``windows``
+    (the session table's declared expected use), what an announced window covers is labelled."""
     pacer = pacer or container_pacer()
     prepared = prepare_batch(messages, options, None)
+    if windows is not None:
+        for account in prepared.announcements:
+            windows.announce(account)
+        if prepared.occurrences:
+            batch = windows.label(prepared.occurrences)
+            prepared = prepared._replace(occurrences=batch, planned=plan_messages(batch, None))
     not_paged = escalation.escalate(prepared.occurrences) if escalation is not None and prepared.occurrences else []
     budget = messages_that_fit(deadline.remaining(), pacer)
     budget = min(budget, max_messages or budget)
@@ -108,8 +118,11 @@ def prepare_batch(messages: list[QueuedMessage], options: RenderOptions, max_mes
     """Sort the input: log and count what is ignored, refused or unreadable; plan the rest."""
     failed_ids: dict[str, None] = {}  # ordered set
     counts = dict.fromkeys(Status, 0)
-    root, follow_ups, checks = [], [], []
+    root, follow_ups, checks, announcements = [], [], [], []
     for message in messages:
+        if message.announce:
+            announcements.append(message.announce)
+            continue
         if message.follow_up:
             follow_ups.append((message.message_id, message.follow_up))
             continue
@@ -134,7 +147,9 @@ def prepare_batch(messages: list[QueuedMessage], options: RenderOptions, max_mes
             else:
                 root.append((message.message_id, record))
     batch = occurrences(root, options.expected_principals)
-    return PreparedBatch(plan_messages(batch, max_messages), list(failed_ids), counts, batch, follow_ups, checks)
+    return PreparedBatch(
+        plan_messages(batch, max_messages), list(failed_ids), counts, batch, follow_ups, checks, announcements
+    )
 
 
 def send_batch(

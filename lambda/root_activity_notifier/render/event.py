@@ -70,7 +70,8 @@ def render_message(record: ActivityRecord, classification: Classification, optio
     # Computed once: the fields, the summary and the notification text all show them.
     local_time = format_time(record.event_time, options.time_zone) if record.event_time else ""
     account = labelled_account(record.account_id, options)
-    mention = options.mention if classification.severity is Severity.CRITICAL else ""
+    # Declared expected use is still posted in full, but calls no one.
+    mention = options.mention if classification.severity is Severity.CRITICAL and not classification.declared else ""
 
     blocks: list[dict[str, Any]] = [
         {
@@ -84,6 +85,8 @@ def render_message(record: ActivityRecord, classification: Classification, optio
         section_text(_summary_line(record, classification, words, account, mention)),
         {"type": "section", "fields": _fields(record, classification, options, local_time)},
     ]
+    if classification.declared:
+        blocks.insert(2, section_text(f":memo: {escape_within(declared_text(classification.declared, words), 1000)}"))
     details = _details(record, classification, words)
     if details:
         blocks.append(section_text(details))
@@ -212,6 +215,11 @@ def _fields(
         pairs.append((words.error, escape_within(error, LONG_VALUE_LIMIT)))
 
     return [field(label, value) for label, value in pairs]
+
+
+def declared_text(window: Any, words: Wording) -> str:
+    """Plain text: what a message covered by a declared window (core/windows.py) says."""
+    return words.declared_label.format(reason=window.reason, who=window.declared_by)
 
 
 def _details(record: ActivityRecord, classification: Classification, words: Wording) -> str:

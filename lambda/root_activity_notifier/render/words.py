@@ -98,6 +98,10 @@ Wording = namedtuple(
         "reason_submit",
         "not_allowed",
         "escalated_by",
+        # declared expected use (core/windows.py)
+        "declared_label",
+        "window_headline",
+        "window_text",
     ],
 )
 
@@ -205,6 +209,12 @@ ENGLISH = Wording(
     reason_submit="Record",
     not_allowed="You may not answer for this root session: the notifier takes answers from its responders only.",
     escalated_by="Not expected, answered in Slack by {who}",
+    declared_label="Expected: {reason} (declared by {who})",
+    window_headline="Expected root use declared for account {account}",
+    window_text=(
+        "From {starts} to {ends}, root activity in this account is posted labelled expected, and pages no one "
+        "unless someone answers Not expected. Reason: {reason}. Declared by {who}."
+    ),
 )
 
 JAPANESE = Wording(
@@ -310,6 +320,12 @@ JAPANESE = Wording(
     reason_submit="記録",
     not_allowed="このルートセッションに回答する権限がありません。通知の回答者のみが回答できます。",
     escalated_by="Slack で {who} が予定外と回答",
+    declared_label="予定どおり: {reason}（{who} が宣言）",
+    window_headline="アカウント {account} でルートユーザーの利用予定が宣言されました",
+    window_text=(
+        "{starts} から {ends} まで、このアカウントのルートアクティビティは「予定どおり」として通知し、"
+        "予定外と回答されない限りオンコールを呼び出しません。理由: {reason}。宣言者: {who}。"
+    ),
 )
 
 WORDING = {"en": ENGLISH, "ja": JAPANESE}

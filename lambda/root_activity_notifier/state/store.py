@@ -488,6 +488,48 @@ class SessionStore:
             pk, "SET answer = :answer", "attribute_exists(pk)", {":answer": {"S": json.dumps(answer, sort_keys=True)}}
         )
 
+    def windows(self, account: str) -> list[tuple[str, str, float | None]]:
+        """The account's declared windows as written: (ID, JSON text, announced at or None)."""
+        item = self._get(f"windows#{account}") or {}
+        announced = {key: float(value["N"]) for key, value in item.get("announced", {}).get("M", {}).items()}
+        written = item.get("windows", {}).get("M", {})
+        return [(key, value.get("S", ""), announced.get(key)) for key, value in written.items()]
+
+    def declare_window(self, account: str, window_id: str, text: str, expires_at: int) -> None:
+        """Keep a declared window (state/windows' JSON); the notifier announces it before it applies."""
+        self._call(
+            "update_item",
+            TableName=self.table_name,
+            Key={"pk": {"S": f"windows#{account}"}},
+            UpdateExpression="SET windows = if_not_exists(windows, :none), expires_at = :expires",
+            ExpressionAttributeValues={":none": {"M": {}}, ":expires": {"N": str(expires_at)}},
+        )
+        self._call(
+            "update_item",
+            TableName=self.table_name,
+            Key={"pk": {"S": f"windows#{account}"}},
+            UpdateExpression="SET windows.#id = :window",
+            ExpressionAttributeNames={"#id": window_id},
+            ExpressionAttributeValues={":window": {"S": text}},
+        )
+
+    def mark_announced(self, account: str, window_id: str, now: float) -> bool:
+        """Whether this invocation is the one that announces the window (once, whoever else tries)."""
+        self._call(
+            "update_item",
+            TableName=self.table_name,
+            Key={"pk": {"S": f"windows#{account}"}},
+            UpdateExpression="SET announced = if_not_exists(announced, :none)",
+            ExpressionAttributeValues={":none": {"M": {}}},
+        )
+        return self._update_if(
+            f"windows#{account}",
+            "SET announced.#id = :now",
+            "attribute_not_exists(announced.#id)",
+            {":now": {"N": str(now)}},
+            names={"#id": window_id},
+        )
+
     def claim_request(self, key: str, now: float) -> bool:
         """Whether this is the first time a request (named by its signature) is seen: a replay is not."""
         try:
@@ -580,8 +622,12 @@ class SessionStore:
         answer = self._call("get_item", TableName=self.table_name, Key={"pk": {"S": pk}}, ConsistentRead=True)
         return answer.get("Item")
 
-    def _update_if(self, pk: str, expression: str, condition: str, values: dict[str, Any]) -> bool:
+    def _update_if(
+        self, pk: str, expression: str, condition: str, values: dict[str, Any], names: dict[str, str] | None = None
+    ) -> bool:
         arguments = {"ExpressionAttributeValues": values} if values else {}
+        if names:
+            arguments["ExpressionAttributeNames"] = names
         try:
             self._call(
                 "update_item",

@@ -172,3 +172,32 @@ def test_a_page_sns_refuses_fails_the_message_so_it_is_paged_when_delivered_agai
     (page,) = on_call()
     assert json.loads(page["Message"])["kind"] == "credentials_changed"
     assert len(httpserver.log) == 1  # the message Slack already had is not posted again
+
+
+def test_a_check_the_session_table_cannot_answer_is_kept_for_redelivery_and_pages_no_one():
+    from harness.invoke import LambdaContext as Context
+    from root_activity_notifier.core.deadline import Deadline
+    from root_activity_notifier.delivery.escalation import Escalation
+    from root_activity_notifier.state.store import StoreUnavailable
+
+    class Throttled:
+        def read(self, pk):
+            raise StoreUnavailable(f"throttled reading {pk}")
+
+    published = []
+
+    class Sns:
+        def publish(self, **arguments):
+            published.append(arguments)
+            return {"MessageId": "m"}
+
+    escalation = Escalation(
+        "arn:aws:sns:us-east-1:123456789012:on-call",
+        RenderOptions(interactive=True),
+        Deadline.from_lambda_context(Context(30)),
+        store=Throttled(),
+        client_factory=Sns,
+    )
+    reason = escalation.check("thread#111122223333#ip:192.0.2.0", "sign_in_without_mfa")
+    assert reason == "the session table could not be read: throttled reading thread#111122223333#ip:192.0.2.0"
+    assert published == []

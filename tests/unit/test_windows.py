@@ -1,0 +1,141 @@
+"""Declared expected use: the expect command, the announcement before a window applies (whoever
+wrote it and however), the label on what it covers, and no automatic page for it.
+
+moto's DynamoDB, SQS, SNS and STS; the webhook is a local HTTP server. Events are AWS's samples
+(examples/events) with their time moved to now, so that they fall in a window declared now.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime, timedelta, timezone
+
+import boto3
+import pytest
+
+from harness.console_session import sqs_batch
+from harness.invoke import LambdaContext
+from harness.samples import load_sample
+from harness.state import TABLE
+from root_activity_notifier.cli import main
+from root_activity_notifier.handler import lambda_handler
+
+ACCOUNT = "111122223333"
+
+
+def at(sample: str, moment: datetime) -> dict:
+    event = load_sample(sample)
+    event["detail"]["eventTime"] = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    event["detail"]["eventID"] = f"{event['detail']['eventID'][:20]}-{int(moment.timestamp())}"
+    return event
+
+
+@pytest.fixture
+def notifier(session_table, httpserver, monkeypatch):
+    """A webhook notifier with its session table, follow-up queue and on-call topic; returns
+    (the queue URL, what the topic got)."""
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    sqs, sns = boto3.client("sqs"), boto3.client("sns")
+    queue = sqs.create_queue(QueueName="root-activity-notifier-sign-ins-and-changes")["QueueUrl"]
+    pager = sqs.create_queue(QueueName="pager")["QueueUrl"]
+    topic = sns.create_topic(Name="on-call")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint="arn:aws:sqs:us-east-1:123456789012:pager")
+    for name, value in {
+        "SLACK_WEBHOOK_URL": httpserver.url_for("/hook"),
+        "SLACK_SESSION_TABLE": TABLE,
+        "NOTIFIER_FOLLOW_UP_QUEUE_URL": queue,
+        "NOTIFIER_ESCALATION_TOPIC_ARN": topic,
+    }.items():
+        monkeypatch.setenv(name, value)
+
+    def pages():
+        got = sqs.receive_message(QueueUrl=pager, MaxNumberOfMessages=10).get("Messages", [])
+        for message in got:
+            sqs.delete_message(QueueUrl=pager, ReceiptHandle=message["ReceiptHandle"])
+        return [json.loads(message["Body"]) for message in got]
+
+    return queue, pages
+
+
+def posted(httpserver):
+    return [json.loads(request.data) for request, _ in httpserver.log]
+
+
+def expect(*arguments):
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = main(["expect", *arguments], stdout=stdout, stderr=stderr)
+    return code, stdout.getvalue(), stderr.getvalue()
+
+
+def queued(queue):
+    sqs = boto3.client("sqs")
+    got = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+    for message in got:
+        sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
+    return [json.loads(message["Body"]) for message in got]
+
+
+def test_a_window_declared_with_expect_is_announced_then_labels_what_follows_and_pages_no_one(notifier, httpserver):
+    queue, pages = notifier
+    code, out, err = expect("--account", ACCOUNT, "--minutes", "60", "--reason", "closing the account, OPS-123")
+    assert code == 0, err
+    assert "applies once the notifier has announced it" in out
+    (announce,) = queued(queue)
+    assert announce == {"root_activity_notifier": "announce", "account": ACCOUNT}
+    assert httpserver.log == []  # not announced yet: it does not apply
+    assert lambda_handler(sqs_batch([announce]), LambdaContext(30)) == {"batchItemFailures": []}
+    (announcement,) = posted(httpserver)
+    assert announcement["blocks"][0]["text"]["text"] == f":memo: Expected root use declared for account {ACCOUNT}"
+    assert "closing the account, OPS-123" in announcement["blocks"][1]["text"]["text"]
+    assert "Declared by arn:aws:sts::123456789012:user/moto." in announcement["blocks"][1]["text"]["text"]
+
+    later = datetime.now(timezone.utc) + timedelta(seconds=5)
+    assert lambda_handler(sqs_batch([at("root-console-sign-in-without-mfa.json", later)]), LambdaContext(30))
+    message = posted(httpserver)[-1]
+    texts = [block.get("text", {}).get("text", "") for block in message["blocks"]]
+    assert ":memo: Expected: closing the account, OPS-123 (declared by arn:aws:sts::123456789012:user/moto)" in texts
+    assert pages() == []  # declared: no automatic page
+
+
+def test_a_window_written_straight_into_the_table_is_announced_before_it_applies(notifier, httpserver, dynamodb):
+    _, pages = notifier
+    now = datetime.now(timezone.utc)
+    window = {
+        "starts": now.timestamp() - 60,
+        "ends": now.timestamp() + 3600,
+        "reason": "quiet change",
+        "declared_by": "someone",
+    }
+    dynamodb.put_item(
+        TableName=TABLE,
+        Item={"pk": {"S": f"windows#{ACCOUNT}"}, "windows": {"M": {"w1": {"S": json.dumps(window)}}}},
+    )
+    # The first root activity finds the window unannounced: the channel hears of the window first,
+    # and this activity, from before the announcement, is not labelled (and pages).
+    lambda_handler(
+        sqs_batch([at("root-console-sign-in-without-mfa.json", now - timedelta(seconds=1))]), LambdaContext(30)
+    )
+    announcement, first = posted(httpserver)
+    assert announcement["blocks"][0]["text"]["text"].startswith(":memo: Expected root use declared")
+    assert not any("Expected: quiet change" in json.dumps(block) for block in first["blocks"])
+    assert len(pages()) == 1
+    later = datetime.now(timezone.utc) + timedelta(seconds=5)
+    lambda_handler(sqs_batch([at("root-create-access-key.json", later)]), LambdaContext(30))
+    labelled = posted(httpserver)[-1]
+    assert any("Expected: quiet change (declared by someone)" in json.dumps(block) for block in labelled["blocks"])
+    assert len(posted(httpserver)) == 3  # announced once
+    assert pages() == []
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--account", "12345", "--minutes", "60", "--reason", "OPS-1"], "is not a 12-digit account ID"),
+        (["--account", ACCOUNT, "--minutes", "600", "--reason", "OPS-1"], "is not from 1 to 240"),
+        (["--account", ACCOUNT, "--minutes", "60", "--reason", " "], "--reason must say why"),
+    ],
+)
+def test_expect_refuses_a_window_it_would_not_honour(notifier, arguments, message):
+    code, _, err = expect(*arguments)
+    assert code == 2 and message in err
