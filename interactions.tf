@@ -117,14 +117,16 @@ resource "aws_lambda_function" "interactions" {
   #checkov:skip=CKV_AWS_173:The environment holds no secret (the signing secret and bot token stay in SSM); Lambda encrypts it at rest with an AWS managed key.
   #checkov:skip=CKV_AWS_272:The package is built reproducibly and verified byte for byte in CI; code signing is left to users who need it.
   #checkov:skip=CKV_AWS_50:X-Ray tracing is optional (lambda_tracing_mode).
-  function_name    = local.interactions_function_name
-  description      = "Takes answers about root activity from Slack (signed requests only)"
-  role             = aws_iam_role.interactions[0].arn
-  handler          = "root_activity_notifier.interactions.lambda_handler"
-  runtime          = var.lambda_runtime
-  architectures    = [var.lambda_architecture]
-  memory_size      = var.lambda_memory_size
-  timeout          = 10 # Slack waits 3 seconds for an answer; a modal's trigger lasts as long
+  function_name = local.interactions_function_name
+  description   = "Takes answers about root activity from Slack (signed requests only)"
+  role          = aws_iam_role.interactions[0].arn
+  handler       = "root_activity_notifier.interactions.lambda_handler"
+  runtime       = var.lambda_runtime
+  architectures = [var.lambda_architecture]
+  memory_size   = var.lambda_memory_size
+  # Slack waits 3 seconds for an answer (and a modal's trigger lasts as long); a "Not expected"
+  # page is published only with time for SNS's timeouts and retry left, so there is room after.
+  timeout          = 20
   filename         = local.lambda_package_path
   source_code_hash = filebase64sha256(local.lambda_package_path)
 

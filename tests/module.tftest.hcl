@@ -642,7 +642,7 @@ run "slack_interactivity_is_an_endpoint_that_only_slack_can_use" {
   }
 
   assert {
-    condition     = aws_lambda_function.interactions[0].handler == "root_activity_notifier.interactions.lambda_handler" && aws_lambda_function.interactions[0].function_name == "root-activity-notifier-interactions" && aws_lambda_function.interactions[0].reserved_concurrent_executions == 5 && aws_lambda_function.interactions[0].source_code_hash == aws_lambda_function.notifier.source_code_hash
+    condition     = aws_lambda_function.interactions[0].handler == "root_activity_notifier.interactions.lambda_handler" && aws_lambda_function.interactions[0].function_name == "root-activity-notifier-interactions" && aws_lambda_function.interactions[0].reserved_concurrent_executions == 5 && aws_lambda_function.interactions[0].timeout == 20 && aws_lambda_function.interactions[0].source_code_hash == aws_lambda_function.notifier.source_code_hash
     error_message = "The endpoint is the committed package's interactions entry point, with its concurrency reserved."
   }
   assert {

@@ -40,7 +40,7 @@ def lambda_handler(event: object, context: object, *, clock=time.time) -> dict[s
     now = clock()
     try:
         body = verified_body(event, secret, now)
-        from .delivery.answers import Answers, read_interaction  # only for a request Slack signed
+        from .delivery.answers import Answers, Declaration, read_interaction  # only for a request Slack signed
 
         interaction = read_interaction(body)
         store = _store(settings, deadline)
@@ -56,6 +56,8 @@ def lambda_handler(event: object, context: object, *, clock=time.time) -> dict[s
             escalation=_escalation(settings, deadline, store),
             clock=clock,
         )
+        if isinstance(interaction, Declaration):
+            return answers.declare(interaction)
         return answers.answer(interaction)
     except Refused as error:
         return _refuse(str(error), event)

@@ -41,6 +41,7 @@ def button_click(action: str, session: str, user: str, channel: str) -> str:
     """The form of a click on one of a parent's buttons (``block_actions``)."""
     payload = {
         "type": "block_actions",
+        "team": {"id": "T0LOCAL", "domain": "local-workspace"},
         "user": {"id": user},
         "trigger_id": "398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c",
         "channel": {"id": channel},

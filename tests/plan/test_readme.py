@@ -221,20 +221,19 @@ def test_the_slack_app_manifest_asks_to_post_and_read_channels_only_and_the_snip
     assert arguments <= set(blocks(REPO / "variables.tf", "variable"))
 
 
-def test_answering_from_slack_needs_no_new_scope_and_its_snippet_names_real_inputs():
+def test_answering_from_slack_adds_the_command_scope_only_and_its_snippet_names_real_inputs():
+    from root_activity_notifier.delivery.answers import DECLARE_COMMAND
     from terraform_blocks import blocks
 
     section = (REPO / "docs" / "slack-app.md").read_text(encoding="utf-8").split("## Answering from Slack", 1)[1]
     manifest = json.loads(section.split("```json", 1)[1].split("```", 1)[0])
-    assert manifest == {
-        "settings": {
-            "interactivity": {"is_enabled": True, "request_url": manifest["settings"]["interactivity"]["request_url"]}
-        }
-    }
-    assert re.match(
-        r"^https://[a-z0-9]{32}\.lambda-url\.[a-z0-9-]+\.on\.aws/$",
-        manifest["settings"]["interactivity"]["request_url"],
-    )
+    url = manifest["settings"]["interactivity"]["request_url"]
+    assert re.match(r"^https://[a-z0-9]{32}\.lambda-url\.[a-z0-9-]+\.on\.aws/$", url)
+    assert manifest["settings"] == {"interactivity": {"is_enabled": True, "request_url": url}}
+    # the slash command the endpoint takes (delivery/answers.py), at the same URL; its scope only
+    (command,) = manifest["features"]["slash_commands"]
+    assert (command["command"], command["url"], command["should_escape"]) == (DECLARE_COMMAND, url, False)
+    assert manifest["oauth_config"]["scopes"] == {"bot": ["chat:write", "channels:read", "groups:read", "commands"]}
     snippet = section.split("```hcl", 1)[1].split("```", 1)[0]
     arguments = set(re.findall(r"^\s+([a-z_]+)\s+=", snippet, re.MULTILINE))
     assert arguments == {

@@ -118,7 +118,7 @@ def deployed(session_table, slack, monkeypatch):
 
 
 def invoke(event):
-    return interactions.lambda_handler(event, LambdaContext(10))
+    return interactions.lambda_handler(event, LambdaContext(20))  # the endpoint's timeout (interactions.tf)
 
 
 def now() -> str:
@@ -273,8 +273,9 @@ def test_someone_not_allowed_is_told_privately_and_nothing_changes(deployed, sla
 
 
 def test_not_expected_pages_on_call_once_and_the_parent_says_who_escalated(deployed, slack):
-    for second in (0, 1):  # a second click (a request of its own) pages no one again
-        clicked = request(button("root_activity_notifier.not_expected"), timestamp=str(int(time.time()) - second))
+    base = int(time.time())
+    for second in (0, 1):  # a second click (a request of its own: another timestamp) pages no one again
+        clicked = request(button("root_activity_notifier.not_expected"), timestamp=str(base - second))
         assert invoke(clicked)["statusCode"] == 200
     (page,) = deployed()
     assert page["Subject"] == "[critical] Root activity answered not expected by Slack user U0RESPOND1 in 111122223333"
@@ -284,6 +285,11 @@ def test_not_expected_pages_on_call_once_and_the_parent_says_who_escalated(deplo
         "ip:192.0.2.0",
         RESPONDER,
         ["ConsoleLogin"],
+    )
+    (parent,) = slack.parents()
+    assert (
+        body["slack_message"]
+        == f"https://local-workspace.slack.com/archives/{CHANNEL}/p{parent['ts'].replace('.', '')}"
     )
     assert any(text.startswith(":sos: Escalated by <@U0RESPOND1>") for text in parent_texts(slack))
 
@@ -381,3 +387,58 @@ def test_with_slack_refusing_a_waiting_page_goes_at_once_and_exactly_once(waitin
     (check,) = checks_in(scheduled)[:1]
     deliver([check])
     assert pages() == []  # the page went once
+
+
+# -- /root-expect: declared expected use from Slack
+
+
+def command(text: str, *, user: str = RESPONDER, name: str = "/root-expect") -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(
+        {
+            "token": "unused",
+            "team_id": "T0LOCAL",
+            "channel_id": CHANNEL,
+            "user_id": user,
+            "command": name,
+            "text": text,
+            "response_url": "https://hooks.slack.com/commands/T0LOCAL/1/x",
+            "trigger_id": "1.2.3",
+        }
+    )
+
+
+def test_root_expect_from_a_responder_declares_and_announces_a_window(deployed, slack, dynamodb):
+    answer = invoke(request(command("111122223333 90 closing the account, OPS-123"), timestamp=now()))
+    assert answer["statusCode"] == 200
+    assert json.loads(answer["body"]) == {
+        "response_type": "ephemeral",
+        "text": "Declared for 111122223333, 90 minutes: announced in the channel, it applies now.",
+    }
+    announcement = slack.messages[-1]
+    assert announcement["blocks"][0]["text"]["text"] == ":memo: Expected root use declared for account 111122223333"
+    assert "Declared by Slack user U0RESPOND1." in announcement["blocks"][1]["text"]["text"]
+    item = dynamodb.get_item(TableName=TABLE, Key={"pk": {"S": "windows#111122223333"}})["Item"]
+    assert len(item["windows"]["M"]) == 1 and len(item["announced"]["M"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "user"),
+    [("111122223333 90 closing", STRANGER), ("1111 90 closing", RESPONDER), ("111122223333 999 closing", RESPONDER)],
+)
+def test_root_expect_refuses_privately_what_it_would_not_honour(deployed, slack, dynamodb, text, user):
+    messages = len(slack.messages)
+    answer = invoke(request(command(text, user=user), timestamp=now()))
+    body = json.loads(answer["body"])
+    assert answer["statusCode"] == 200 and body["response_type"] == "ephemeral"
+    assert "may not answer" in body["text"] or body["text"].startswith("Usage: /root-expect ACCOUNT MINUTES REASON")
+    assert len(slack.messages) == messages
+    assert "Item" not in dynamodb.get_item(TableName=TABLE, Key={"pk": {"S": "windows#111122223333"}})
+
+
+def test_another_command_is_refused(deployed, capsys):
+    capsys.readouterr()
+    assert invoke(request(command("111122223333 90 x", name="/deploy-prod"), timestamp=now()))["statusCode"] == 401
+    (line,) = refused_lines(capsys)
+    assert line["reason"] == "unknown command '/deploy-prod'"

@@ -139,3 +139,73 @@ def test_a_window_written_straight_into_the_table_is_announced_before_it_applies
 def test_expect_refuses_a_window_it_would_not_honour(notifier, arguments, message):
     code, _, err = expect(*arguments)
     assert code == 2 and message in err
+
+
+def declare_directly(dynamodb, reason="quiet change"):
+    now = datetime.now(timezone.utc).timestamp()
+    window = {"starts": now - 60, "ends": now + 3600, "reason": reason, "declared_by": "someone"}
+    dynamodb.put_item(
+        TableName=TABLE, Item={"pk": {"S": f"windows#{ACCOUNT}"}, "windows": {"M": {"w1": {"S": json.dumps(window)}}}}
+    )
+
+
+def test_a_change_to_the_notifier_in_a_window_is_never_expected_and_still_pages(notifier, httpserver, dynamodb):
+    _, pages = notifier
+    declare_directly(dynamodb)
+    lambda_handler(sqs_batch([{"root_activity_notifier": "announce", "account": ACCOUNT}]), LambdaContext(30))
+    change = at("root-api-call-from-console.json", datetime.now(timezone.utc) + timedelta(seconds=5))
+    change["detail"].update(
+        eventName="DeleteRule",
+        eventSource="events.amazonaws.com",
+        readOnly=False,
+        userIdentity={"type": "AssumedRole", "arn": "arn:aws:sts::111122223333:assumed-role/admin/someone"},
+    )
+    tamper = {"tamper_rule": "root-activity-notifier-tamper-rules", "event": change}
+    lambda_handler(sqs_batch([tamper]), LambdaContext(30))
+    assert len(posted(httpserver)) == 2 and "DeleteRule" in posted(httpserver)[1]["text"]
+    (page,) = pages()
+    assert json.loads(page["Message"])["kind"] == "notifier_changed"
+    assert not any("Expected: quiet change" in json.dumps(message) for message in posted(httpserver)[1:])
+
+
+def test_a_window_slack_did_not_take_is_not_announced_and_does_not_apply(
+    session_table, httpserver, monkeypatch, dynamodb
+):
+    httpserver.expect_request("/hook").respond_with_data("no_service", status=404)
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", httpserver.url_for("/hook"))
+    monkeypatch.setenv("SLACK_SESSION_TABLE", TABLE)
+    declare_directly(dynamodb)
+    lambda_handler(sqs_batch([{"root_activity_notifier": "announce", "account": ACCOUNT}]), LambdaContext(30))
+    item = dynamodb.get_item(TableName=TABLE, Key={"pk": {"S": f"windows#{ACCOUNT}"}})["Item"]
+    assert "w1" not in item.get("announced", {}).get("M", {})  # not announced: it does not apply
+
+
+def test_a_summary_of_activity_a_window_covers_says_so():
+    from root_activity_notifier.core.classify import classify
+    from root_activity_notifier.core.events import parse_input
+    from root_activity_notifier.core.sessions import Occurrence, PlannedMessage
+    from root_activity_notifier.core.windows import Window
+    from root_activity_notifier.render.event import RenderOptions
+    from root_activity_notifier.render.planned import render_planned
+
+    window = Window(
+        "w1", ACCOUNT, 0.0, 3600.0, "support plan change <OPS-9>", "arn:aws:iam::111122223333:user/ana", 1.0
+    )
+    (record,) = parse_input(load_sample("root-read-only-call.json"))
+    occurrences = tuple(
+        Occurrence(record._replace(event_id=f"e{n}"), classify(record)._replace(declared=window), (f"m{n}",))
+        for n in range(4)
+    )
+    payload = render_planned(PlannedMessage("reads", (ACCOUNT, "key:AKIA"), occurrences), RenderOptions())
+    assert payload["blocks"][1]["text"]["text"] == (
+        ":memo: Expected: support plan change &lt;OPS-9&gt; (declared by arn:aws:iam::111122223333:user/ana)"
+    )
+    plain = render_planned(
+        PlannedMessage(
+            "reads",
+            (ACCOUNT, "key:AKIA"),
+            tuple(each._replace(classification=classify(record)) for each in occurrences),
+        ),
+        RenderOptions(),
+    )
+    assert "Expected:" not in json.dumps(plain)

@@ -10,6 +10,7 @@ changes. The request has been verified before it gets here (root_activity_notifi
 from __future__ import annotations
 
 import json
+import re
 from collections import namedtuple
 from datetime import datetime, timezone
 from urllib.parse import parse_qs
@@ -24,6 +25,7 @@ from ..render.parent import (
     REASON_INPUT,
     REASON_LIMIT,
     REASON_VIEW,
+    permalink,
     reason_view,
 )
 from ..render.words import WORDING
@@ -47,17 +49,29 @@ if TYPE_CHECKING:
 # action: EXPECTED_ACTION, NOT_EXPECTED_ACTION or REASON_VIEW (the modal's submission); session_key:
 # the session table's key the button or modal carries; user: who clicked; trigger_id: what opens a
 # modal; channel: where the parent is; reason: the modal's text ("" for a button).
-Interaction = namedtuple("Interaction", ["action", "session_key", "user", "trigger_id", "channel", "reason"])
+# domain: the workspace's (for a link to the parent without asking Slack), "" when not given.
+Interaction = namedtuple(
+    "Interaction", ["action", "session_key", "user", "trigger_id", "channel", "reason", "domain"], defaults=[""]
+)
+_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+# The slash command that declares expected use from Slack (core/windows.py), as the expect command
+# does: ``/root-expect ACCOUNT MINUTES REASON``.
+DECLARE_COMMAND = "/root-expect"
+Declaration = namedtuple("Declaration", ["user", "channel", "text"])
 _USER_PREFIXES = ("U", "W")
 MIN_REASON = 3
 
 
-def read_interaction(body: bytes) -> Interaction:
+def read_interaction(body: bytes) -> Interaction | Declaration:
     """The interaction a verified request carries; Refused for anything the notifier did not ask for."""
     try:
-        form = parse_qs(body.decode("utf-8"), strict_parsing=True)
+        form = parse_qs(body.decode("utf-8"), strict_parsing=True, keep_blank_values=True)
+        if "command" in form:
+            return _declaration(form)
         (text,) = form["payload"]
         payload = json.loads(text)
+    except Refused:
+        raise
     except (UnicodeDecodeError, ValueError, KeyError):
         raise Refused("the body is not Slack's interaction form") from None
     if not isinstance(payload, dict):
@@ -73,7 +87,9 @@ def read_interaction(body: bytes) -> Interaction:
         if action not in (EXPECTED_ACTION, NOT_EXPECTED_ACTION):
             raise Refused(f"unknown action {action[:80]!r}")
         channel = _text(_object(payload.get("channel")).get("id"))
-        interaction = Interaction(action, key, user, _text(payload.get("trigger_id")), channel, "")
+        domain = _text(_object(payload.get("team")).get("domain"))
+        domain = domain if _DOMAIN.match(domain) else ""
+        interaction = Interaction(action, key, user, _text(payload.get("trigger_id")), channel, "", domain)
     elif payload.get("type") == "view_submission":
         view = _object(payload.get("view"))
         if view.get("callback_id") != REASON_VIEW:
@@ -86,6 +102,15 @@ def read_interaction(body: bytes) -> Interaction:
     if not is_session_key(interaction.session_key):
         raise Refused("the interaction names no root session")
     return interaction
+
+
+def _declaration(form: dict[str, list[str]]) -> Declaration:
+    (command,), (user,) = form["command"], form["user_id"]
+    if command != DECLARE_COMMAND:
+        raise Refused(f"unknown command {command[:80]!r}")
+    if not (user.startswith(_USER_PREFIXES) and user[1:].isalnum() and len(user) <= 32):
+        raise Refused("the command names no Slack user")
+    return Declaration(user, form.get("channel_id", [""])[0], form.get("text", [""])[0])
 
 
 class Answers:
@@ -138,6 +163,47 @@ class Answers:
             return self._record(state, interaction, "expected", interaction.reason[:REASON_LIMIT])
         return self._record(state, interaction, "not_expected", "")
 
+    def declare(self, declaration: Declaration) -> dict[str, Any]:
+        """``/root-expect ACCOUNT MINUTES REASON``: keep the window, announce it, answer privately."""
+        import uuid
+
+        from ..core.windows import MAX_WINDOW_MINUTES, REASON_LIMIT, Window, window_text
+        from .windows import DeclaredWindows
+
+        if self.responders and declaration.user not in self.responders:
+            log_line("WARNING", "declaration refused: not a responder", user=declaration.user, outcome="not_allowed")
+            return _private(self.words.not_allowed)
+        parts = declaration.text.split(None, 2)
+        usage = f"Usage: {DECLARE_COMMAND} ACCOUNT MINUTES REASON (at most {MAX_WINDOW_MINUTES} minutes)"
+        if len(parts) < 3 or not re.fullmatch(r"\d{12}", parts[0]) or not parts[1].isdigit():  # noqa: PLR2004
+            return _private(usage)
+        account, minutes, reason = parts[0], int(parts[1]), parts[2].strip()
+        if not 1 <= minutes <= MAX_WINDOW_MINUTES or not 3 <= len(reason) <= REASON_LIMIT:  # noqa: PLR2004
+            return _private(usage)
+        now = self.clock()
+        window = Window(
+            uuid.uuid4().hex[:16], account, now, now + minutes * 60, reason, f"Slack user {declaration.user}", None
+        )
+        self.store.declare_window(account, window.id, window_text(window), int(window.ends) + 2 * 86400)
+        self.destination.prepare()
+        announced = DeclaredWindows(self.store, self.destination, self.options, self.deadline, self.clock)
+        applies = any(each.id == window.id and each.announced_at for each in announced.announce(account))
+        log_line(
+            "INFO",
+            "expected use declared from Slack",
+            user=declaration.user,
+            account=account,
+            minutes=minutes,
+            reason=reason,
+            announced=applies,
+            outcome="declared",
+        )
+        return _private(
+            f"Declared for {account}, {minutes} minutes: announced in the channel, it applies now."
+            if applies
+            else "Declared, but the announcement did not reach the channel: it does not apply until it does."
+        )
+
     def _record(self, state, interaction: Interaction, kind: str, reason: str) -> dict[str, Any]:
         now = self.clock()
         answer = {
@@ -148,7 +214,7 @@ class Answers:
             "kinds": sorted(state.totals.get("critical_kinds", ())),
         }
         self.store.record_answer(state.pk, answer)
-        page_error = self._page(state, interaction.user) if kind == "not_expected" else ""
+        page_error = self._page(state, interaction) if kind == "not_expected" else ""
         log_line(
             "INFO",
             "root activity answered",
@@ -180,12 +246,16 @@ class Answers:
             self._tell(interaction, f"{self.words.escalated_by.format(who=interaction.user)}: {page_error}")
         return _ok()
 
-    def _page(self, state, user: str) -> str:
+    def _page(self, state, interaction: Interaction) -> str:
         """ "" once on-call is paged (or was already, for this session); else why not."""
         if self.escalation is None:
             return "no on-call topic is configured (escalation_sns_topic_arn)"
         account, session = account_of(state.pk), session_of(state.pk)
-        arguments = render_not_expected_page(account, session, user, state.totals, self.options)
+        # The link from the click's own workspace domain: the page never waits for Slack.
+        workspace = f"https://{interaction.domain}.slack.com/" if interaction.domain else ""
+        link = permalink(workspace, state.channel, state.ts)
+        user = interaction.user
+        arguments = render_not_expected_page(account, session, user, state.totals, self.options, link)
         return self.escalation.publish_once(
             f"page#{state.pk}#not_expected", arguments, kind="not_expected", account=account, session=session, user=user
         )
@@ -198,6 +268,12 @@ class Answers:
             self.destination.post_ephemeral(interaction.channel, interaction.user, text, self.deadline)
         except DeliveryError as error:
             log_line("WARNING", "private answer not sent", user=interaction.user, error=error.reason)
+
+
+def _private(text: str) -> dict[str, Any]:
+    """A slash command's answer that only its user sees."""
+    body = {"response_type": "ephemeral", "text": text}
+    return {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": json.dumps(body)}
 
 
 def _ok() -> dict[str, Any]:

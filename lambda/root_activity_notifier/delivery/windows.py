@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from ..config.secrets import SecretUnavailable
+from ..config.settings import ConfigurationError
+from ..core.classify import Activity
 from ..core.log import log_line
 from ..core.windows import WindowError, covering, read_window
 from ..render.event import format_time, labelled_account, section_text, slack_date, slack_payload
@@ -59,7 +62,9 @@ class DeclaredWindows:
             windows += self.announce(account)
         labelled = []
         for occurrence in batch:
-            window = covering(windows, occurrence.record)
+            # A window covers root use; a change to the notifier is never expected by declaring one.
+            changed = occurrence.classification.activity is Activity.NOTIFIER_CHANGED
+            window = None if changed else covering(windows, occurrence.record)
             classification = occurrence.classification._replace(declared=window) if window else None
             labelled.append(occurrence._replace(classification=classification) if classification else occurrence)
         return labelled
@@ -88,11 +93,14 @@ class DeclaredWindows:
         try:
             self.destination.prepare()
             self.destination.post(self._message(window), self.deadline, account=window.account)
-        except DeliveryError as error:
-            log_line("ERROR", "declared window NOT announced; it does not apply", window=window.id, error=error.reason)
+        except (DeliveryError, ConfigurationError, SecretUnavailable) as error:
+            log_line("ERROR", "declared window NOT announced; it does not apply", window=window.id, error=str(error))
             return window
-        if not self.store.mark_announced(window.account, window.id, now):
-            log_line("INFO", "declared window announced by another invocation too", window=window.id)
+        try:
+            if not self.store.mark_announced(window.account, window.id, now):
+                log_line("INFO", "declared window announced by another invocation too", window=window.id)
+        except StoreUnavailable as error:  # announced, not recorded: it applies here, and is announced again
+            log_line("WARNING", "declared window announced but not recorded", window=window.id, error=str(error))
         log_line(
             "INFO",
             "declared window announced",

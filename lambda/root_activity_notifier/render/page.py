@@ -77,10 +77,14 @@ def _event(record) -> dict[str, Any]:
     }
 
 
-def render_not_expected_page(account: str, session: str, user: str, totals: dict[str, Any], options: RenderOptions):
+def render_not_expected_page(  # noqa: PLR0917 - the page's facts, each its own
+    account: str, session: str, user: str, totals: dict[str, Any], options: RenderOptions, slack_link: str = ""
+):
     """The page for a session someone answered "Not expected" in Slack: Subject, Message, MessageAttributes."""
     headline = f"Root activity answered not expected by Slack user {user}"
-    return _session_page("not_expected", headline, account, session, totals, options, answered_by=user)
+    return _session_page(
+        "not_expected", headline, account, session, totals, options, answered_by=user, slack_message=slack_link or None
+    )
 
 
 def render_unanswered_page(  # noqa: PLR0917 - the page's facts, each its own
