@@ -111,12 +111,12 @@ def test_a_window_written_straight_into_the_table_is_announced_before_it_applies
         TableName=TABLE,
         Item={"pk": {"S": f"windows#{ACCOUNT}"}, "windows": {"M": {"w1": {"S": json.dumps(window)}}}},
     )
-    # The first root activity finds the window unannounced: the channel hears of the window first,
-    # and this activity, from before the announcement, is not labelled (and pages).
+    # The first root activity finds the window unannounced: this activity, from before the
+    # announcement, is not labelled (and pages); the channel hears of the window right after it.
     lambda_handler(
         sqs_batch([at("root-console-sign-in-without-mfa.json", now - timedelta(seconds=1))]), LambdaContext(30)
     )
-    announcement, first = posted(httpserver)
+    first, announcement = posted(httpserver)  # the activity first (its page never waits for Slack), then the window
     assert announcement["blocks"][0]["text"]["text"].startswith(":memo: Expected root use declared")
     assert not any("Expected: quiet change" in json.dumps(block) for block in first["blocks"])
     assert len(pages()) == 1

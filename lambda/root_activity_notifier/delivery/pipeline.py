@@ -84,12 +84,9 @@ def notify_batch(
     (the session table's declared expected use), what an announced window covers is labelled."""
     pacer = pacer or container_pacer()
     prepared = prepare_batch(messages, options, None)
-    if windows is not None:
-        for account in prepared.announcements:
-            windows.announce(account)
-        if prepared.occurrences:
-            batch = windows.label(prepared.occurrences)
-            prepared = prepared._replace(occurrences=batch, planned=plan_messages(batch, None))
+    if windows is not None and prepared.occurrences:
+        batch = windows.label(prepared.occurrences)  # the table only: pages never wait for Slack
+        prepared = prepared._replace(occurrences=batch, planned=plan_messages(batch, None))
     not_paged = escalation.escalate(prepared.occurrences) if escalation is not None and prepared.occurrences else []
     budget = messages_that_fit(deadline.remaining(), pacer)
     budget = min(budget, max_messages or budget)
@@ -97,6 +94,10 @@ def notify_batch(
     result = send_batch(prepared, options, destination, deadline, pacer=pacer, stateful=stateful, max_messages=budget)
     if escalation is not None:
         not_paged += escalation.page_unseen(result.failed_message_ids)
+    if windows is not None:  # after the batch: what it finds unannounced covers none of it
+        windows.announce_pending()
+        for account in prepared.announcements:
+            windows.announce(account)
     for message_id, session, kind in prepared.checks:
         reason = escalation.check(session, kind) if escalation is not None else ""
         if escalation is None:

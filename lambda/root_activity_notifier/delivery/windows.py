@@ -2,9 +2,10 @@
 
 Whenever the function sees root activity of an account, or is asked to by the ``expect`` command
 (an ``announce`` message on its own queue), it reads the account's windows from the session table.
-A window not announced yet is announced now, once (the table's conditional write), in the account's
-channel; it applies from that moment, so what happened before, this batch included, is never
-labelled by a window nobody has seen. A window the notifier does not honour (too long, no reason,
+A window not announced yet is announced once (the table's conditional write) in the account's
+channel, after the batch and its pages went out, so that a slow Slack never delays a page; it
+applies from that moment, so what happened before, this batch included, is never labelled by a
+window nobody has seen. A window the notifier does not honour (too long, no reason,
 no author) is logged and ignored.
 """
 
@@ -53,13 +54,17 @@ class DeclaredWindows:
             deadline,
             clock,
         )
+        self.pending: list[Window] = []  # what label() found unannounced, for announce_pending()
 
     def label(self, batch: Iterable[Occurrence]) -> list[Occurrence]:
-        """The batch with each occurrence an announced window covers labelled; announces what is pending."""
+        """The batch with each occurrence an announced window covers labelled. Reads the table only:
+        a window found unannounced is kept for ``announce_pending``, after the batch (and its pages)
+        went out, since it covers nothing that happened before its announcement anyway."""
         batch = list(batch)
         windows: list[Window] = []
         for account in sorted({occurrence.record.account_id for occurrence in batch if occurrence.record.account_id}):
-            windows += self.announce(account)
+            windows += self._read(account)
+        self.pending += [window for window in windows if window.announced_at is None and window.ends > self.clock()]
         labelled = []
         for occurrence in batch:
             # A window covers root use; a change to the notifier is never expected by declaring one.
@@ -69,8 +74,20 @@ class DeclaredWindows:
             labelled.append(occurrence._replace(classification=classification) if classification else occurrence)
         return labelled
 
+    def announce_pending(self) -> None:
+        """Announce what ``label`` found unannounced."""
+        pending, self.pending = self.pending, []
+        for window in pending:
+            self._announce(window)
+
     def announce(self, account: str) -> list[Window]:
         """The account's windows, each announced (now, if it was not yet); [] when the table fails."""
+        return [
+            self._announce(window) if window.announced_at is None and window.ends > self.clock() else window
+            for window in self._read(account)
+        ]
+
+    def _read(self, account: str) -> list[Window]:
         try:
             written = self.store.windows(account)
         except StoreUnavailable as error:
@@ -79,13 +96,9 @@ class DeclaredWindows:
         windows = []
         for window_id, text, announced_at in written:
             try:
-                window = read_window(window_id, account, text, announced_at)
+                windows.append(read_window(window_id, account, text, announced_at))
             except WindowError as error:
                 log_line("WARNING", "declared window ignored", account=account, window=window_id, why=str(error))
-                continue
-            if window.announced_at is None and window.ends > self.clock():
-                window = self._announce(window)
-            windows.append(window)
         return windows
 
     def _announce(self, window: Window) -> Window:
