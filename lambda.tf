@@ -221,7 +221,7 @@ data "aws_iam_policy_document" "notifier" {
 
   statement {
     sid = "KeepSlackSessions"
-    # TransactWriteItems (a claim) is authorized as its PutItem and ConditionCheckItem parts.
+    # TransactWriteItems (a claim, a count) is authorized as its PutItem, UpdateItem and ConditionCheckItem parts.
     actions   = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"]
     resources = [aws_dynamodb_table.sessions.arn]
   }

@@ -67,13 +67,15 @@ class SharedPacer:
         return self.local.delay()
 
     def acquire(self, deadline: Deadline, keep: float = 0.0) -> bool:
-        from ..state.store import StoreUnavailable
+        from ..state.store import NoTimeLeft, StoreUnavailable
 
         now = self.clock()
         spare = DEFAULT_RETRY_POLICY.safety_margin + DEFAULT_RETRY_POLICY.base_delay + keep
         latest = now + deadline.remaining() - spare
         try:
             turn = self.store.reserve_slot(self.destination, self.interval, latest)
+        except NoTimeLeft:  # too little time for the table is too little for what follows the post
+            return False
         except StoreUnavailable:
             return self.local.acquire(deadline, keep)
         if turn is None:

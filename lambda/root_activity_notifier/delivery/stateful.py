@@ -45,6 +45,9 @@ Outcome = namedtuple("Outcome", ["occurrence", "status", "kind", "error"])
 # whether a concurrent invocation had posted (or is posting) the same message instead.
 Sent = namedtuple("Sent", ["posted", "error", "code", "by_another"], defaults=[False])
 
+# Why an occurrence Slack took is reported for redelivery: the table could not count it.
+NOT_COUNTED = "out, but not counted into the session; SQS delivers it again and it is counted then"
+
 # Seconds between the turns every invocation shares, start to start: a post to one webhook or
 # channel (Slack takes about one a second; the margin covers a post's own time on the way), and an
 # edit (chat.update is in Slack's tier 3, about 50 a minute per workspace).
@@ -121,13 +124,24 @@ class SessionDelivery:
         return pairs, [each for each in session if pairs.get(id(each)) not in counted]
 
     def _record(self, state: ThreadState, pairs: dict, done: list[Occurrence]) -> tuple[ThreadState, list]:
-        """Count ``done`` into the session once: its new state and the occurrences this call counted."""
+        """Count ``done`` into the session once: its new state and the occurrences this call counted.
+        What could not be counted is reported for redelivery: SQS brings it back, its message's claim
+        keeps Slack from seeing it twice, and it is counted then."""
         keyed = [each for each in done if id(each) in pairs]
-        recorded = self.store.count_events([pairs[id(each)] for each in keyed], _event_times(keyed, pairs))
-        newly = [each for each in done if id(each) not in pairs or pairs[id(each)] in recorded]
-        if newly:
-            state = self.store.add(state.pk, totals_of(newly), event_epoch(newly, max) or self.clock())
-        return state, newly
+        unkeyed = [each for each in done if id(each) not in pairs]
+
+        def totals_for(new: set, first: bool):
+            chosen = [each for each in keyed if pairs[id(each)] in new] + (unkeyed if first else [])
+            return totals_of(chosen) if chosen else None
+
+        try:
+            counted, recorded = self.store.count(
+                state.pk, [pairs[id(each)] for each in keyed], _event_times(keyed, pairs), totals_for
+            )
+        except StoreUnavailable as error:
+            self._settle(done, Status.FAILED, "not counted", f"{NOT_COUNTED} ({error})", again=True)
+            raise
+        return counted or state, [each for each in done if id(each) not in pairs or pairs[id(each)] in recorded]
 
     def _schedule(self, state: ThreadState, delay: float) -> bool:
         """A follow-up for the session in ``delay`` seconds, unless one is on its way already."""
@@ -166,6 +180,9 @@ class SessionDelivery:
         if claim:
             try:
                 claimed = self.store.claim_message(claim)
+            except NoTimeLeft:  # the table is fine, the time is out: SQS delivers it again
+                self.out_of_time = True
+                return Sent(None, NO_TIME_LEFT, "")
             except StoreUnavailable:
                 claimed, claim = "mine", ""  # post it: a duplicate is better than a silence
             if claimed != "mine":

@@ -139,16 +139,14 @@ class ThreadedDelivery(SessionDelivery):
             self.store.unclaim_raise(state.pk, _BROADCAST_RANK, shown)
         return state, sent
 
-    def _take_back(self, key: ThreadKey, stray: Posted) -> None:
+    def _take_back(self, key: ThreadKey, stray: Posted, what: str = "a reply put at the channel's top level") -> None:
+        where = {"account": key.account, "session": key.session_ids[0], "channel": stray.channel, "ts": stray.ts}
         try:
             self.destination.delete(stray, self.deadline)
         except DeliveryError as error:
-            where = {"account": key.account, "session": key.session_ids[0], "channel": stray.channel, "ts": stray.ts}
-            log_line("WARNING", "a reply Slack put at the channel's top level could not be deleted", **where,
-                     error=error.reason)  # fmt: skip
+            log_line("WARNING", f"{what} could not be deleted", **where, error=error.reason)
             return
-        where = {"account": key.account, "session": key.session_ids[0], "channel": stray.channel, "ts": stray.ts}
-        log_line("INFO", "a reply whose parent was deleted was taken back from the channel's top level", **where)
+        log_line("INFO", f"{what} was taken back", **where)
 
     def _render_parent(self, key: ThreadKey, state: ThreadState, totals: dict, *, mention: str = "") -> dict:
         return parent_payload(
@@ -170,7 +168,11 @@ class ThreadedDelivery(SessionDelivery):
             self.store.release(state.pk)
             self._settle(fresh, Status.FAILED, "parent", sent.error)
             return None
-        self.store.set_parent(state.pk, sent.posted.channel, sent.posted.ts)
+        try:
+            self.store.set_parent(state.pk, sent.posted.channel, sent.posted.ts)
+        except StoreUnavailable:
+            self._take_back(key, sent.posted, "a parent the session table could not record")
+            raise
         self.store.claim_raise(state.pk, rank)
         return state._replace(channel=sent.posted.channel, ts=sent.posted.ts)
 

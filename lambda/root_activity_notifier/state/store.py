@@ -41,14 +41,19 @@ if TYPE_CHECKING:
 
 # SQS keeps a message at most 14 days: a redelivery can come no later.
 EVENT_RECORD_SECONDS = 14 * 24 * 3600
-# A claim whose parent was never posted (the invocation died) may be taken over after this long.
+# A claim whose parent was never posted (the invocation died) may be taken over after this long, or
+# once its claimer's deadline has passed, whichever comes first.
 CLAIM_SECONDS = 120
 # How long a loser of a race waits for the winner's parent before it posts without threading: the
 # winner's post may wait its turn behind every concurrent invocation's (one a second per channel).
 WAIT_FOR_PARENT_SECONDS = 20.0
 _BATCH_GET_LIMIT = 100
-# Event IDs added in one call: a few KB of the 400 KB an item may hold.
+# Event IDs added to one item in one transaction: a few KB of the 400 KB an item may hold.
 _IDS_PER_ADD = 500
+# Items one transaction writes (DynamoDB's limit): the thread and at most 99 items of event IDs.
+_TRANSACT_LIMIT = 100
+# Reads and transactions to count one batch while concurrent invocations count into the same items.
+_COUNT_ATTEMPTS = 5
 # Seconds of event time whose event IDs share one item: even a script's thousands of calls a minute
 # keep each item far below DynamoDB's 400 KB.
 EVENT_BUCKET_SECONDS = 10
@@ -152,44 +157,149 @@ class SessionStore:
         found: set[tuple[str, str]] = set()
         names = list(buckets)
         for start in range(0, len(names), _BATCH_GET_LIMIT):
-            chunk = names[start : start + _BATCH_GET_LIMIT]
-            request = {self.table_name: {"Keys": [{"pk": {"S": pk}} for pk in chunk], "ConsistentRead": True}}
-            for _ in range(5):
-                answer = self._call("batch_get_item", RequestItems=request)
-                for item in answer.get("Responses", {}).get(self.table_name, []):
-                    counted = set(item.get("ids", {}).get("SS", ()))
-                    found.update(key for key in buckets[item["pk"]["S"]] if key[1] in counted)
-                request = answer.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-                self._sleep(0.05)
-            else:
-                raise StoreUnavailable("DynamoDB left keys unprocessed five times (throttled)")
+            for pk, item in self._get_many(names[start : start + _BATCH_GET_LIMIT]).items():
+                counted = set(item.get("ids", {}).get("SS", ()))
+                found.update(key for key in buckets[pk] if key[1] in counted)
         return found
 
-    def count_events(self, keys: Iterable[tuple[str, str]], event_times: dict[tuple[str, str], float]) -> set:
-        """Record each pair once; returns the pairs this call recorded (the others were counted already).
-        The event IDs of an account's ten seconds share one item: one atomic ADD per bucket, whose
-        answer (the set before it) tells which were new, however many invocations add at once."""
-        recorded = set()
-        for pk, bucket in _by_bucket(keys, event_times).items():
-            for start in range(0, len(bucket), _IDS_PER_ADD):
-                chunk = bucket[start : start + _IDS_PER_ADD]
-                moment = max((event_times.get(key) or 0 for key in chunk), default=0) or self._clock()
-                answer = self._call(
-                    "update_item",
-                    TableName=self.table_name,
-                    Key={"pk": {"S": pk}},
-                    UpdateExpression="ADD ids :ids SET expires_at = :expires",
-                    ExpressionAttributeValues={
-                        ":ids": {"SS": sorted({event_id for _, event_id in chunk})},
-                        ":expires": {"N": str(int(moment) + EVENT_RECORD_SECONDS)},
-                    },
-                    ReturnValues="ALL_OLD",
-                )
-                before = set(answer.get("Attributes", {}).get("ids", {}).get("SS", ()))
-                recorded.update(key for key in chunk if key[1] not in before)
-        return recorded
+    def count(
+        self,
+        pk: str,
+        keys: Iterable[tuple[str, str]],
+        event_times: dict[tuple[str, str], float],
+        totals_for: Callable[[set, bool], Totals | None],
+    ) -> tuple[ThreadState, set]:
+        """Count into the thread ``pk`` the pairs not counted yet: their event IDs and their totals
+        (``totals_for(new pairs, first)``; ``first``: the call that also carries what has no event ID)
+        in one transaction, conditioned on what was read. A cut leaves both or neither, and of two
+        invocations counting one event, one counts it. The thread's new state and the pairs counted."""
+        state, recorded = None, set()
+        for number, chunk in enumerate(_transactions(_by_bucket(keys, event_times)) or [{}]):
+            first = number == 0
+            state, new = self._count_chunk(pk, chunk, event_times, lambda new, first=first: totals_for(new, first))
+            recorded |= new
+        return state, recorded
+
+    def _count_chunk(self, pk: str, chunk: dict[str, list], event_times: dict, totals_for) -> tuple[ThreadState, set]:
+        for attempt in range(_COUNT_ATTEMPTS):
+            if attempt:
+                self._sleep(0.05 * attempt)  # a concurrent invocation counted into the same items: read again
+            items = self._get_many([pk, *chunk])
+            thread = items.get(pk)
+            if thread is None:
+                raise StoreUnavailable(f"the session item {pk} is gone (expired or deleted)")
+            new = {
+                key
+                for bucket, bucket_keys in chunk.items()
+                for key in bucket_keys
+                if key[1] not in set(items.get(bucket, {}).get("ids", {}).get("SS", ()))
+            }
+            totals = totals_for(new)
+            if totals is None:
+                return _state(thread), set()
+            moment = max((event_times.get(key) or 0 for key in new), default=0) or self._clock()
+            update, item = self._adding(thread, totals, moment)
+            writes = [{"Update": update}]
+            for bucket, bucket_keys in chunk.items():
+                ids = sorted({key[1] for key in bucket_keys if key in new})
+                if ids:
+                    update = self._bucket_update(bucket, items.get(bucket), ids, bucket_keys, event_times)
+                    writes.append({"Update": update})
+            try:
+                self._call("transact_write_items", TransactItems=writes)
+            except _ConditionFailed:
+                continue
+            return _state(item), new
+        raise StoreUnavailable(f"{pk} changed under each of {_COUNT_ATTEMPTS} attempts to count into it")
+
+    def _adding(self, thread: dict[str, Any], totals: Totals, moment: float) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The transaction's update of the thread item (conditioned on the revision read) and the item
+        it leaves, as ReturnValues ALL_NEW would give it."""
+        from ..core.classify import SEVERITY_RANK
+
+        item = dict(thread)
+        revision = int(thread.get("revision", {}).get("N", "0"))
+        values: dict[str, Any] = {":one": {"N": "1"}}
+        adds = ["revision :one"]
+        item["revision"] = {"N": str(revision + 1)}
+        for name in COUNTERS:
+            count = getattr(totals, name)
+            if count:
+                adds.append(f"{name} :{name}")
+                values[f":{name}"] = {"N": str(count)}
+                item[name] = {"N": str(int(thread.get(name, {}).get("N", "0")) + count)}
+        for name in SETS:
+            members = sorted(getattr(totals, name))
+            if members:
+                adds.append(f"{name} :{name}")
+                values[f":{name}"] = {"SS": members}
+                item[name] = {"SS": sorted(set(thread.get(name, {}).get("SS", ())) | set(members))}
+        sets = []
+        bounds = {
+            "expires_at": (self._expiry(moment), max),
+            "first_time": (totals.first_time, min),
+            "last_time": (totals.last_time, max),
+            "worst": (SEVERITY_RANK[totals.worst], min),
+            **{name: (getattr(totals, name) or None, None) for name in ("opened_by", "opened_from", "task_policy")},
+        }
+        for name, (value, better) in bounds.items():
+            if value is None:
+                continue
+            kind = "S" if better is None else "N"
+            stored = thread.get(name, {}).get(kind)
+            if better is not None and stored is not None and better(float(value), float(stored)) == float(stored):
+                continue
+            sets.append(f"{name} = :{name}")
+            values[f":{name}"] = item[name] = {kind: str(value)}
+        if "revision" in thread:
+            condition = "revision = :revision"
+            values[":revision"] = {"N": str(revision)}
+        else:
+            condition = "attribute_not_exists(revision)"
+        expression = (f"SET {', '.join(sets)} " if sets else "") + f"ADD {', '.join(adds)}"
+        update = {
+            "TableName": self.table_name,
+            "Key": {"pk": thread["pk"]},
+            "UpdateExpression": expression,
+            "ConditionExpression": condition,
+            "ExpressionAttributeValues": values,
+        }
+        return update, item
+
+    def _bucket_update(self, bucket: str, read: dict | None, ids: list[str], keys: list, event_times: dict) -> dict:
+        """The transaction's ADD of ``ids`` to an events item, conditioned on the version read."""
+        moment = max((event_times.get(key) or 0 for key in keys), default=0) or self._clock()
+        values = {
+            ":ids": {"SS": ids},
+            ":one": {"N": "1"},
+            ":expires": {"N": str(int(moment) + EVENT_RECORD_SECONDS)},
+        }
+        if read is not None and "version" in read:
+            condition = "version = :version"
+            values[":version"] = read["version"]
+        else:
+            condition = "attribute_not_exists(version)"
+        return {
+            "TableName": self.table_name,
+            "Key": {"pk": {"S": bucket}},
+            "UpdateExpression": "ADD ids :ids, version :one SET expires_at = :expires",
+            "ConditionExpression": condition,
+            "ExpressionAttributeValues": values,
+        }
+
+    def _get_many(self, pks: list[str]) -> dict[str, dict[str, Any]]:
+        """The items of ``pks`` (at most _BATCH_GET_LIMIT), read consistently, by key."""
+        found: dict[str, dict[str, Any]] = {}
+        request = {self.table_name: {"Keys": [{"pk": {"S": pk}} for pk in pks], "ConsistentRead": True}}
+        for _ in range(5):
+            answer = self._call("batch_get_item", RequestItems=request)
+            for item in answer.get("Responses", {}).get(self.table_name, []):
+                found[item["pk"]["S"]] = item
+            request = answer.get("UnprocessedKeys") or {}
+            if not request:
+                return found
+            self._sleep(0.05)
+        raise StoreUnavailable("DynamoDB left keys unprocessed five times (throttled)")
 
     # -- threads ------------------------------------------------------------------------------------
 
@@ -236,58 +346,6 @@ class SessionStore:
                 Key={"pk": {"S": pk}},
                 ConditionExpression="attribute_not_exists(ts)",
             )
-
-    def add(self, pk: str, totals: Totals, event_time: float) -> ThreadState:
-        """Add a batch's totals to the thread (atomically, so concurrent batches add up); the new state."""
-        from ..core.classify import SEVERITY_RANK
-
-        values: dict[str, Any] = {":one": {"N": "1"}}
-        adds = ["revision :one"]
-        for name in COUNTERS:
-            count = getattr(totals, name)
-            if count:
-                adds.append(f"{name} :{name}")
-                values[f":{name}"] = {"N": str(count)}
-        for name in SETS:
-            members = sorted(getattr(totals, name))
-            if members:
-                adds.append(f"{name} :{name}")
-                values[f":{name}"] = {"SS": members}
-        sets = ["expires_at = :expires"]
-        values[":expires"] = {"N": str(self._expiry(event_time))}
-        for name in ("opened_by", "opened_from", "task_policy"):
-            if getattr(totals, name):
-                sets.append(f"{name} = :{name}")
-                values[f":{name}"] = {"S": getattr(totals, name)}
-        answer = self._call(
-            "update_item",
-            TableName=self.table_name,
-            Key={"pk": {"S": pk}},
-            UpdateExpression=f"SET {', '.join(sets)} ADD {', '.join(adds)}",
-            ExpressionAttributeValues=values,
-            ReturnValues="ALL_NEW",
-        )
-        item = answer["Attributes"]
-        # Minimum and maximum cannot be written atomically in one expression: each is a conditional write.
-        bounds = (
-            ("first_time", totals.first_time, "<"),
-            ("last_time", totals.last_time, ">"),
-            ("worst", SEVERITY_RANK[totals.worst], "<"),
-        )
-        for name, value, better in bounds:
-            if value is None:
-                continue
-            stored = item.get(name, {}).get("N")
-            if stored is not None and not _better(float(value), float(stored), better):
-                continue
-            if self._update_if(
-                pk,
-                f"SET {name} = :value",
-                f"attribute_not_exists({name}) OR {name} {'>' if better == '<' else '<'} :value",
-                {":value": {"N": str(value)}},
-            ):
-                item[name] = {"N": str(value)}
-        return _state(item)
 
     def claim_mention(self, pk: str, event_time: float, interval_seconds: float) -> bool:
         """Whether this reply may mention the team: not within ``interval_seconds`` of the last mention."""
@@ -566,7 +624,7 @@ class SessionStore:
             if last is not None and event_time - last > self.idle_seconds:
                 idle = idle or state
                 continue
-            if not state.ts and float(item.get("claimed_at", {}).get("N", "0")) < self._clock() - CLAIM_SECONDS:
+            if not state.ts and _claim_ended(item, self._clock()):
                 continue  # an abandoned claim: claim it again
             return state, idle
         return None, idle
@@ -574,9 +632,13 @@ class SessionStore:
     def _claim(self, pk: str, aliases: list[str], event_time: float, idle: ThreadState | None) -> ThreadState | None:
         """Claim ``pk`` and its aliases in one transaction, so that of two invocations racing on one
         story (a sign-in's IP, the console key's calls) exactly one posts a parent; None if it lost."""
+        now = self._clock()
+        # The claimer cannot post the parent after its own deadline: the claim ends with it.
+        lasts = CLAIM_SECONDS if self.deadline is None else min(CLAIM_SECONDS, max(self.deadline.remaining(), 0))
         item = {
             "pk": {"S": pk},
-            "claimed_at": {"N": str(int(self._clock()))},
+            "claimed_at": {"N": str(int(now))},
+            "claimed_until": {"N": str(int(now + lasts) + 1)},
             "last_time": {"N": str(event_time)},
             "expires_at": {"N": str(self._expiry(event_time))},
         }
@@ -590,8 +652,12 @@ class SessionStore:
                     "TableName": self.table_name,
                     "Item": item,
                     "ConditionExpression": "attribute_not_exists(pk) OR last_time < :cutoff "
-                    "OR (attribute_not_exists(ts) AND claimed_at < :stale)",
-                    "ExpressionAttributeValues": {**cutoff, ":stale": {"N": str(int(self._clock() - CLAIM_SECONDS))}},
+                    "OR (attribute_not_exists(ts) AND (claimed_until < :now OR claimed_at < :stale))",
+                    "ExpressionAttributeValues": {
+                        **cutoff,
+                        ":now": {"N": str(int(now))},
+                        ":stale": {"N": str(int(now - CLAIM_SECONDS))},
+                    },
                 }
             }
         ]
@@ -681,8 +747,28 @@ def _by_bucket(keys: Iterable[tuple[str, str]], event_times: dict[tuple[str, str
     return buckets
 
 
-def _better(value: float, stored: float, better: str) -> bool:
-    return value < stored if better == "<" else value > stored
+def _claim_ended(item: dict[str, Any], now: float) -> bool:
+    """Whether a thread's claim (its parent not posted) was abandoned: its claimer's deadline passed,
+    or CLAIM_SECONDS did (an item written before claims carried their end)."""
+    until = item.get("claimed_until", {}).get("N")
+    if until is not None and float(until) < now:
+        return True
+    return float(item.get("claimed_at", {}).get("N", "0")) < now - CLAIM_SECONDS
+
+
+def _transactions(buckets: dict[str, list]) -> list[dict[str, list]]:
+    """The buckets' pairs as transactions: each writes an item once, and at most _TRANSACT_LIMIT items
+    with the thread's."""
+    transactions: list[dict[str, list]] = []
+    for bucket, keys in buckets.items():
+        for start in range(0, len(keys), _IDS_PER_ADD):
+            part = keys[start : start + _IDS_PER_ADD]
+            room = next((each for each in transactions if bucket not in each and len(each) < _TRANSACT_LIMIT - 1), None)
+            if room is None:
+                transactions.append({bucket: part})
+            else:
+                room[bucket] = part
+    return transactions
 
 
 def _state(item: dict[str, Any]) -> ThreadState:
