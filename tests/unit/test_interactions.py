@@ -26,7 +26,13 @@ from root_activity_notifier.delivery.pacing import Pacer
 from root_activity_notifier.delivery.stateful import PACE_SECONDS, container_pacers
 from root_activity_notifier.handler import lambda_handler
 from root_activity_notifier.slack.signing import MAX_BODY_BYTES, Refused, signature, verified_body
-from slack_api_standin import BOT_TOKEN, SlackApiStandIn, validate_view_with_slack_sdk, validate_with_slack_sdk
+from slack_api_standin import (
+    BOT_TOKEN,
+    WORKSPACE_URL,
+    SlackApiStandIn,
+    validate_view_with_slack_sdk,
+    validate_with_slack_sdk,
+)
 
 SLACK_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # Slack's documented example, not a real secret
 SLACK_TIMESTAMP = "1531420618"
@@ -357,7 +363,22 @@ def test_a_critical_session_nobody_answers_pages_once_when_its_check_comes_back(
     assert page["Subject"] == (
         "[critical] Critical root activity nobody answered in 15 minutes: CreateAccessKey in 111122223333"
     )
-    assert json.loads(page["Message"])["unanswered_minutes"] == 15
+    body = json.loads(page["Message"])
+    assert body["unanswered_minutes"] == 15
+    (parent,) = [each for each in slack.parents() if "CreateAccessKey" in json.dumps(slack.replies(each))]
+    assert body["slack_message"] == f"{WORKSPACE_URL}archives/{parent['channel']}/p{parent['ts'].replace('.', '')}"
+
+
+def test_a_check_pages_without_the_link_when_slack_does_not_say_its_workspace(waiting, slack):
+    pages, scheduled = waiting
+    deliver([load_sample("root-create-access-key.json")])
+    (check,) = checks_in(scheduled)
+    # the check's invocation asks auth.test for the link, and Slack is down
+    for _ in range(10):  # down: every try within the check's two seconds fails
+        slack.fail_next("auth.test", "service_unavailable")
+    assert deliver([check]) == {"batchItemFailures": []}
+    (page,) = pages()
+    assert json.loads(page["Message"])["slack_message"] is None
 
 
 def test_a_session_answered_expected_before_its_check_pages_no_one(waiting, slack, capsys):

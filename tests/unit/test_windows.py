@@ -209,3 +209,62 @@ def test_a_summary_of_activity_a_window_covers_says_so():
         RenderOptions(),
     )
     assert "Expected:" not in json.dumps(plain)
+
+
+def covered_session(reads: int) -> list[dict]:
+    """A console session (harness.console_session: the sign-in, reads, one CreateAccessKey) moved to
+    now, inside a window declared now."""
+    from harness.console_session import console_session
+
+    events = console_session(reads=reads, changes=0, account_id=ACCOUNT, prefix="covered")
+    start = datetime.now(timezone.utc) + timedelta(seconds=5)
+    for number, event in enumerate(events):
+        event["detail"]["eventTime"] = (start + timedelta(seconds=number)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return events
+
+
+def test_a_webhook_sessions_digest_carries_the_expected_line(notifier, httpserver, dynamodb, monkeypatch):
+    from harness.state import deliver_follow_up, recording_follow_ups
+
+    _, pages = notifier
+    sent = recording_follow_ups(monkeypatch, "root-activity-notifier-sign-ins-and-changes")
+    declare_directly(dynamodb, reason="closing the account, OPS-7")
+    lambda_handler(sqs_batch([{"root_activity_notifier": "announce", "account": ACCOUNT}]), LambdaContext(30))
+    events = covered_session(reads=4)
+    assert lambda_handler(sqs_batch(events[:2]), LambdaContext(30)) == {"batchItemFailures": []}  # it opens
+    assert lambda_handler(sqs_batch(events[2:5]), LambdaContext(30)) == {"batchItemFailures": []}  # held
+    assert len(sent) == 1  # the held calls wait for their digest: SQS hands its follow-up over later
+    assert deliver_follow_up(*sent) == {"batchItemFailures": []}
+    digest = posted(httpserver)[-1]
+    assert "3 more calls" in digest["text"]
+    lines = digest["blocks"][1]["text"]["text"]
+    assert ":memo: Expected: closing the account, OPS-7 (declared by someone)" in lines
+    assert pages() == []
+
+
+def test_a_threads_parent_carries_the_expected_line(session_table, dynamodb, slack_api_standin, monkeypatch):
+    from harness.fields import fields_of
+    from slack_api_standin import BOT_TOKEN
+
+    for name, value in {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_CHANNEL_ID": "C0DEFAULT01",
+        "SLACK_API_URL": slack_api_standin.url,
+        "SLACK_SESSION_TABLE": TABLE,
+    }.items():
+        monkeypatch.setenv(name, value)
+    declare_directly(dynamodb, reason="closing the account, OPS-7")
+    lambda_handler(sqs_batch([{"root_activity_notifier": "announce", "account": ACCOUNT}]), LambdaContext(30))
+    events = covered_session(reads=2)
+    assert lambda_handler(sqs_batch(events), LambdaContext(30)) == {"batchItemFailures": []}
+    _announcement, parent = slack_api_standin.parents()
+    assert fields_of(parent)["Calls"] == str(len(events))
+    assert ":memo: Expected: closing the account, OPS-7 (declared by someone)" in parent["blocks"][1]["text"]["text"]
+    # a session no window covers says nothing of the kind
+    outside = covered_session(reads=1)
+    for event in outside:
+        event["detail"]["recipientAccountId"] = event["account"] = "444455556666"
+        event["detail"]["eventID"] += "-outside"
+    assert lambda_handler(sqs_batch(outside), LambdaContext(30)) == {"batchItemFailures": []}
+    *_, other = slack_api_standin.parents()
+    assert fields_of(other)["Calls"] == str(len(outside)) and "Expected:" not in json.dumps(other["blocks"])

@@ -15,6 +15,7 @@ thread. Pure functions, no I/O: delivery/pipeline.py carries the plan out, state
 
 from __future__ import annotations
 
+import json
 from collections import namedtuple
 
 from .classify import SEVERITY_RANK, Severity, is_read_only, most_severe
@@ -56,6 +57,7 @@ Totals = namedtuple(
         "high_kinds",
         "warning_kinds",
         "low_kinds",
+        "declared_windows",  # the declared windows (core/windows.py) it covers: JSON [reason, who declared it]
     ],
 )
 KIND_FIELDS = dict(zip(Severity, ("critical_kinds", "high_kinds", "warning_kinds", "low_kinds"), strict=True))
@@ -144,6 +146,8 @@ def totals_of(occurrences: Iterable[Occurrence]) -> Totals:
     kinds: dict[str, set[str]] = {name: set() for name in KIND_FIELDS.values()}
     for each in occurrences:
         kinds[KIND_FIELDS[each.classification.severity]].add((each.record.event_name or "unknown")[:100])
+    windows = {each.classification.declared for each in occurrences if each.classification.declared}
+    declared = {json.dumps([window.reason, window.declared_by], ensure_ascii=False) for window in windows}
     return Totals(
         calls=len(records),
         read_only=read_only,
@@ -164,6 +168,7 @@ def totals_of(occurrences: Iterable[Occurrence]) -> Totals:
         opened_from=opener.account_id if opener else "",
         task_policy=opener.task_policy_arn if opener else "",
         **{name: frozenset(sorted(names)[:KINDS_PER_BATCH]) for name, names in kinds.items()},
+        declared_windows=frozenset(sorted(declared)[:KINDS_PER_BATCH]),
     )
 
 

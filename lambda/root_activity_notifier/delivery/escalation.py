@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import contextlib
 
+from ..core.deadline import Deadline
 from ..core.escalation import pages_of
 from ..core.log import log_line
 from ..render.page import render_page, render_unanswered_page
+from ..render.parent import permalink
 from ..state.store import StoreUnavailable, account_of, session_of, thread_pk
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
@@ -28,7 +30,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from typing import Any
 
-    from ..core.deadline import Deadline
     from ..core.escalation import Page
     from ..core.sessions import Occurrence
     from ..render.event import RenderOptions
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 
 # SNS Publish's client timeouts (state/store.py's CLIENT_TIMEOUTS) take at most this long.
 PUBLISH_SECONDS = 7.0
+# The most a delayed check waits for Slack to say its workspace's address, to link the page.
+LINK_SECONDS = 2.0
 
 
 class Escalation:
@@ -101,8 +104,10 @@ class Escalation:
                     not_sent.append((page, error))
         return not_sent
 
-    def check(self, session: str, kind: str) -> str:
-        """The delayed check: page ``kind`` of ``session`` unless it was answered; "" or why not paged."""
+    def check(self, session: str, kind: str, workspace_url: Callable[[Deadline], str] | None = None) -> str:
+        """The delayed check: page ``kind`` of ``session`` unless it was answered; "" or why not paged.
+        ``workspace_url`` (Slack app mode's) links the page to the session's parent: asked with at most
+        LINK_SECONDS, so that a slow or down Slack delays the page little and never stops it."""
         try:
             state = self.store.read(session) if self.store is not None else None
         except StoreUnavailable as error:
@@ -118,14 +123,24 @@ class Escalation:
             log_line("INFO", "on-call not paged: answered in Slack", session=session, kind=kind, answer=answer["kind"])
             return ""
         account, session_id = account_of(session), session_of(session)
+        link = self._link(state, workspace_url)
         return self.publish_once(
             f"page#{account}#{session_id}#{kind}",
-            render_unanswered_page(account, session_id, kind, state.totals, self.options, self.configured_minutes),
+            render_unanswered_page(
+                account, session_id, kind, state.totals, self.options, self.configured_minutes, slack_link=link
+            ),
             kind=kind,
             account=account,
             session=session_id,
             unanswered_minutes=self.configured_minutes,
         )
+
+    def _link(self, state, workspace_url: Callable[[Deadline], str] | None) -> str:
+        """The session's parent, when Slack says its workspace's address in time; else ""."""
+        spare = self.deadline.remaining() - PUBLISH_SECONDS
+        if workspace_url is None or not state.ts or spare <= 0:
+            return ""
+        return permalink(workspace_url(Deadline.after(min(LINK_SECONDS, spare))), state.channel, state.ts)
 
     def _page(self, page: Page) -> str:
         return self.publish_once(

@@ -99,7 +99,8 @@ def notify_batch(
         for account in prepared.announcements:
             windows.announce(account)
     for message_id, session, kind in prepared.checks:
-        reason = escalation.check(session, kind) if escalation is not None else ""
+        link = getattr(destination, "workspace_url", None)  # Slack app mode's, to link the parent
+        reason = escalation.check(session, kind, link) if escalation is not None else ""
         if escalation is None:
             log_line("WARNING", "unanswered check without an on-call topic; nothing paged", session=session, kind=kind)
         if reason and message_id not in result.failed_message_ids:

@@ -86,7 +86,8 @@ def render_message(record: ActivityRecord, classification: Classification, optio
         {"type": "section", "fields": _fields(record, classification, options, local_time)},
     ]
     if classification.declared:
-        blocks.insert(2, section_text(f":memo: {escape_within(declared_text(classification.declared, words), 1000)}"))
+        window = classification.declared
+        blocks.insert(2, section_text(declared_lines([(window.reason, window.declared_by)], words)))
     details = _details(record, classification, words)
     if details:
         blocks.append(section_text(details))
@@ -217,9 +218,17 @@ def _fields(
     return [field(label, value) for label, value in pairs]
 
 
-def declared_text(window: Any, words: Wording) -> str:
-    """Plain text: what a message covered by a declared window (core/windows.py) says."""
-    return words.declared_label.format(reason=window.reason, who=window.declared_by)
+# Declared windows a message names (the rest of a session's are on its other messages).
+DECLARED_SHOWN = 3
+
+
+def declared_lines(declared: list[tuple[str, str]], words: Wording) -> str:
+    """mrkdwn: what a message covering activity in declared windows (core/windows.py) says, a line for
+    each of the first DECLARED_SHOWN (reason, who declared it)."""
+    return "\n".join(
+        f":memo: {escape_within(words.declared_label.format(reason=reason, who=who), 1000)}"
+        for reason, who in declared[:DECLARED_SHOWN]
+    )
 
 
 def _details(record: ActivityRecord, classification: Classification, words: Wording) -> str:

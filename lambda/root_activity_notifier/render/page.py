@@ -25,8 +25,9 @@ EVENTS_LIMIT = 10
 _NOT_SUBJECT_TEXT = re.compile(r"[^\x20-\x7e]+")
 
 
-def render_page(page: Page, options: RenderOptions, *, slack_link: str = "") -> dict[str, Any]:
-    """The arguments of SNS Publish for ``page``, but the topic: Subject, Message, MessageAttributes."""
+def render_page(page: Page, options: RenderOptions) -> dict[str, Any]:
+    """The arguments of SNS Publish for ``page``, but the topic: Subject, Message, MessageAttributes.
+    It goes before Slack is tried, so it links no Slack message (``slack_message`` is null)."""
     first = page.occurrences[0].record
     severity = page.occurrences[0].classification.severity.value
     label = (options.account_labels or {}).get(page.account) or options.account_label
@@ -43,7 +44,7 @@ def render_page(page: Page, options: RenderOptions, *, slack_link: str = "") -> 
         "event_count": len(page.occurrences),
         "events": [_event(occurrence.record) for occurrence in page.occurrences[:EVENTS_LIMIT]],
         "cloudtrail": cloudtrail_console_url(first) or None,
-        "slack_message": slack_link or None,
+        "slack_message": None,
     }
     return {
         "Subject": subject(severity, headline, page.account, label),
@@ -88,12 +89,16 @@ def render_not_expected_page(  # noqa: PLR0917 - the page's facts, each its own
 
 
 def render_unanswered_page(  # noqa: PLR0917 - the page's facts, each its own
-    account: str, session: str, kind: str, totals: dict[str, Any], options: RenderOptions, minutes: int
-) -> dict[str, Any]:
-    """The page for a critical session nobody answered in Slack within ``minutes``."""
+    account: str, session: str, kind: str, totals: dict[str, Any], options: RenderOptions, minutes: int,
+    slack_link: str = "",
+) -> dict[str, Any]:  # fmt: skip
+    """The page for a critical session nobody answered in Slack within ``minutes``: ``slack_link``,
+    the session's parent (the question nobody answered)."""
     names = sorted(totals.get("critical_kinds", ()))
     headline = f"Critical root activity nobody answered in {minutes} minutes: {', '.join(names[:3]) or kind}"
-    return _session_page(kind, headline, account, session, totals, options, unanswered_minutes=minutes)
+    return _session_page(
+        kind, headline, account, session, totals, options, unanswered_minutes=minutes, slack_message=slack_link or None
+    )
 
 
 def _session_page(  # noqa: PLR0917 - the page's facts, each its own

@@ -3,6 +3,7 @@ its thread (Slack app mode) or as a webhook's digest. Pure functions, no I/O."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 from ..core.classify import Severity
@@ -10,6 +11,7 @@ from ..core.threads import KIND_FIELDS
 from .event import (
     HEADER_LIMIT,
     SEVERITY_EMOJI,
+    declared_lines,
     field,
     format_time,
     labelled_account,
@@ -201,6 +203,9 @@ def _render_session(
         )
     if earlier_session_url:
         lines.append(f"{escape(words.continues)}: <{earlier_session_url}|{escape(words.earlier_session)}>")
+    declared = [tuple(json.loads(each)) for each in sorted(totals.get("declared_windows", ()))]
+    if declared:
+        lines.append(declared_lines(declared, words))
     fields = [
         *([(words.since_last_message, str(since))] if since is not None else []),
         (words.calls, str(calls)),

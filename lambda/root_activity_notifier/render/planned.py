@@ -3,8 +3,7 @@ a thread's grouped replies, or the fold of sessions a batch had no room for)."""
 
 from __future__ import annotations
 
-from .event import declared_text, render_message, section_text
-from .mrkdwn import escape_within
+from .event import declared_lines, render_message, section_text
 from .summary import render_fold, render_summary
 from .words import WORDING
 
@@ -30,6 +29,6 @@ def _declared(payload: dict, planned: PlannedMessage, options: RenderOptions) ->
     windows = [window for window in windows.values() if window is not None]
     if windows:
         words = WORDING[options.language]
-        text = "\n".join(f":memo: {escape_within(declared_text(window, words), 1000)}" for window in windows[:3])
+        text = declared_lines([(window.reason, window.declared_by) for window in windows], words)
         payload["blocks"].insert(1, section_text(text))
     return payload

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from ..config.secrets import secret_value
-from ..config.settings import SlackAppTarget
+from ..config.secrets import SecretUnavailable, secret_value
+from ..config.settings import ConfigurationError, SlackAppTarget
 from .http import DeliveryError, post_message
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
@@ -122,8 +122,10 @@ class SlackAppDestination:
         """The workspace's address (auth.test), for links to a message; "" when Slack does not say."""
         if self._workspace_url is None:
             try:
+                if not self._token:  # nothing was posted yet (a delayed check): read the token first
+                    self.prepare()
                 self._workspace_url = str(self._call("auth.test", {}, deadline).answer.get("url") or "")
-            except DeliveryError:
+            except (DeliveryError, ConfigurationError, SecretUnavailable):
                 return ""
         return self._workspace_url
 

@@ -75,7 +75,7 @@ WAIT_FOR_MESSAGE_SECONDS = 8.0
 
 COUNTERS = ("calls", "read_only", "changes", "denied", "sign_ins", "sign_ins_without_mfa", "failed_sign_ins")
 # What a session did, by severity too (threads.KIND_FIELDS): the parent's headline names the worst.
-SETS = ("regions", "source_ips", "user_agents", *KIND_FIELDS.values())
+SETS = ("regions", "source_ips", "user_agents", *KIND_FIELDS.values(), "declared_windows")
 
 # A thread as stored: pk; channel and ts of the parent ("" while its claimer posts it); previous_ts:
 # the parent of the idle session it follows; totals: a dict (COUNTERS, SETS, first_time, last_time,
