@@ -20,7 +20,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "lambda"), str(REPO / "scripts")]
-LEAVES = {"core/log.py", "core/deadline.py", "core/outcomes.py", "render/mrkdwn.py"}
+LEAVES = {"shared/log.py", "shared/deadline.py", "shared/outcomes.py", "render/mrkdwn.py"}
 
 
 def visits_of(call) -> Counter:

@@ -59,13 +59,13 @@ from .config.settings import (
     load_settings,
 )
 from .core.classify import classify, is_announced, is_from_aws
-from .core.deadline import Deadline
 from .core.events import InputError, QueuedMessage, parse_json_text
-from .core.outcomes import Status
 from .delivery.pacing import container_pacer, messages_that_fit
 from .delivery.pipeline import NotificationFailed, prepare_batch, send_batch
 from .render.event import render_message
 from .render.words import SUPPORTED_LANGUAGES
+from .shared.deadline import Deadline
+from .shared.outcomes import Status
 from .slack.destination import open_destination
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
@@ -73,8 +73,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import TextIO
 
-    from .core.events import ActivityRecord
     from .render.event import RenderOptions
+    from .shared.record import ActivityRecord
 
 EXIT_OK = 0
 EXIT_DELIVERY_FAILED = 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 from .config.settings import TIME_ZONE_VARIABLE, load_settings
-from .core.deadline import Deadline
 from .core.events import (
     InputError,
     QueuedMessage,
@@ -14,10 +13,11 @@ from .core.events import (
     parse_input,
     parse_sqs_event,
 )
-from .core.log import log_line
-from .core.outcomes import Status
 from .core.sessions import MAX_MESSAGES_PER_BATCH
 from .delivery.pipeline import NotificationFailed, notify_batch
+from .shared.deadline import Deadline
+from .shared.log import log_line
+from .shared.outcomes import Status
 from .slack.destination import open_destination
 
 

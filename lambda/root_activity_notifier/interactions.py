@@ -16,8 +16,8 @@ import time
 
 from .config.secrets import SecretUnavailable, secret_value
 from .config.settings import ConfigurationError, load_interaction_settings, load_settings
-from .core.deadline import Deadline
-from .core.log import log_line
+from .shared.deadline import Deadline
+from .shared.log import log_line
 from .slack.http import DeliveryError
 from .slack.signing import Refused, verified_body
 from .state.store import StoreUnavailable

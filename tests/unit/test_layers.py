@@ -10,7 +10,7 @@ from conftest import REPO
 
 PACKAGE = REPO / "lambda" / "root_activity_notifier"
 # Bottom to top: a module imports from its own layer or those below. "" is the package's entry points.
-LAYERS = ["core", "render", "config", "state", "slack", "delivery", "health", ""]
+LAYERS = ["shared", "core", "render", "config", "state", "slack", "delivery", "health", ""]
 
 
 def module_name(path: Path) -> str:
@@ -71,6 +71,13 @@ def test_every_module_is_in_a_known_layer_and_no_folder_holds_more_than_ten():
         assert len(modules) <= 10, f"{folder.relative_to(REPO)} holds {len(modules)} modules"
 
 
+def test_shared_modules_are_leaves():
+    """shared/ is what every layer may use: it imports nothing of the package but itself."""
+    for module, imports in graph().items():
+        if layer(module) == "shared":
+            assert {layer(each) for each in imports} <= {"shared"}, f"{module} imports {sorted(imports)}"
+
+
 def test_every_import_points_down_the_layers():
     wrong = [
         f"{module} imports {imported}"
@@ -109,7 +116,7 @@ def test_subpackage_init_files_hold_only_a_docstring():
 def test_the_checks_see_the_imports_they_judge():
     """A check that found no import could not fail: the handler's own imports are read."""
     handler = graph()["root_activity_notifier.handler"]
-    assert "root_activity_notifier.delivery.pipeline" in handler and "root_activity_notifier.core.log" in handler
+    assert "root_activity_notifier.delivery.pipeline" in handler and "root_activity_notifier.shared.log" in handler
 
 
 def test_the_developers_note_names_every_layer_in_order():

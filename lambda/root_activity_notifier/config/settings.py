@@ -10,9 +10,9 @@ import re
 from collections import namedtuple
 from urllib.parse import urlsplit
 
-from ..core.timezones import resolve_time_zone
 from ..render.event import RenderOptions
 from ..render.words import SUPPORTED_LANGUAGES
+from ..shared.timezones import resolve_time_zone
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
@@ -189,7 +189,7 @@ def load_session_settings(environ: Mapping[str, str]) -> SessionSettings:
 
 
 def load_render_options(environ: Mapping[str, str]) -> RenderOptions:
-    """How messages read. An unknown time zone is not an error: it falls back to UTC (core/timezones.py)."""
+    """How messages read. An unknown time zone is not an error: it falls back to UTC (shared/timezones.py)."""
     language = (environ.get(LANGUAGE_VARIABLE, "") or "en").strip().lower()
     if language not in SUPPORTED_LANGUAGES:
         raise ConfigurationError(

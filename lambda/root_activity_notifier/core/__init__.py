@@ -1,2 +1,3 @@
 """Core: what the notifier is given and what it means. Parse, classify, group into root sessions,
-plan a session's batch, outcomes and time. Pure, no I/O; imports nothing above it."""
+plan a session's batch, what pages and what a declared window covers. Pure, no I/O; imports only
+shared/ below it."""

@@ -5,28 +5,12 @@ from __future__ import annotations
 import enum
 from collections import namedtuple
 
-from .events import ActivityRecord
+from ..shared.record import ActivityRecord, is_read_only
+from ..shared.severity import Severity
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
-
-
-class Severity(enum.Enum):
-    """Ordered from most to least alarming."""
-
-    CRITICAL = "critical"
-    HIGH = "high"
-    WARNING = "warning"
-    LOW = "low"
-
-
-# 0 is the most alarming: sort by it to put the worst first.
-SEVERITY_RANK = {severity: rank for rank, severity in enumerate(Severity)}
-
-
-def most_severe(severities: Iterable[Severity]) -> Severity:
-    return min(severities, key=SEVERITY_RANK.__getitem__)
+    from collections.abc import Mapping
 
 
 class Activity(enum.Enum):
@@ -70,7 +54,6 @@ _MFA_REMOVAL_EVENTS = frozenset({"DeactivateMFADevice", "DeleteVirtualMFADevice"
 _LOGGING_EVENTS = frozenset({"StopLogging", "DeleteTrail", "DeleteEventDataStore", "StopEventDataStoreIngestion"})
 # Critical whoever reads them: variables.tf refuses to exclude any of them (a test keeps it in step).
 CRITICAL_EVENT_NAMES = frozenset({"ConsoleLogin"}) | _CREDENTIAL_EVENTS | _MFA_REMOVAL_EVENTS | _LOGGING_EVENTS
-_READ_ONLY_PREFIXES = ("Get", "List", "Describe", "Head", "Lookup", "BatchGet", "Search", "Select")
 _DENIED_MARKERS = ("accessdenied", "unauthorized", "forbidden", "notauthorized")
 
 
@@ -145,13 +128,6 @@ def _activity(record: ActivityRecord) -> Activity:
     if is_read_only(record):
         return Activity.READ_ONLY_CALL
     return Activity.WRITE_CALL
-
-
-def is_read_only(record: ActivityRecord) -> bool:
-    """CloudTrail's own ``readOnly`` flag; the event name's verb only when the flag is absent."""
-    if record.read_only is not None:
-        return record.read_only
-    return record.event_name.startswith(_READ_ONLY_PREFIXES)
 
 
 def is_denied(error_code: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from .classify import Severity
+from ..shared.severity import Severity
 from .sessions import session_key
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start

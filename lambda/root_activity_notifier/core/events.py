@@ -23,13 +23,13 @@ import re
 from collections import namedtuple
 from datetime import datetime, timezone
 
+from ..shared.record import ActivityRecord, Envelope
+
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
-ROOT_IDENTITY_TYPE = "Root"
-ASSUME_ROOT_SOURCE = "sts.amazonaws.com"
 _ACCOUNT_ID = re.compile(r"\b(\d{12})\b")
 # The request parameter that names what a watched call changes, first present wins (tamper.tf).
 _RESOURCE_PARAMETERS = (
@@ -41,64 +41,6 @@ _MAX_NESTING = 4
 
 class InputError(ValueError):
     """The input is not an event, record or log file the notifier understands."""
-
-
-# What EventBridge itself wrote around a CloudTrail record, as opposed to the record's own claims:
-# source (reserved for AWS services when it starts with "aws."), the account that put the event on
-# the bus, and EventBridge's ID of the event. A field missing from the envelope is "".
-Envelope = namedtuple("Envelope", ["source", "account", "id"])
-
-
-class ActivityRecord(
-    namedtuple(
-        "ActivityRecord",
-        [
-            "event_id",  # str
-            "event_name",  # str
-            "event_source",  # str
-            "access_key_id",  # str: with the account, names a root session (console sign-ins have none)
-            "event_time",  # datetime | None
-            "region",  # str: where CloudTrail recorded it
-            "account_id",  # str
-            "source_ip",  # str
-            "user_agent",  # str
-            "identity_type",  # str
-            "principal_arn",  # str
-            "invoked_by",  # str
-            "read_only",  # bool | None
-            "error_code",  # str
-            "error_message",  # str
-            "console_login_result",  # str
-            "mfa_used",  # bool | None
-            "assumed_root",  # bool: a session of centralized root access (sts:AssumeRoot)
-            "target_account_id",  # str: for an sts:AssumeRoot call, the member account it opens
-            "task_policy_arn",  # str: for an sts:AssumeRoot call, what the session may do
-            "envelope",  # Envelope | None: None for a record given without one (a raw record, a log file)
-            "tamper_rule",  # str: the notifier's tamper rule that matched it ("" for any other record)
-            "session_issuer_arn",  # str: the role (or user) whose session made the call
-            "resource",  # str: what the call names (a rule, queue URL, function, role ...), for tamper alerts
-            "opened_access_key_id",  # str: for an sts:AssumeRoot call, the access key of the session it opens
-        ],
-        defaults=["", "", "", ""],
-    )
-):
-    """What one CloudTrail record says, with every field as plain text or a typed value."""
-
-    __slots__ = ()
-
-    @property
-    def is_root(self) -> bool:
-        return self.identity_type == ROOT_IDENTITY_TYPE
-
-    @property
-    def is_console_sign_in(self) -> bool:
-        return self.event_name == "ConsoleLogin"
-
-    @property
-    def is_assume_root(self) -> bool:
-        """Centralized root access taken: recorded in the management or delegated administrator
-        account, by the role or user that called it (never by root)."""
-        return self.event_name == "AssumeRoot" and self.event_source == ASSUME_ROOT_SOURCE and not self.is_root
 
 
 def is_health_check(document: Any) -> bool:

@@ -22,14 +22,15 @@ from __future__ import annotations
 from collections import namedtuple
 from datetime import datetime, timezone
 
-from .classify import SEVERITY_RANK, Severity, classify, most_severe
+from ..shared.severity import SEVERITY_RANK, Severity, most_severe
+from .classify import classify
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from ..shared.record import ActivityRecord
     from .classify import Classification
-    from .events import ActivityRecord
 
 MAX_OWN_MESSAGES = 5
 MAX_OTHER_MESSAGES = 3

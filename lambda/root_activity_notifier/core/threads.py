@@ -18,14 +18,15 @@ from __future__ import annotations
 import json
 from collections import namedtuple
 
-from .classify import SEVERITY_RANK, Severity, is_read_only, most_severe
+from ..shared.record import is_read_only
+from ..shared.severity import KIND_FIELDS, SEVERITY_RANK, Severity, most_severe
 from .sessions import PlannedMessage, deserves_own_message, urgency
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from .events import ActivityRecord
+    from ..shared.record import ActivityRecord
     from .sessions import Occurrence
 
 MAX_CHANGE_REPLIES = 3
@@ -60,7 +61,6 @@ Totals = namedtuple(
         "declared_windows",  # the declared windows (core/windows.py) it covers: JSON [reason, who declared it]
     ],
 )
-KIND_FIELDS = dict(zip(Severity, ("critical_kinds", "high_kinds", "warning_kinds", "low_kinds"), strict=True))
 KINDS_PER_BATCH = 20  # event names a batch adds to each severity's set: enough to name, bounded
 
 # One reply in a session's thread. kind: "event" (one occurrence, today's full message), "changes"

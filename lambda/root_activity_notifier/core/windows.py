@@ -15,7 +15,7 @@ from collections import namedtuple
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
-    from .events import ActivityRecord
+    from ..shared.record import ActivityRecord
 
 MAX_WINDOW_MINUTES = 240  # a few hours: a window is for one planned task, not a standing exception
 REASON_LIMIT = 500

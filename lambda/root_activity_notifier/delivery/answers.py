@@ -16,7 +16,6 @@ from datetime import datetime, timezone
 from urllib.parse import parse_qs
 
 from ..core.events import is_session_key
-from ..core.log import log_line
 from ..render.page import render_not_expected_page
 from ..render.parent import (
     EXPECTED_ACTION,
@@ -29,6 +28,7 @@ from ..render.parent import (
     reason_view,
 )
 from ..render.words import WORDING
+from ..shared.log import log_line
 from ..slack.destination import Posted
 from ..slack.http import DeliveryError
 from ..slack.signing import Refused
@@ -40,8 +40,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from ..core.deadline import Deadline
     from ..render.event import RenderOptions
+    from ..shared.deadline import Deadline
     from ..slack.destination import SlackAppDestination
     from ..state.store import SessionStore
     from .escalation import Escalation

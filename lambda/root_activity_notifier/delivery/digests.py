@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from ..core.log import log_line
-from ..core.outcomes import Status
 from ..core.sessions import (
     PlannedMessage,
     deserves_own_message,
@@ -31,6 +29,8 @@ from ..core.sessions import (
 from ..core.threads import ThreadKey, group_by_thread
 from ..render.parent import render_digest
 from ..render.planned import render_planned
+from ..shared.log import log_line
+from ..shared.outcomes import Status
 from ..state.store import StoreUnavailable, account_of, session_of, thread_pk
 from .stateful import SessionDelivery, event_epoch, message_key
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import contextlib
 
-from ..core.deadline import Deadline
 from ..core.escalation import pages_of
-from ..core.log import log_line
 from ..render.page import render_page, render_unanswered_page
 from ..render.parent import permalink
+from ..shared.deadline import Deadline
+from ..shared.log import log_line
 from ..state.store import StoreUnavailable, account_of, session_of, thread_pk
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start

@@ -13,7 +13,7 @@ from ..slack.http import DEFAULT_RETRY_POLICY
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
-    from ..core.deadline import Deadline
+    from ..shared.deadline import Deadline
     from ..state.store import SessionStore
 
 

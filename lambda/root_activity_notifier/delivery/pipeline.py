@@ -20,19 +20,20 @@ from collections import namedtuple
 from ..config.secrets import SecretUnavailable
 from ..config.settings import ConfigurationError
 from ..core.classify import is_announced, is_from_aws
-from ..core.log import log_line
-from ..core.outcomes import Status
 from ..core.sessions import fit_messages, occurrences, plan_messages, routing_account
 from ..render.planned import render_planned
+from ..shared.log import log_line
+from ..shared.outcomes import Status
 from ..slack.http import DeliveryError
 from .pacing import NO_TIME_LEFT, Pacer, container_pacer, messages_that_fit
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
-    from ..core.deadline import Deadline
-    from ..core.events import ActivityRecord, QueuedMessage
+    from ..core.events import QueuedMessage
     from ..core.sessions import Occurrence, PlannedMessage
     from ..render.event import RenderOptions
+    from ..shared.deadline import Deadline
+    from ..shared.record import ActivityRecord
     from ..slack.destination import SlackAppDestination, WebhookDestination
     from .escalation import Escalation
     from .stateful import SessionDelivery

@@ -20,20 +20,20 @@ import time
 from collections import namedtuple
 from datetime import datetime, timezone
 
-from ..core.log import log_line
-from ..core.outcomes import Status
 from ..core.sessions import plan_messages, routing_account
 from ..core.threads import ThreadKey, totals_of
 from ..render.planned import render_planned
+from ..shared.log import log_line
+from ..shared.outcomes import Status
 from ..slack.http import DeliveryError
 from ..state.store import CALL_MARGIN_SECONDS, NoTimeLeft, StoreUnavailable
 from .pacing import NO_TIME_LEFT, SECONDS_BETWEEN_POSTS, Pacer, SharedPacer
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
-    from ..core.deadline import Deadline
     from ..core.sessions import Occurrence
     from ..render.event import RenderOptions
+    from ..shared.deadline import Deadline
     from ..slack.destination import Posted, SlackAppDestination, WebhookDestination
     from ..state.follow_up import FollowUps
     from ..state.store import SessionStore, ThreadState

@@ -18,9 +18,6 @@ from __future__ import annotations
 import contextlib
 import time
 
-from ..core.classify import SEVERITY_RANK, Severity
-from ..core.log import log_line
-from ..core.outcomes import Status
 from ..core.threads import (
     MENTION_INTERVAL_SECONDS,
     ThreadKey,
@@ -32,6 +29,9 @@ from ..core.threads import (
 )
 from ..render.parent import permalink, render_parent
 from ..render.planned import render_planned
+from ..shared.log import log_line
+from ..shared.outcomes import Status
+from ..shared.severity import SEVERITY_RANK, Severity
 from ..slack.destination import Posted
 from ..slack.http import DeliveryError
 from ..slack.web_api import is_message_gone

@@ -16,11 +16,11 @@ from datetime import datetime, timezone
 from ..config.secrets import SecretUnavailable
 from ..config.settings import ConfigurationError
 from ..core.classify import Activity
-from ..core.log import log_line
 from ..core.windows import WindowError, covering, read_window
 from ..render.event import format_time, labelled_account, section_text, slack_date, slack_payload
 from ..render.mrkdwn import escape, escape_within
 from ..render.words import WORDING
+from ..shared.log import log_line
 from ..slack.http import DeliveryError
 from ..state.store import StoreUnavailable
 
@@ -29,10 +29,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from typing import Any
 
-    from ..core.deadline import Deadline
     from ..core.sessions import Occurrence
     from ..core.windows import Window
     from ..render.event import RenderOptions
+    from ..shared.deadline import Deadline
     from ..state.store import SessionStore
 
 

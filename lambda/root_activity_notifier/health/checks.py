@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import namedtuple
 
 from ..config.settings import ConfigurationError, check_bot_token, check_webhook_url
-from ..core.log import log_line
+from ..shared.log import log_line
 from .findings import CannotAsk, Finding, ask, problems
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ..config.settings import Settings
-    from ..core.deadline import Deadline
+    from ..shared.deadline import Deadline
     from ..slack.destination import SlackAppDestination, WebhookDestination
 
 STACK_SETS_PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com"
@@ -134,7 +134,7 @@ def run_checks(
 
 def slack_asker(api_url: str, seconds: float = 10.0) -> Callable[[str, str, dict[str, Any]], dict[str, Any]]:
     """Ask the Web API at ``api_url`` (the function's SLACK_API_URL, or Slack's own), each call within ``seconds``."""
-    from ..core.deadline import Deadline
+    from ..shared.deadline import Deadline
     from ..slack.web_api import call
 
     return lambda token, method, arguments: call(api_url, method, token, arguments, Deadline.after(seconds)).answer

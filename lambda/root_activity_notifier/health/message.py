@@ -3,7 +3,6 @@ table ``doctor`` prints. Pure functions, no I/O."""
 
 from __future__ import annotations
 
-from ..core.classify import Severity
 from ..render.event import (
     HEADER_LIMIT,
     SEVERITY_EMOJI,
@@ -15,6 +14,7 @@ from ..render.event import (
 )
 from ..render.mrkdwn import escape, escape_within, truncate_plain
 from ..render.words import WORDING
+from ..shared.severity import Severity
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:

@@ -6,9 +6,10 @@ import re
 from collections import namedtuple
 from urllib.parse import quote
 
-from ..core.classify import Activity, Classification, Severity
-from ..core.events import ActivityRecord
-from ..core.timezones import UTC
+from ..core.classify import Activity, Classification
+from ..shared.record import ActivityRecord
+from ..shared.severity import Severity
+from ..shared.timezones import UTC
 from .mrkdwn import escape, escape_within, truncate_escaped, truncate_plain
 from .words import WORDING, Wording
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from typing import Any
 
-    from ..core.timezones import ResolvedTimeZone
+    from ..shared.timezones import ResolvedTimeZone
 
 # Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks).
 HEADER_LIMIT = 150

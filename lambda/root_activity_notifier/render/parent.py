@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from ..core.classify import Severity
-from ..core.threads import KIND_FIELDS
+from ..shared.severity import KIND_FIELDS, Severity
 from .event import (
     HEADER_LIMIT,
     SEVERITY_EMOJI,

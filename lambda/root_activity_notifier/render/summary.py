@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..core.classify import Activity, Severity, is_read_only, most_severe
+from ..core.classify import Activity
 from ..core.sessions import group_by_session, urgency
+from ..shared.record import is_read_only
+from ..shared.severity import Severity, most_severe
 from .event import (
     HEADER_LIMIT,
     SECTION_TEXT_LIMIT,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from ..core.classify import Activity, Severity
+from ..core.classify import Activity
+from ..shared.severity import Severity
 
 SUPPORTED_LANGUAGES = ("en", "ja")
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ..config.settings import Settings, WebhookTarget
-    from ..core.deadline import Deadline
+    from ..shared.deadline import Deadline
     from .http import DeliveryResult
 
 # Where a message landed: its channel and ``ts`` (Slack's ID of a message; empty for a webhook),

@@ -26,7 +26,7 @@ import urllib.error
 import urllib.request
 from collections import namedtuple
 
-from ..core.deadline import Deadline
+from ..shared.deadline import Deadline
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:

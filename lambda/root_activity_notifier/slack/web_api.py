@@ -16,7 +16,7 @@ TYPE_CHECKING = False  # annotations only: importing typing would slow every col
 if TYPE_CHECKING:
     from typing import Any
 
-    from ..core.deadline import Deadline
+    from ..shared.deadline import Deadline
     from .http import DeliveryResult, RetryPolicy
 
 # Slack says "try again later" with these.

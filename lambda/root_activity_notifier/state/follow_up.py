@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from ..core.events import FOLLOW_UP, UNANSWERED
-from ..core.log import log_line
+from ..shared.log import log_line
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:

@@ -29,15 +29,15 @@ import json
 import time
 from collections import namedtuple
 
-from ..core.threads import KIND_FIELDS
+from ..shared.severity import KIND_FIELDS
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from typing import Any
 
-    from ..core.deadline import Deadline
     from ..core.threads import Totals
+    from ..shared.deadline import Deadline
 
 # SQS keeps a message at most 14 days: a redelivery can come no later.
 EVENT_RECORD_SECONDS = 14 * 24 * 3600
@@ -215,7 +215,7 @@ class SessionStore:
     def _adding(self, thread: dict[str, Any], totals: Totals, moment: float) -> tuple[dict[str, Any], dict[str, Any]]:
         """The transaction's update of the thread item (conditioned on the revision read) and the item
         it leaves, as ReturnValues ALL_NEW would give it."""
-        from ..core.classify import SEVERITY_RANK
+        from ..shared.severity import SEVERITY_RANK
 
         item = dict(thread)
         revision = int(thread.get("revision", {}).get("N", "0"))

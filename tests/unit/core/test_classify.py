@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 
 from harness.samples import load_sample
-from root_activity_notifier.core.classify import Activity, Severity, classify
+from root_activity_notifier.core.classify import Activity, classify
 from root_activity_notifier.core.events import parse_input
+from root_activity_notifier.shared.severity import Severity
 
 
 def classified(name, **detail_changes):

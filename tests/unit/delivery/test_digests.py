@@ -260,8 +260,8 @@ def test_concurrent_invocations_share_one_pace_and_meet_no_429(webhook_mode, fol
 
 
 def test_when_the_table_cannot_pace_the_container_paces_alone():
-    from root_activity_notifier.core.deadline import Deadline
     from root_activity_notifier.delivery.pacing import Pacer, SharedPacer
+    from root_activity_notifier.shared.deadline import Deadline
     from root_activity_notifier.state.store import StoreUnavailable
 
     class Down:

@@ -176,8 +176,8 @@ def test_a_page_sns_refuses_fails_the_message_so_it_is_paged_when_delivered_agai
 
 def test_a_check_the_session_table_cannot_answer_is_kept_for_redelivery_and_pages_no_one():
     from harness.invoke import LambdaContext as Context
-    from root_activity_notifier.core.deadline import Deadline
     from root_activity_notifier.delivery.escalation import Escalation
+    from root_activity_notifier.shared.deadline import Deadline
     from root_activity_notifier.state.store import StoreUnavailable
 
     class Throttled:

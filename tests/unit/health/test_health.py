@@ -205,9 +205,9 @@ def test_stack_instances_are_listed_once_and_a_us_east_1_only_rule_is_read_there
 def test_a_finding_posted_right_after_a_batch_waits_for_its_turn(aws, httpserver, monkeypatch):
     """A warm container may have posted a batch a moment ago: the health message is paced like it."""
     from root_activity_notifier.config.settings import load_settings
-    from root_activity_notifier.core.deadline import Deadline
     from root_activity_notifier.delivery import pacing
     from root_activity_notifier.health.checks import check_and_report
+    from root_activity_notifier.shared.deadline import Deadline
 
     clock, slept = [100.0], []
     pacer = pacing.Pacer(clock=lambda: clock[0], sleep=slept.append)

@@ -16,11 +16,12 @@ from root_activity_notifier.config.settings import (
     load_render_options,
     parse_account_labels,
 )
-from root_activity_notifier.core.classify import Activity, Severity, classify, is_announced
+from root_activity_notifier.core.classify import Activity, classify, is_announced
 from root_activity_notifier.core.events import parse_input
 from root_activity_notifier.core.sessions import occurrences, plan_messages
 from root_activity_notifier.handler import lambda_handler
 from root_activity_notifier.render.event import RenderOptions, render_message
+from root_activity_notifier.shared.severity import Severity
 from slack_sink import SlackSink
 
 # AWS IAM User Guide, "Track privileged tasks in AWS CloudTrail": the management account (111111111111)

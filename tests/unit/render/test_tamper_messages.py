@@ -12,10 +12,11 @@ from harness.invoke import LambdaContext
 from harness.tamper_calls import EXAMPLE_NAMES as NAMES
 from harness.tamper_calls import recorded, watched_calls
 from root_activity_notifier.config.settings import load_render_options
-from root_activity_notifier.core.classify import Activity, Severity, classify, is_announced
+from root_activity_notifier.core.classify import Activity, classify, is_announced
 from root_activity_notifier.core.events import parse_input
 from root_activity_notifier.handler import lambda_handler
 from root_activity_notifier.render.event import render_message
+from root_activity_notifier.shared.severity import Severity
 from slack_sink import SlackSink
 
 DEPLOYER = "arn:aws:iam::111122223333:role/ci-deployer"

@@ -9,7 +9,7 @@ import pytest
 from werkzeug import Response
 
 from harness.network import free_port
-from root_activity_notifier.core.deadline import Deadline
+from root_activity_notifier.shared.deadline import Deadline
 from root_activity_notifier.slack.http import DeliveryError, RetryPolicy, parse_retry_after, post_message
 
 PAYLOAD = {"text": "hello", "blocks": []}

@@ -17,8 +17,8 @@ from harness.invoke import LambdaContext
 from harness.samples import load_sample
 from root_activity_notifier.cli import main
 from root_activity_notifier.config.settings import ConfigurationError, SlackAppTarget, load_settings
-from root_activity_notifier.core.deadline import Deadline
 from root_activity_notifier.handler import lambda_handler
+from root_activity_notifier.shared.deadline import Deadline
 from root_activity_notifier.slack import web_api as slack_api
 from root_activity_notifier.slack.destination import SlackAppDestination, open_destination
 from root_activity_notifier.slack.http import ACCEPT, FAIL, RETRY, DeliveryError, RetryPolicy
