@@ -3,14 +3,16 @@
     .venv/bin/python scripts/event_path.py [SAMPLE]
 
 A module is visited when a call enters it from another module of the package; the visit lasts while
-any of its frames is on the stack. The leaf helpers that import nothing of the package (the log
-line, the deadline, the outcome names, Slack's escaping) count as the standard library does. Three
+any of its frames is on the stack. Leaves, the modules that import nothing of the package but
+other leaves (shared/, Slack's escaping and Block Kit's building blocks), count as the standard
+library does: reading the path, one does not follow into them. Three
 paths: a webhook without the session table, a webhook with it (digests), a Slack app (a thread),
 each against moto's DynamoDB and a local Slack. Issue 26 asks for at most two visits per module.
 """
 
 from __future__ import annotations
 
+import ast
 import os
 import sys
 import threading
@@ -20,20 +22,55 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "lambda"), str(REPO / "scripts")]
-LEAVES = {"shared/log.py", "shared/deadline.py", "shared/outcomes.py", "render/mrkdwn.py"}
+PACKAGE = REPO / "lambda" / "root_activity_notifier"
+
+
+def leaves() -> set[str]:
+    """The modules (paths under the package) that import nothing of the package, at import or in a
+    function, but leaves of their own folder: shared/, render/mrkdwn.py and render/blocks.py."""
+    imports = {}
+    for path in PACKAGE.rglob("*.py"):
+        found, tree = set(), ast.parse(path.read_text())
+        typing_only = {  # `if TYPE_CHECKING:` imports are annotations, never loaded
+            id(node)
+            for block in ast.walk(tree)
+            if isinstance(block, ast.If) and getattr(block.test, "id", "") == "TYPE_CHECKING"
+            for statement in block.body
+            for node in ast.walk(statement)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level and id(node) not in typing_only:
+                base = path.parent
+                for _ in range(node.level - 1):
+                    base = base.parent
+                target = base.joinpath(*(node.module or "").split(".")) if node.module else base
+                candidates = [target.with_suffix(".py")] + [target / f"{alias.name}.py" for alias in node.names]
+                found |= {each.relative_to(PACKAGE).as_posix() for each in candidates if each.is_file()}
+        imports[path.relative_to(PACKAGE).as_posix()] = found
+    leaf: set[str] = set()
+    while True:
+        more = {
+            module
+            for module, found in imports.items()
+            if module not in leaf and all(each in leaf and Path(each).parent == Path(module).parent for each in found)
+        }
+        more = {module for module in more if not module.endswith("__init__.py")}
+        if not more:
+            return leaf
+        leaf |= more
 
 
 def visits_of(call) -> Counter:
     import root_activity_notifier
 
     package = Path(root_activity_notifier.__file__).parent
-    visits, stack = Counter(), []
+    visits, stack, leaf = Counter(), [], leaves()
 
     def profile(frame, event, _arg):
         if event == "call":
             path = Path(frame.f_code.co_filename)
             module = path.relative_to(package).as_posix() if path.is_relative_to(package) else None
-            module = None if module in LEAVES else module
+            module = None if module in leaf else module
             if module and module not in stack:
                 visits[module] += 1
             stack.append(module)

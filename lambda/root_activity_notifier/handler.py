@@ -5,14 +5,7 @@ from __future__ import annotations
 import os
 
 from .config.settings import TIME_ZONE_VARIABLE, load_settings
-from .core.events import (
-    InputError,
-    QueuedMessage,
-    is_health_check,
-    is_sqs_event,
-    parse_input,
-    parse_sqs_event,
-)
+from .core.events import InputError, read_event
 from .core.sessions import MAX_MESSAGES_PER_BATCH
 from .delivery.pipeline import NotificationFailed, notify_batch
 from .shared.deadline import Deadline
@@ -39,22 +32,18 @@ def lambda_handler(event: object, context: object) -> dict[str, object]:
         )
     destination = open_destination(settings)
     deadline = Deadline.from_lambda_context(context)
-    if is_health_check(event):
+    try:
+        given = read_event(event)
+    except InputError as error:
+        log_line("ERROR", f"unreadable input: {error}", outcome=Status.FAILED.value)
+        raise
+    if given.health_check:
         from .health.checks import check_and_report  # only on its own path: root activity's cold start stays as it was
 
         return check_and_report(event, settings, destination, deadline)
-    from_queue = is_sqs_event(event)
-    if from_queue:
-        messages = parse_sqs_event(event)
-    else:
-        try:
-            messages = [QueuedMessage("", parse_input(event), "")]
-        except InputError as error:
-            log_line("ERROR", f"unreadable input: {error}", outcome=Status.FAILED.value)
-            raise
     store = open_store(settings, deadline)
     result = notify_batch(
-        messages,
+        given.messages,
         settings.render,
         destination,
         deadline,
@@ -63,7 +52,7 @@ def lambda_handler(event: object, context: object) -> dict[str, object]:
         escalation=open_escalation(settings, deadline, store),
         windows=open_windows(settings, destination, deadline, store),
     )
-    if from_queue:
+    if given.from_queue:
         return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in result.failed_message_ids]}
     if result.failures:
         announced = sum(result.counts[status] for status in (Status.DELIVERED, Status.SUMMARIZED, Status.FAILED))

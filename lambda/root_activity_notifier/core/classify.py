@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections import namedtuple
 
+from ..shared.outcomes import Status
 from ..shared.record import ActivityRecord, is_read_only
 from ..shared.severity import Severity
 
@@ -62,6 +63,16 @@ AWS_SOURCE_PREFIX = "aws."
 # The one kind of "aws." source that is not AWS's own: SaaS partners' event sources, which reach
 # a bus only through a rule someone made on a partner bus.
 PARTNER_SOURCE_PREFIX = "aws.partner/"
+
+
+def admission(record: ActivityRecord, *, announce_assume_root: bool) -> Status | None:
+    """None for a record the notifier announces; else why not: IGNORED (not root activity, nor a
+    change to the notifier) or REFUSED (it claims to be, but AWS did not deliver it)."""
+    if not is_announced(record, announce_assume_root=announce_assume_root):
+        return Status.IGNORED
+    if not is_from_aws(record):
+        return Status.REFUSED
+    return None
 
 
 def is_from_aws(record: ActivityRecord) -> bool:

@@ -67,6 +67,20 @@ QueuedMessage = namedtuple(
 )
 
 
+# What the handler was given: the health check's event, or the messages to notify of (from_queue: an
+# event source mapping's batch, answered with batchItemFailures; else one direct input).
+Given = namedtuple("Given", ["health_check", "from_queue", "messages"])
+
+
+def read_event(document: Any) -> Given:
+    """What the handler was given; InputError when a direct input holds nothing readable."""
+    if is_health_check(document):
+        return Given(True, False, [])
+    if is_sqs_event(document):
+        return Given(False, True, parse_sqs_event(document))
+    return Given(False, False, [QueuedMessage("", parse_input(document), "")])
+
+
 def is_sqs_event(document: Any) -> bool:
     """An event source mapping's batch: ``{"Records": [{"eventSource": "aws:sqs", "body": ...}, ...]}``."""
     records = document.get("Records") if isinstance(document, dict) else None

@@ -19,7 +19,7 @@ from collections import namedtuple
 
 from ..config.secrets import SecretUnavailable
 from ..config.settings import ConfigurationError
-from ..core.classify import is_announced, is_from_aws
+from ..core.classify import admission
 from ..core.sessions import fit_messages, occurrences, plan_messages, routing_account
 from ..render.planned import render_planned
 from ..shared.log import log_line
@@ -141,14 +141,15 @@ def prepare_batch(messages: list[QueuedMessage], options: RenderOptions, max_mes
             )
             failed_ids[message.message_id] = None
         for record in message.records:
-            if not is_announced(record, announce_assume_root=options.announce_assume_root):
+            turned_away = admission(record, announce_assume_root=options.announce_assume_root)
+            if turned_away is Status.IGNORED:
                 _log_ignored(record, message_id=message.message_id or None)
-                counts[Status.IGNORED] += 1
-            elif not is_from_aws(record):
+            elif turned_away is Status.REFUSED:
                 _log_refused(record, message_id=message.message_id or None)
-                counts[Status.REFUSED] += 1
             else:
                 root.append((message.message_id, record))
+            if turned_away is not None:
+                counts[turned_away] += 1
     batch = occurrences(root, options.expected_principals)
     return PreparedBatch(
         plan_messages(batch, max_messages), list(failed_ids), counts, batch, follow_ups, checks, announcements

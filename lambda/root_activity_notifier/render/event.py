@@ -10,22 +10,25 @@ from ..core.classify import Activity, Classification
 from ..shared.record import ActivityRecord
 from ..shared.severity import Severity
 from ..shared.timezones import UTC
+from .blocks import (
+    HEADER_LIMIT,
+    SECTION_TEXT_LIMIT,
+    field,
+    format_time,
+    mrkdwn,
+    notification_text,
+    section_text,
+    slack_date,
+    slack_payload,
+)
 from .mrkdwn import escape, escape_within, truncate_escaped, truncate_plain
 from .words import WORDING, Wording
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
-    from datetime import datetime
     from typing import Any
 
-    from ..shared.timezones import ResolvedTimeZone
 
-# Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks).
-HEADER_LIMIT = 150
-SECTION_TEXT_LIMIT = 3000
-FIELD_TEXT_LIMIT = 2000
-# Slack cuts the top-level text of a message at 40,000 characters; a notification shows far less.
-TOP_LEVEL_TEXT_LIMIT = 3000
 # Shorter than the limits so that one long value (a user agent, say) cannot crowd out the others.
 VALUE_LIMIT = 500
 LONG_VALUE_LIMIT = 1000
@@ -105,19 +108,6 @@ def render_message(record: ActivityRecord, classification: Classification, optio
         ),
         blocks,
     )
-
-
-def format_time(moment: datetime, time_zone: ResolvedTimeZone) -> str:
-    """A readable time in the configured zone, e.g. ``2018-08-29 16:24:34 JST``."""
-    local = moment.astimezone(time_zone.zone)
-    abbreviation = local.tzname() or time_zone.name
-    return f"{local:%Y-%m-%d %H:%M:%S} {abbreviation}"
-
-
-def slack_date(moment: datetime, fallback: str) -> str:
-    """A Slack date token: each reader sees the time in their own zone; others see ``fallback``."""
-    seconds = int(moment.timestamp())
-    return f"<!date^{seconds}^{{date_num}} {{time_secs}}|{escape(fallback)}>"
 
 
 def cloudtrail_console_url(record: ActivityRecord) -> str:
@@ -294,32 +284,3 @@ def _sign_in_result(record: ActivityRecord, classification: Classification, word
     if record.console_login_result.lower() == "success":
         return escape(words.sign_in_success)
     return escape_within(record.console_login_result, VALUE_LIMIT) or words.unknown
-
-
-def field(label: str, escaped_value: str) -> dict[str, Any]:
-    """A section field: the label in bold, the (already escaped) value below it."""
-    return mrkdwn(truncate_escaped(f"*{escape(label)}*\n{escaped_value}", FIELD_TEXT_LIMIT))
-
-
-def section_text(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": mrkdwn(truncate_escaped(text, SECTION_TEXT_LIMIT))}
-
-
-def slack_payload(text: str, blocks: list[dict[str, Any]]) -> dict[str, Any]:
-    """A message: its (already escaped) top-level text for notifications, and its blocks."""
-    return {
-        "text": truncate_escaped(text, TOP_LEVEL_TEXT_LIMIT),
-        "blocks": blocks,
-        "unfurl_links": False,
-        "unfurl_media": False,
-    }
-
-
-def notification_text(parts: list[str], mention: str) -> str:
-    """The non-empty (escaped) parts joined, after the mention if there is one."""
-    text = " | ".join(part for part in parts if part)
-    return f"{mention} {text}" if mention else text
-
-
-def mrkdwn(text: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": text, "verbatim": True}

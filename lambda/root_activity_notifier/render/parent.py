@@ -7,21 +7,21 @@ import json
 from datetime import datetime, timezone
 
 from ..shared.severity import KIND_FIELDS, Severity
-from .event import (
+from .blocks import (
     HEADER_LIMIT,
-    SEVERITY_EMOJI,
-    declared_lines,
     field,
     format_time,
-    labelled_account,
+    listing,
     mrkdwn,
     notification_text,
     section_text,
+    session_text,
     slack_date,
     slack_payload,
+    time_span,
 )
+from .event import SEVERITY_EMOJI, declared_lines, labelled_account
 from .mrkdwn import escape, escape_within, truncate_plain
-from .summary import listing, session_text, time_span
 from .words import WORDING
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start

@@ -9,20 +9,20 @@ from ..core.classify import Activity
 from ..core.sessions import group_by_session, urgency
 from ..shared.record import is_read_only
 from ..shared.severity import Severity, most_severe
-from .event import (
+from .blocks import (
     HEADER_LIMIT,
     SECTION_TEXT_LIMIT,
-    SEVERITY_EMOJI,
-    cloudtrail_access_key_url,
     field,
     format_time,
-    labelled_account,
+    listing,
     mrkdwn,
     notification_text,
     section_text,
-    slack_date,
+    session_text,
     slack_payload,
+    time_span,
 )
+from .event import SEVERITY_EMOJI, cloudtrail_access_key_url, labelled_account
 from .mrkdwn import escape, escape_within, truncate_plain
 from .words import WORDING
 
@@ -168,13 +168,6 @@ def _chunks(lines: list[str], limit: int) -> list[str]:
     return chunks
 
 
-def session_text(session: tuple[str, str], words: Any) -> str:
-    """``Access key `ASIA…``` or ``Source IP `192.0.2.1```: what names the session (core/sessions.py)."""
-    kind, _, value = session[1].partition(":")
-    label = words.access_key if kind == "key" else words.source_ip
-    return f"{escape(label)} `{escape_within(value, 200)}`"
-
-
 def _totals(occurrences: tuple[Occurrence, ...]) -> tuple[int, int]:
     """(read-only calls, denied calls)."""
     read_only = sum(1 for each in occurrences if is_read_only(each.record))
@@ -215,25 +208,6 @@ def _named_events(message: PlannedMessage, options: RenderOptions) -> str:
     if len(message.named) > NAMED_EVENTS_SHOWN:
         lines.append(escape(words.and_more.format(count=len(message.named) - NAMED_EVENTS_SHOWN)))
     return "\n".join(lines)
-
-
-def listing(values: list[str], shown: int, words: Any, *, separator: str = ", ", limit: int = 100) -> str:
-    """Distinct values, most frequent first, escaped; "and N more" past ``shown``."""
-    ranked = [value for value, _ in Counter(value for value in values if value).most_common()]
-    if not ranked:
-        return escape(words.unknown)
-    listed = separator.join(escape_within(value, limit) for value in ranked[:shown])
-    if len(ranked) > shown:
-        listed += separator + escape(words.and_more.format(count=len(ranked) - shown))
-    return listed
-
-
-def time_span(times: list, options: RenderOptions, words: Any) -> str:
-    if not times:
-        return ""
-    first, last = times[0], times[-1]
-    start = slack_date(first, format_time(first, options.time_zone))
-    return start if first == last else f"{start} – {slack_date(last, format_time(last, options.time_zone))}"
 
 
 def _plain_span(times: list, options: RenderOptions) -> str:

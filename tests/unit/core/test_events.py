@@ -159,6 +159,30 @@ def test_an_sqs_batch_keeps_each_message_id_and_an_unreadable_body():
         parse_input(batch)
 
 
+def test_the_handler_reads_what_it_was_given_in_one_step():
+    from harness.console_session import console_session, sqs_batch
+    from root_activity_notifier.core.events import read_event
+
+    assert read_event({"root_activity_notifier": "health_check", "apply": True}) == (True, False, [])
+    queued = read_event(sqs_batch(console_session(reads=1, changes=0)))
+    assert not queued.health_check and queued.from_queue and len(queued.messages) == 3
+    (direct,) = read_event(load_sample("root-create-access-key.json")).messages
+    assert direct.message_id == "" and [record.event_name for record in direct.records] == ["CreateAccessKey"]
+    with pytest.raises(InputError, match="expected a JSON object"):
+        read_event([])
+
+
+def test_admission_says_why_a_record_is_not_announced():
+    from root_activity_notifier.core.classify import admission
+    from root_activity_notifier.shared.outcomes import Status
+
+    (root,) = parse_input(load_sample("root-create-access-key.json"))
+    assert admission(root, announce_assume_root=False) is None
+    assert admission(root._replace(identity_type="IAMUser"), announce_assume_root=False) is Status.IGNORED
+    forged = root._replace(envelope=root.envelope._replace(source="my.app"))
+    assert admission(forged, announce_assume_root=False) is Status.REFUSED
+
+
 def test_what_aws_sqs_receive_message_prints_is_accepted():
     body = json.dumps(load_sample("root-create-access-key.json"))
     records = parse_input({"Messages": [{"MessageId": "1", "Body": body}, {"MessageId": "2", "Body": body}]})
