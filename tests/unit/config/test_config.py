@@ -247,19 +247,3 @@ def test_the_settings_reference_names_every_variable_config_reads_and_no_other()
     page = (REPO / "docs" / "command-line.md").read_text(encoding="utf-8")
     assert reference.settings_table() in page.split("## Handler settings (environment variables)", 1)[1]
     assert "| `SLACK_SESSION_IDLE_MINUTES` | `60` | minutes a session may be idle" in reference.settings_table()
-
-
-def test_the_handler_never_loads_the_settings_reference():
-    import subprocess
-    import sys
-
-    from conftest import REPO
-
-    code = "import sys, root_activity_notifier.handler; print('root_activity_notifier.config.reference' in sys.modules)"
-    result = subprocess.run(
-        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(REPO / 'lambda')!r}); {code}"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert result.stdout.strip() == "False"
