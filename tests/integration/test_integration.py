@@ -1,4 +1,5 @@
-"""Each example applied to moto's server, checked as deployed, driven with sample events, destroyed.
+"""An example applied to moto's server, checked as deployed, driven with sample events, destroyed:
+examples/single-account here, examples/login-only in test_login_only_integration.py.
 
 Slow (about two minutes per example, mostly the AWS provider's own consistency waits); part of
 `make test` through `make integration`.
@@ -60,9 +61,14 @@ class Deployed:
         return [rule["Name"] for rule in rules if not rule["Name"].endswith("-forwarder")]
 
 
-@pytest.fixture(scope="module", params=["single-account", "login-only"])
+# The example this file applies; test_login_only_integration.py runs the same checks on login-only,
+# in a file of its own so that `make integration` (--dist loadfile) runs the two side by side.
+EXAMPLE = "single-account"
+
+
+@pytest.fixture(scope="module")
 def deployed(request, aws, sink):
-    example = request.param
+    example = request.module.EXAMPLE
     if example == "single-account":
         region = "ap-northeast-1"
         aws.client("ssm", region).put_parameter(
