@@ -268,3 +268,22 @@ def test_a_threads_parent_carries_the_expected_line(session_table, dynamodb, sla
     assert lambda_handler(sqs_batch(outside), LambdaContext(30)) == {"batchItemFailures": []}
     *_, other = slack_api_standin.parents()
     assert fields_of(other)["Calls"] == str(len(outside)) and "Expected:" not in json.dumps(other["blocks"])
+
+
+def test_expect_makes_exactly_the_calls_its_documented_permissions_allow(notifier, monkeypatch):
+    import re
+
+    from conftest import REPO
+
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", boto3.session.Session())  # the CLI's clients come from it
+    called = set()
+
+    def record(model, **_):
+        called.add(f"{model.service_model.signing_name}:{model.name}")
+
+    boto3.DEFAULT_SESSION.events.register("before-call", record)
+    code, _, err = expect("--account", ACCOUNT, "--minutes", "30", "--reason", "support plan change, OPS-9")
+    assert code == 0, err
+    page = (REPO / "docs" / "command-line.md").read_text()
+    (bullet,) = [each.split("\n\n")[0] for each in page.split("\n- ") if each.startswith("Your credentials need")]
+    assert called == set(re.findall(r"`([a-z0-9]+:[A-Za-z]+)`", bullet))
