@@ -26,7 +26,7 @@ from ..render.planned import render_planned
 from ..shared.log import log_line
 from ..shared.outcomes import Status
 from ..slack.http import DeliveryError
-from ..state.store import CALL_MARGIN_SECONDS, NoTimeLeft, StoreUnavailable
+from ..state.store import CALL_MARGIN_SECONDS, Contended, NoTimeLeft, StoreUnavailable
 from .pacing import NO_TIME_LEFT, SECONDS_BETWEEN_POSTS, Pacer, SharedPacer
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
@@ -139,7 +139,11 @@ class SessionDelivery:
                 state.pk, [pairs[id(each)] for each in keyed], _event_times(keyed, pairs), totals_for
             )
         except StoreUnavailable as error:
-            self._settle(done, Status.FAILED, "not counted", f"{NOT_COUNTED} ({error})", again=True)
+            # The table answers (time ran out, or others kept it busy): SQS brings these back and they
+            # are counted then. A table that does not answer would meet the redelivery the same way,
+            # and its posts without claims would repeat what Slack has: these stay delivered, uncounted.
+            if isinstance(error, (NoTimeLeft, Contended)):
+                self._settle(done, Status.FAILED, "not counted", f"{NOT_COUNTED} ({error})", again=True)
             raise
         return counted or state, [each for each in done if id(each) not in pairs or pairs[id(each)] in recorded]
 

@@ -10,8 +10,9 @@ Items, by their one key ``pk``:
   alias, ``alias_of``: the session it joins (a console sign-in's IP and the console session's key
   name one story).
 * ``events#<account>#<ten seconds>``: the IDs of the events of those ten seconds of event time
-  counted in a session's totals, so that SQS delivering one twice counts it once. It expires with
-  the queues' longest retention.
+  counted in a session's totals, so that SQS delivering one twice counts it once, and a ``version``.
+  An event's ID and its share of the totals are written in one transaction (``count``), conditioned
+  on the versions read. It expires with the queues' longest retention.
 * ``message#<digest>``: a planned message claimed before it is posted, so that two invocations
   holding the same SQS message post it once.
 * ``pace#<destination>``: the next moment the destination (a webhook, a channel, chat.update) may
@@ -29,7 +30,7 @@ import json
 import time
 from collections import namedtuple
 
-from ..shared.severity import KIND_FIELDS
+from ..shared.severity import KIND_FIELDS, SEVERITY_RANK
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
@@ -74,7 +75,8 @@ MESSAGE_CLAIM_SECONDS = 90
 WAIT_FOR_MESSAGE_SECONDS = 8.0
 
 COUNTERS = ("calls", "read_only", "changes", "denied", "sign_ins", "sign_ins_without_mfa", "failed_sign_ins")
-# What a session did, by severity too (threads.KIND_FIELDS): the parent's headline names the worst.
+# What a session did, by severity too (KIND_FIELDS: the parent's headline names the worst), and the
+# declared windows (core/windows.py) its activity fell in.
 SETS = ("regions", "source_ips", "user_agents", *KIND_FIELDS.values(), "declared_windows")
 
 # A thread as stored: pk; channel and ts of the parent ("" while its claimer posts it); previous_ts:
@@ -108,6 +110,11 @@ REQUEST_RECORD_SECONDS = 600
 
 class StoreUnavailable(RuntimeError):
     """The session table could not be read or written just now (throttled, denied, unreachable)."""
+
+
+class Contended(StoreUnavailable):
+    """Concurrent invocations kept changing the items a count read: the table is fine, and a later
+    delivery counts what this one could not."""
 
 
 class NoTimeLeft(StoreUnavailable):
@@ -210,13 +217,11 @@ class SessionStore:
             except _ConditionFailed:
                 continue
             return _state(item), new
-        raise StoreUnavailable(f"{pk} changed under each of {_COUNT_ATTEMPTS} attempts to count into it")
+        raise Contended(f"{pk} changed under each of {_COUNT_ATTEMPTS} attempts to count into it")
 
     def _adding(self, thread: dict[str, Any], totals: Totals, moment: float) -> tuple[dict[str, Any], dict[str, Any]]:
         """The transaction's update of the thread item (conditioned on the revision read) and the item
         it leaves, as ReturnValues ALL_NEW would give it."""
-        from ..shared.severity import SEVERITY_RANK
-
         item = dict(thread)
         revision = int(thread.get("revision", {}).get("N", "0"))
         values: dict[str, Any] = {":one": {"N": "1"}}

@@ -408,6 +408,42 @@ def test_events_are_counted_once_whatever_their_batches(table):
     assert store.read(pk).totals["calls"] == 2000
 
 
+def test_two_invocations_counting_the_same_events_at_once_count_them_once(table, monkeypatch):
+    from root_activity_notifier.state import store as session_store
+
+    store, other = SessionStore(TABLE), SessionStore(TABLE)
+    pk = store.open_thread("111122223333", ["key:ASIARACE"], 1_800_000_000.0).pk
+    one_read = totals_of(occurrences_of(console_session(reads=1, changes=0))[1:2])
+
+    def totals_for(new, first):  # noqa: ARG001 - every pair is keyed here
+        return one_read._replace(calls=len(new), read_only=len(new)) if new else None
+
+    times = {("111122223333", f"race-{number}"): 1_800_000_000.0 + number for number in range(30)}
+    original, raced = session_store.SessionStore._call, []
+
+    def call(self, method, **arguments):
+        if self is store and method == "transact_write_items" and not raced:
+            raced.append(other.count(pk, list(times)[10:], times, totals_for))  # between its read and its write
+        return original(self, method, **arguments)
+
+    monkeypatch.setattr(session_store.SessionStore, "_call", call)
+    state, recorded = store.count(pk, list(times), times, totals_for)
+    assert raced[0][1] == set(list(times)[10:])  # the other counted twenty first
+    assert recorded == set(list(times)[:10])  # this one's transaction was refused, read again, counted the rest
+    assert state.totals["calls"] == 30 == store.read(pk).totals["calls"] and state.revision == 2
+
+    def always_refused(self, method, **arguments):
+        if method == "transact_write_items":
+            raise session_store._ConditionFailed(["ConditionalCheckFailed"])
+        return original(self, method, **arguments)
+
+    monkeypatch.setattr(session_store.SessionStore, "_call", always_refused)
+    monkeypatch.setattr(store, "_sleep", lambda seconds: None)
+    more = {("111122223333", "late"): 1_800_000_100.0}
+    with pytest.raises(session_store.Contended):
+        store.count(pk, list(more), more, totals_for)
+
+
 def test_an_edit_slack_cannot_make_posts_a_new_parent_and_the_session_follows_it(table, app_mode, slack):
     events = console_session(reads=4, changes=1)
     assert deliver(events[:3]) == {"batchItemFailures": []}
