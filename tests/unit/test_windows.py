@@ -287,3 +287,15 @@ def test_expect_makes_exactly_the_calls_its_documented_permissions_allow(notifie
     page = (REPO / "docs" / "command-line.md").read_text()
     (bullet,) = [each.split("\n\n")[0] for each in page.split("\n- ") if each.startswith("Your credentials need")]
     assert called == set(re.findall(r"`([a-z0-9]+:[A-Za-z]+)`", bullet))
+
+
+def test_a_parent_leaves_out_a_declared_window_it_cannot_read():
+    from datetime import datetime, timezone
+
+    from root_activity_notifier.render.event import RenderOptions
+    from root_activity_notifier.render.parent import render_parent
+
+    totals = {"calls": 1, "worst": 0.0, "declared_windows": {"not json", '["a", "b", "c"]', '["OPS-9 <x>", "ana"]'}}
+    payload = render_parent(totals, ACCOUNT, "key:AKIA", RenderOptions(), updated=datetime.now(timezone.utc))
+    lines = payload["blocks"][1]["text"]["text"]
+    assert lines.count(":memo:") == 1 and ":memo: Expected: OPS-9 &lt;x&gt; (declared by ana)" in lines
