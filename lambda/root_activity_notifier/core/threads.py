@@ -15,12 +15,12 @@ thread. Pure functions, no I/O: delivery/pipeline.py carries the plan out, state
 
 from __future__ import annotations
 
-import json
 from collections import namedtuple
 
 from ..shared.record import is_read_only
 from ..shared.severity import KIND_FIELDS, SEVERITY_RANK, Severity, most_severe
 from .sessions import PlannedMessage, deserves_own_message, urgency
+from .windows import DECLARED_PER_BATCH, declaration
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ Totals = namedtuple(
         "high_kinds",
         "warning_kinds",
         "low_kinds",
-        "declared_windows",  # the declared windows (core/windows.py) it covers: JSON [reason, who declared it]
+        "declared_windows",  # the declared windows it covers, as core/windows.py's declaration() keeps them
     ],
 )
 KINDS_PER_BATCH = 20  # event names a batch adds to each severity's set: enough to name, bounded
@@ -146,8 +146,7 @@ def totals_of(occurrences: Iterable[Occurrence]) -> Totals:
     kinds: dict[str, set[str]] = {name: set() for name in KIND_FIELDS.values()}
     for each in occurrences:
         kinds[KIND_FIELDS[each.classification.severity]].add((each.record.event_name or "unknown")[:100])
-    windows = {each.classification.declared for each in occurrences if each.classification.declared}
-    declared = {json.dumps([window.reason, window.declared_by], ensure_ascii=False) for window in windows}
+    declared = {declaration(each.classification.declared) for each in occurrences if each.classification.declared}
     return Totals(
         calls=len(records),
         read_only=read_only,
@@ -168,7 +167,7 @@ def totals_of(occurrences: Iterable[Occurrence]) -> Totals:
         opened_from=opener.account_id if opener else "",
         task_policy=opener.task_policy_arn if opener else "",
         **{name: frozenset(sorted(names)[:KINDS_PER_BATCH]) for name, names in kinds.items()},
-        declared_windows=frozenset(sorted(declared)[:KINDS_PER_BATCH]),
+        declared_windows=frozenset(sorted(declared)[:DECLARED_PER_BATCH]),
     )
 
 

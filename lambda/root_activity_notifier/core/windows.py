@@ -26,6 +26,29 @@ _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 Window = namedtuple("Window", ["id", "account", "starts", "ends", "reason", "declared_by", "announced_at"])
 
 
+# How a session's totals keep the windows its activity fell in (state/store.py, declared_windows):
+# each as JSON [reason, who declared it]; a batch adds at most this many.
+DECLARED_PER_BATCH = 3
+
+
+def declaration(window: Window) -> str:
+    """A window as a session's totals keep it."""
+    return json.dumps([window.reason, window.declared_by], ensure_ascii=False)
+
+
+def declarations(stored) -> list[tuple[str, str]]:
+    """(reason, who declared it) of each window a session's totals keep, sorted; one that does not
+    read as such (not the notifier's writing) is left out rather than failing the message."""
+    declared = []
+    for each in sorted(stored):
+        try:
+            reason, who = json.loads(each)
+        except (ValueError, TypeError):
+            continue
+        declared.append((str(reason), str(who)))
+    return declared
+
+
 class WindowError(ValueError):
     """A window that is not one the notifier honours: the reason says which part."""
 

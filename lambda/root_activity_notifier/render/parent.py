@@ -3,9 +3,9 @@ its thread (Slack app mode) or as a webhook's digest. Pure functions, no I/O."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 
+from ..core.windows import declarations
 from ..shared.severity import KIND_FIELDS, Severity
 from .blocks import (
     HEADER_LIMIT,
@@ -202,7 +202,7 @@ def _render_session(
         )
     if earlier_session_url:
         lines.append(f"{escape(words.continues)}: <{earlier_session_url}|{escape(words.earlier_session)}>")
-    declared = _declared(totals.get("declared_windows", ()))
+    declared = declarations(totals.get("declared_windows", ()))
     if declared:
         lines.append(declared_lines(declared, words))
     fields = [
@@ -258,19 +258,6 @@ def _sign_ins(totals: dict[str, Any], words: Any) -> str:
     if totals.get("failed_sign_ins"):
         notes.append(words.failed.format(count=int(totals["failed_sign_ins"])))
     return f"{text} ({escape(', '.join(notes))})" if notes else text
-
-
-def _declared(stored) -> list[tuple[str, str]]:
-    """The (reason, who) of each declared window a session's totals keep (JSON); one that does not
-    read as such (not the notifier's writing) is left out rather than failing the message."""
-    declared = []
-    for each in sorted(stored):
-        try:
-            reason, who = json.loads(each)
-        except (ValueError, TypeError):
-            continue
-        declared.append((str(reason), str(who)))
-    return declared
 
 
 def _moment(seconds: float | None) -> datetime | None:
