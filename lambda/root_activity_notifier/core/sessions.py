@@ -138,14 +138,3 @@ def group_by_session(batch: Iterable[Occurrence]) -> dict[tuple[str, str], list[
     for occurrence in batch:
         sessions.setdefault(session_key(occurrence.record), []).append(occurrence)
     return sessions
-
-
-def routing_account(planned: PlannedMessage) -> str:
-    """The account whose channel a message goes to: an sts:AssumeRoot call's is the member it opens;
-    a fold, which spans sessions, has none (the default channel)."""
-    if not planned.session:
-        return ""
-    first = planned.occurrences[0].record
-    if first.is_assume_root and first.target_account_id:
-        return first.target_account_id
-    return planned.session[0]

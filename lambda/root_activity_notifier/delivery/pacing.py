@@ -21,7 +21,26 @@ if TYPE_CHECKING:
 SECONDS_BETWEEN_POSTS = 1.0
 
 
-class Pacer:
+# What take_turn returns when the turn would come too late: nothing was sent.
+NO_TURN = object()
+
+
+class _Turns:
+    """What every pacer does with a post: waits for its turn, sends it, counts the interval from its end."""
+
+    def take_turn(self, deadline: Deadline, send, keep: float = 0.0):
+        """``send()``'s result, called in the next turn; NO_TURN without calling it when waiting would
+        outlast the function with ``keep`` seconds to spare. The interval counts from its end,
+        whether it was sent or raised."""
+        if not self.acquire(deadline, keep):
+            return NO_TURN
+        try:
+            return send()
+        finally:
+            self.posted()
+
+
+class Pacer(_Turns):
     """Spaces posts at least ``interval`` seconds apart: from the end of one (when Slack has counted
     it) to the start of the next, so that network jitter cannot make two look closer to Slack."""
 
@@ -52,7 +71,7 @@ class Pacer:
         return True
 
 
-class SharedPacer:
+class SharedPacer(_Turns):
     """One pace per destination for every concurrent invocation: each post reserves the next free
     turn in the session table (state/store.py, reserve_slot) and waits for it. When the table cannot
     be reached, the container's own pacer paces alone, as before."""
@@ -116,6 +135,14 @@ def out_of_time(pacer: Pacer, deadline: Deadline, keep: float = 0.0) -> bool:
 
 
 NO_TIME_LEFT = "no time left in the function's timeout to send it"
+
+
+def pace_batch(deadline: Deadline, pacer: Pacer | None = None, max_messages: int | None = None) -> tuple[Pacer, int]:
+    """The batch's pacer (the container's unless ``pacer``) and how many of its posts fit before
+    ``deadline`` (at least one, at most ``max_messages``)."""
+    pacer = pacer or container_pacer()
+    budget = messages_that_fit(deadline.remaining(), pacer)
+    return pacer, min(budget, max_messages or budget)
 
 
 def messages_that_fit(seconds: float, pacer: Pacer) -> int:

@@ -20,12 +20,13 @@ from collections import namedtuple
 from ..config.secrets import SecretUnavailable
 from ..config.settings import ConfigurationError
 from ..core.classify import admission
-from ..core.sessions import fit_messages, occurrences, plan_messages, routing_account
+from ..core.sessions import occurrences, plan_messages
 from ..render.planned import render_planned
 from ..shared.log import log_line
 from ..shared.outcomes import Status
+from ..shared.record import routing_account
 from ..slack.http import DeliveryError
-from .pacing import NO_TIME_LEFT, Pacer, container_pacer, messages_that_fit
+from .pacing import NO_TIME_LEFT, NO_TURN, Pacer, container_pacer, pace_batch
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
@@ -83,15 +84,13 @@ def notify_batch(
     With ``stateful`` (delivery with the session table), each root session is remembered across batches.
     With ``escalation``, critical activity pages on-call first, whatever Slack does. With ``windows``
     (the session table's declared expected use), what an announced window covers is labelled."""
-    pacer = pacer or container_pacer()
-    prepared = prepare_batch(messages, options, None)
+    prepared = sort_batch(messages, options)
     if windows is not None and prepared.occurrences:
-        batch = windows.label(prepared.occurrences)  # the table only: pages never wait for Slack
-        prepared = prepared._replace(occurrences=batch, planned=plan_messages(batch, None))
+        # The table only: pages never wait for Slack.
+        prepared = prepared._replace(occurrences=windows.label(prepared.occurrences))
     not_paged = escalation.escalate(prepared.occurrences) if escalation is not None and prepared.occurrences else []
-    budget = messages_that_fit(deadline.remaining(), pacer)
-    budget = min(budget, max_messages or budget)
-    prepared = prepared._replace(planned=fit_messages(prepared.planned, budget))
+    pacer, budget = pace_batch(deadline, pacer, max_messages)  # what the pages left of the time
+    prepared = prepared._replace(planned=plan_messages(prepared.occurrences, budget))
     result = send_batch(prepared, options, destination, deadline, pacer=pacer, stateful=stateful, max_messages=budget)
     if escalation is not None:
         not_paged += escalation.page_unseen(result.failed_message_ids)
@@ -118,7 +117,14 @@ def notify_batch(
 
 
 def prepare_batch(messages: list[QueuedMessage], options: RenderOptions, max_messages: int | None) -> PreparedBatch:
-    """Sort the input: log and count what is ignored, refused or unreadable; plan the rest."""
+    """Sort the input (sort_batch) and plan its root events in at most ``max_messages`` messages."""
+    prepared = sort_batch(messages, options)
+    return prepared._replace(planned=plan_messages(prepared.occurrences, max_messages))
+
+
+def sort_batch(messages: list[QueuedMessage], options: RenderOptions) -> PreparedBatch:
+    """Log and count what is ignored, refused or unreadable; the rest, once per event, as the root
+    events to plan (``planned`` is left empty)."""
     failed_ids: dict[str, None] = {}  # ordered set
     counts = dict.fromkeys(Status, 0)
     root, follow_ups, checks, announcements = [], [], [], []
@@ -151,9 +157,7 @@ def prepare_batch(messages: list[QueuedMessage], options: RenderOptions, max_mes
             if turned_away is not None:
                 counts[turned_away] += 1
     batch = occurrences(root, options.expected_principals)
-    return PreparedBatch(
-        plan_messages(batch, max_messages), list(failed_ids), counts, batch, follow_ups, checks, announcements
-    )
+    return PreparedBatch([], list(failed_ids), counts, batch, follow_ups, checks, announcements)
 
 
 def send_batch(
@@ -171,8 +175,8 @@ def send_batch(
     failed_ids = dict.fromkeys(prepared.failed_message_ids)
     counts, failures = dict(prepared.counts), []
     cannot_send = ""
-    if prepared.planned or (prepared.follow_ups and stateful is not None):
-        try:
+    if stateful is not None and (prepared.planned or prepared.follow_ups):
+        try:  # before the table is asked anything (without it, the first post reads the secret)
             destination.prepare()
         except (ConfigurationError, SecretUnavailable) as error:
             cannot_send = str(error)
@@ -196,7 +200,11 @@ def send_batch(
         if cannot_send:
             status, error = Status.FAILED, cannot_send
         else:
-            status, error = _send(planned, destination, options, deadline, pacer)
+            try:
+                status, error = _send(planned, destination, options, deadline, pacer)
+            except (ConfigurationError, SecretUnavailable) as unreadable:  # the first post reads the secret
+                cannot_send = str(unreadable)
+                status, error = Status.FAILED, cannot_send
         if status is Status.DELIVERED and planned.kind != "event":
             status = Status.SUMMARIZED
         for occurrence in planned.occurrences:
@@ -236,19 +244,17 @@ def _send(
     payload = render_planned(planned, options)
     account = routing_account(planned)
     started = time.monotonic()
-    if not pacer.acquire(deadline):
-        # Waiting would outlast the function: report it now, so that SQS delivers it again, rather
-        # than be stopped mid-batch and have the whole batch (sent messages too) delivered again.
-        status, attempts, reason = Status.FAILED, 0, NO_TIME_LEFT
+    try:
+        posted = pacer.take_turn(deadline, lambda: destination.post(payload, deadline, account=account))
+    except DeliveryError as error:
+        status, attempts, reason = Status.FAILED, error.attempts, error.reason
     else:
-        try:
-            posted = destination.post(payload, deadline, account=account)
-        except DeliveryError as error:
-            status, attempts, reason = Status.FAILED, error.attempts, error.reason
+        if posted is NO_TURN:
+            # Waiting would outlast the function: report it now, so that SQS delivers it again, rather
+            # than be stopped mid-batch and have the whole batch (sent messages too) delivered again.
+            status, attempts, reason = Status.FAILED, 0, NO_TIME_LEFT
         else:
             status, attempts, reason = Status.DELIVERED, posted.attempts, ""
-        finally:
-            pacer.posted()
     log_line(
         "INFO" if status is Status.DELIVERED else "ERROR",
         "Slack message sent" if status is Status.DELIVERED else "Slack message NOT sent",

@@ -20,14 +20,15 @@ import time
 from collections import namedtuple
 from datetime import datetime, timezone
 
-from ..core.sessions import plan_messages, routing_account
+from ..core.sessions import plan_messages
 from ..core.threads import ThreadKey, totals_of
 from ..render.planned import render_planned
 from ..shared.log import log_line
 from ..shared.outcomes import Status
+from ..shared.record import routing_account
 from ..slack.http import DeliveryError
 from ..state.store import CALL_MARGIN_SECONDS, Contended, NoTimeLeft, StoreUnavailable
-from .pacing import NO_TIME_LEFT, SECONDS_BETWEEN_POSTS, Pacer, SharedPacer
+from .pacing import NO_TIME_LEFT, NO_TURN, SECONDS_BETWEEN_POSTS, Pacer, SharedPacer
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
@@ -103,6 +104,7 @@ class SessionDelivery:
         self.outcomes: dict[int, Outcome] = {}
         self.posted = 0  # Slack messages this invocation posted
         self.out_of_time = False  # a post found no time left: later ones are not tried
+        self._pacers: dict[str, SharedPacer] = {}
 
     def send(self, batch: list[Occurrence], max_messages: int | None = None) -> list[Outcome]:
         """Every occurrence's outcome, in the batch's order."""
@@ -162,8 +164,12 @@ class SessionDelivery:
 
     def _pacer(self, destination: str, what: str = "post") -> SharedPacer:
         """The turn of ``destination`` (a channel, "webhook" or "chat.update") for ``what``."""
-        local = container_pacers().setdefault(destination, Pacer(_LOCAL_SECONDS[what]))
-        return SharedPacer(self.store, destination, PACE_SECONDS[what], local)
+        pacer = self._pacers.get(destination)
+        if pacer is None:
+            pacers = container_pacers()
+            local = pacers.get(destination) or pacers.setdefault(destination, Pacer(_LOCAL_SECONDS[what]))
+            pacer = self._pacers[destination] = SharedPacer(self.store, destination, PACE_SECONDS[what], local)
+        return pacer
 
     def _post(
         self,
@@ -194,25 +200,27 @@ class SessionDelivery:
                 return Sent(None, "", "", True)
         account = key.account
         channel = thread.channel if thread else self.destination.channel_for(account)
-        pacer = self._pacer(channel)
-        if not pacer.acquire(self.deadline, keep=self.keep):
+        started = [time.monotonic()]
+
+        def post() -> Posted:
+            started[0] = time.monotonic()  # the post's own time, not its wait for a turn
+            return self.destination.post(payload, self.deadline, account=account, thread=thread, broadcast=broadcast)
+
+        try:
+            posted = self._pacer(channel).take_turn(self.deadline, post, keep=self.keep)
+        except DeliveryError as error:
+            self._release(claim)
+            self._log_call(kind, key, channel, started[0], error.reason, thread=thread, events=events)
+            return Sent(None, error.reason, error.code)
+        if posted is NO_TURN:
             self.out_of_time = True
             self._release(claim)
             return Sent(None, NO_TIME_LEFT, "")
-        started = time.monotonic()
-        try:
-            posted = self.destination.post(payload, self.deadline, account=account, thread=thread, broadcast=broadcast)
-        except DeliveryError as error:
-            self._release(claim)
-            self._log_call(kind, key, channel, started, error.reason, thread=thread, events=events)
-            return Sent(None, error.reason, error.code)
-        finally:
-            pacer.posted()
         self.posted += 1
         if claim:
             with contextlib.suppress(StoreUnavailable):  # the claim is then taken for abandoned in time
                 self.store.message_posted(claim)
-        self._log_call(kind, key, channel, started, "", thread=thread, broadcast=broadcast, events=events)
+        self._log_call(kind, key, channel, started[0], "", thread=thread, broadcast=broadcast, events=events)
         return Sent(posted, "", "")
 
     def _release(self, claim: str) -> None:

@@ -36,7 +36,7 @@ from ..slack.destination import Posted
 from ..slack.http import DeliveryError
 from ..slack.web_api import is_message_gone
 from ..state.store import StoreUnavailable, account_of, session_of, thread_pk
-from .pacing import NO_TIME_LEFT
+from .pacing import NO_TIME_LEFT, NO_TURN
 from .stateful import Sent, SessionDelivery, event_epoch, message_key
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
@@ -218,22 +218,24 @@ class ThreadedDelivery(SessionDelivery):
         return ""
 
     def _update(self, payload: dict, key: ThreadKey, state: ThreadState) -> str:
-        pacer = self._pacer("chat.update", "chat.update")
-        if not pacer.acquire(self.deadline):
-            return "no time left in the function's timeout to edit the parent message"
-        started = time.monotonic()
+        started = [time.monotonic()]
+
+        def update() -> Posted:
+            started[0] = time.monotonic()  # the edit's own time, not its wait for a turn
+            return self.destination.update(_posted(state), payload, self.deadline)
+
         try:
-            self.destination.update(_posted(state), payload, self.deadline)
+            updated = self._pacer("chat.update", "chat.update").take_turn(self.deadline, update)
         except DeliveryError as error:
             if not is_message_gone(error):
-                self._log_call("parent update", key, state.channel, started, error.reason)
+                self._log_call("parent update", key, state.channel, started[0], error.reason)
                 return error.reason
             # The parent was deleted (or can no longer be edited): post a new one and point the session at it.
             reposted = self._repost_parent(key, state)
             return "" if reposted.ts else "the parent message was gone and could not be posted again"
-        finally:
-            pacer.posted()
-        self._log_call("parent update", key, state.channel, started, "")
+        if updated is NO_TURN:
+            return "no time left in the function's timeout to edit the parent message"
+        self._log_call("parent update", key, state.channel, started[0], "")
         return ""
 
     def _may_mention(self, state: ThreadState, reply) -> bool:

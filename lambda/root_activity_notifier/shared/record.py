@@ -78,3 +78,14 @@ def is_read_only(record: ActivityRecord) -> bool:
     if record.read_only is not None:
         return record.read_only
     return record.event_name.startswith(_READ_ONLY_PREFIXES)
+
+
+def routing_account(planned) -> str:
+    """The account whose channel a planned message (core/sessions.py) goes to: an sts:AssumeRoot
+    call's is the member it opens; a fold, which spans sessions, has none (the default channel)."""
+    if not planned.session:
+        return ""
+    first = planned.occurrences[0].record
+    if first.is_assume_root and first.target_account_id:
+        return first.target_account_id
+    return planned.session[0]

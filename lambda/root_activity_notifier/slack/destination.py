@@ -6,8 +6,8 @@
   account (``routes``, else the default channel), replies in a thread (optionally broadcast to the
   channel), edits a message in place and deletes its own.
 
-Both read their secret once per batch (``prepare``), from config/secrets.py's cache, and post with the
-same retry policy. The planner decides what to say; a destination only says it.
+Both read their secret once per batch (``prepare``, or their first call to Slack), from config/secrets.py's
+cache, and post with the same retry policy. The planner decides what to say; a destination only says it.
 """
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ class WebhookDestination:
     ) -> Posted:
         if thread is not None:
             raise TypeError("an incoming webhook cannot reply in a thread")
+        if not self._url:
+            self.prepare()
         result = post_message(self._url, payload, deadline)
         return Posted(self.channel_for(account), "", result.attempts)
 
@@ -122,8 +124,6 @@ class SlackAppDestination:
         """The workspace's address (auth.test), for links to a message; "" when Slack does not say."""
         if self._workspace_url is None:
             try:
-                if not self._token:  # nothing was posted yet (a delayed check): read the token first
-                    self.prepare()
                 self._workspace_url = str(self._call("auth.test", {}, deadline).answer.get("url") or "")
             except (DeliveryError, ConfigurationError, SecretUnavailable):
                 return ""
@@ -132,6 +132,8 @@ class SlackAppDestination:
     def _call(self, method: str, arguments: dict[str, Any], deadline: Deadline) -> DeliveryResult:
         from .web_api import TOKEN_ERRORS, call  # only Slack app mode loads the Web API client
 
+        if not self._token:  # nothing was prepared (a delayed check, a first post): read it now
+            self.prepare()
         try:
             return call(self._target.api_url, method, self._token, arguments, deadline)
         except DeliveryError as error:
