@@ -7,7 +7,8 @@ any of its frames is on the stack. Leaves, the modules that import nothing of th
 other leaves (shared/, Slack's escaping and Block Kit's building blocks), count as the standard
 library does: reading the path, one does not follow into them. Three
 paths: a webhook without the session table, a webhook with it (digests), a Slack app (a thread),
-each against moto's DynamoDB and a local Slack. Issue 26 asks for at most two visits per module.
+each against moto's DynamoDB and a local Slack. Issue 26 asks for at most two visits per module;
+tests/unit/test_event_path.py holds the webhook's path to it.
 """
 
 from __future__ import annotations
@@ -60,6 +61,18 @@ def leaves() -> set[str]:
         leaf |= more
 
 
+def follow(event, reset=lambda: None) -> Counter:
+    """The visits of one invocation of the handler with ``event``, after one that loads what it
+    imports (the path, not the loading); ``reset`` runs before each (a fresh session table)."""
+    from harness.invoke import LambdaContext
+    from root_activity_notifier.handler import lambda_handler
+
+    reset()
+    lambda_handler(event, LambdaContext(30))
+    reset()
+    return visits_of(lambda: lambda_handler(event, LambdaContext(30)))
+
+
 def visits_of(call) -> Counter:
     import root_activity_notifier
 
@@ -101,7 +114,6 @@ def main() -> int:
     from moto import mock_aws
 
     from harness.console_session import sqs_batch
-    from harness.invoke import LambdaContext
     from harness.samples import load_sample
     from harness.state import TABLE, create_session_table
     from slack_api_standin import BOT_TOKEN, SlackApiStandIn
@@ -119,15 +131,18 @@ def main() -> int:
         },
     }
     with mock_aws(), SlackApiStandIn(posts_per_second=None, updates_per_minute=None) as slack:
-        create_session_table(boto3.client("dynamodb", region_name="us-east-1"))
+        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+        create_session_table(dynamodb)
+
+        def fresh_table() -> None:
+            dynamodb.delete_table(TableName=TABLE)
+            create_session_table(dynamodb)
         paths["Slack app, session table"] = {
             "SLACK_BOT_TOKEN": BOT_TOKEN,
             "SLACK_CHANNEL_ID": "C0SECURITY1",
             "SLACK_API_URL": slack.url,
             "SLACK_SESSION_TABLE": TABLE,
         }
-        from root_activity_notifier.handler import lambda_handler
-
         event = sqs_batch([load_sample(sample)])
         for name, environment in paths.items():
             for variable in (
@@ -139,12 +154,7 @@ def main() -> int:
             ):
                 os.environ.pop(variable, None)
             os.environ.update(environment)
-            boto3.client("dynamodb", region_name="us-east-1").delete_table(TableName=TABLE)
-            create_session_table(boto3.client("dynamodb", region_name="us-east-1"))
-            lambda_handler(event, LambdaContext(30))  # imports done: count the path, not the loading
-            boto3.client("dynamodb", region_name="us-east-1").delete_table(TableName=TABLE)
-            create_session_table(boto3.client("dynamodb", region_name="us-east-1"))
-            visits = visits_of(lambda event=event: lambda_handler(event, LambdaContext(30)))
+            visits = follow(event, fresh_table)
             over = {module: count for module, count in visits.items() if count > 2}  # noqa: PLR2004 - the issue's bound
             print(f"\n{name}: {len(visits)} modules, {len(over)} visited more than twice", file=sys.__stdout__)
             for module, count in visits.most_common():

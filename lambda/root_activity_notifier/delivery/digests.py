@@ -26,7 +26,7 @@ from ..core.sessions import (
     session_key,
     urgency,
 )
-from ..core.threads import ThreadKey, group_by_thread
+from ..core.threads import ThreadKey
 from ..render.parent import render_digest
 from ..render.planned import render_planned
 from ..shared.log import log_line
@@ -56,10 +56,10 @@ class DigestDelivery(SessionDelivery):
         self.digest_seconds = digest_minutes * 60
         self.digest_minutes = digest_minutes
 
-    def send(self, batch: list[Occurrence], max_messages: int | None = None) -> list:
+    def _deliver(self, sessions: list, max_messages: int | None) -> None:
         plans: dict[str, SessionPlan] = {}  # by the session's key in the table
         unthreaded = []
-        for key, session in group_by_thread(batch):
+        for key, session in sessions:
             try:
                 plan = self._plan(key, session, plans)
             except StoreUnavailable as error:
@@ -77,7 +77,6 @@ class DigestDelivery(SessionDelivery):
                 unthreaded += self._store_failed(plan.key, plan.held, error)
         if unthreaded:
             self._send_unthreaded(unthreaded, max_messages)
-        return [self.outcomes[id(each)] for each in batch]
 
     def follow_up(self, session: str) -> bool:
         """Post the session's digest if anything is held for it."""

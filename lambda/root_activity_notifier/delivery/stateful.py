@@ -21,7 +21,7 @@ from collections import namedtuple
 from datetime import datetime, timezone
 
 from ..core.sessions import plan_messages
-from ..core.threads import ThreadKey, totals_of
+from ..core.threads import ThreadKey, group_by_thread, totals_of
 from ..render.planned import render_planned
 from ..shared.log import log_line
 from ..shared.outcomes import Status
@@ -84,7 +84,7 @@ def message_key(key: ThreadKey, kind: str, occurrences) -> str:
 
 class SessionDelivery:
     """Carries a batch out session by session (``send``) and a follow-up the function sent itself
-    (``follow_up``); subclasses say what each session posts."""
+    (``follow_up``); subclasses say what the sessions post (``_deliver``)."""
 
     def __init__(
         self,
@@ -107,7 +107,13 @@ class SessionDelivery:
         self._pacers: dict[str, SharedPacer] = {}
 
     def send(self, batch: list[Occurrence], max_messages: int | None = None) -> list[Outcome]:
-        """Every occurrence's outcome, in the batch's order."""
+        """Every occurrence's outcome, in the batch's order: the batch's root sessions, as their threads
+        group them (core/threads.py, the most urgent first), carried out by ``_deliver``."""
+        self._deliver(group_by_thread(batch), max_messages)
+        return [self.outcomes[id(each)] for each in batch]
+
+    def _deliver(self, sessions: list[tuple[ThreadKey, list[Occurrence]]], max_messages: int | None) -> None:
+        """Post what the sessions say, settling each occurrence's outcome (``_settle``)."""
         raise NotImplementedError
 
     def follow_up(self, session: str) -> bool:

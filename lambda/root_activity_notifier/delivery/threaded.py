@@ -23,7 +23,6 @@ from ..core.threads import (
     ThreadKey,
     as_planned_message,
     as_stored,
-    group_by_thread,
     plan_replies,
     totals_of,
 )
@@ -53,13 +52,12 @@ _BROADCAST_RANK = SEVERITY_RANK[Severity.CRITICAL]
 
 
 class ThreadedDelivery(SessionDelivery):
-    def send(self, batch: list[Occurrence], max_messages: int | None = None) -> list:  # noqa: ARG002 - a thread holds any number
-        for key, session in group_by_thread(batch):
+    def _deliver(self, sessions: list, max_messages: int | None) -> None:  # noqa: ARG002 - a thread holds any number
+        for key, session in sessions:
             try:
                 self._send_session(key, session)
             except StoreUnavailable as error:
                 self._send_unthreaded(self._store_failed(key, session, error))
-        return [self.outcomes[id(each)] for each in batch]
 
     def follow_up(self, session: str) -> bool:
         """Make the parent edit the session owes."""
