@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections import namedtuple
 
+from ..shared.occurrence import session_key
 from ..shared.severity import Severity
-from .sessions import session_key
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:

@@ -20,9 +20,8 @@ Pure functions: no I/O, so tests can call them directly.
 from __future__ import annotations
 
 from collections import namedtuple
-from datetime import datetime, timezone
 
-from ..shared.severity import SEVERITY_RANK, Severity, most_severe
+from ..shared.occurrence import deserves_own_message, session_key, urgency
 from .classify import classify
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from ..shared.record import ActivityRecord
-    from .classify import Classification
 
 MAX_OWN_MESSAGES = 5
 MAX_OTHER_MESSAGES = 3
@@ -39,7 +37,6 @@ MAX_OTHER_MESSAGES = 3
 # too) for each of them; and ten messages still read as one screen, where fifty would bury the one
 # that matters. What does not fit is folded into the last of them.
 MAX_MESSAGES_PER_BATCH = 10
-_NO_TIME = datetime.max.replace(tzinfo=timezone.utc)
 
 # One root event of the batch: its record, classification, and the SQS messages that carried it.
 Occurrence = namedtuple("Occurrence", ["record", "classification", "message_ids"])
@@ -49,29 +46,6 @@ Occurrence = namedtuple("Occurrence", ["record", "classification", "message_ids"
 # (core/threads.py) also "reads" and "changes", a batch's summary reply; named: for a summary, the events
 # that would have had a message of their own.
 PlannedMessage = namedtuple("PlannedMessage", ["kind", "session", "occurrences", "named"], defaults=[()])
-
-
-def session_key(record: ActivityRecord) -> tuple[str, str]:
-    """``(account, "key:AKIA…")`` or ``(account, "ip:192.0.2.1")``."""
-    if record.access_key_id:
-        return record.account_id, f"key:{record.access_key_id}"
-    return record.account_id, f"ip:{record.source_ip}"
-
-
-def deserves_own_message(record: ActivityRecord, classification: Classification) -> bool:
-    return record.is_console_sign_in or record.is_assume_root or classification.severity is Severity.CRITICAL
-
-
-def kind_of(occurrence: Occurrence) -> str:
-    """What an event is, to tell one kind of alert from another: its name and what the classifier made
-    of it ("ConsoleLogin/sign_in_without_mfa", "CreateAccessKey/credentials_changed"); for a change to
-    the notifier, the resource and its region too, since each piece of the notifier changed is news of
-    its own (a forwarder's rules have the same names in every region)."""
-    record = occurrence.record
-    kind = f"{record.event_name or 'unknown'}/{occurrence.classification.activity.value}"
-    if record.tamper_rule and record.resource:
-        return f"{kind}/{record.region}/{record.resource[:200]}"
-    return kind
 
 
 def occurrences(
@@ -113,6 +87,21 @@ def plan_messages(batch: Iterable[Occurrence], max_messages: int | None = None) 
     return fit_messages(planned, max_messages)
 
 
+def plan_sessions(
+    groups: Iterable[tuple[Iterable[Occurrence], bool]], max_messages: int | None
+) -> list[PlannedMessage]:
+    """Several sessions' messages as one batch's (delivery/digests.py): each ``(occurrences, alone)``
+    planned on its own (``alone``: a message for each occurrence), then the batch's most severe
+    first, and past ``max_messages`` (None: no bound) the least severe folded into one last message."""
+    planned = []
+    for group, alone in groups:
+        if alone:
+            planned += [PlannedMessage("event", session_key(each.record), (each,)) for each in group]
+        else:
+            planned += plan_messages(group)
+    return fit_messages(planned, max_messages)
+
+
 def fit_messages(planned: Iterable[PlannedMessage], max_messages: int | None) -> list[PlannedMessage]:
     """The messages most severe first; past ``max_messages`` (None: no bound), the least severe fold
     into one last message."""
@@ -122,14 +111,6 @@ def fit_messages(planned: Iterable[PlannedMessage], max_messages: int | None) ->
     kept = planned[: max(max_messages - 1, 0)]
     folded = tuple(each for message in planned[len(kept) :] for each in message.occurrences)
     return [*kept, PlannedMessage("fold", None, folded)]
-
-
-def urgency(group: Iterable[Occurrence]) -> tuple[int, datetime]:
-    """Sort key of a message or a session: its worst severity, then its first event's time."""
-    group = list(group)
-    worst = most_severe(each.classification.severity for each in group)
-    first = min((each.record.event_time for each in group if each.record.event_time), default=_NO_TIME)
-    return SEVERITY_RANK[worst], first
 
 
 def group_by_session(batch: Iterable[Occurrence]) -> dict[tuple[str, str], list[Occurrence]]:

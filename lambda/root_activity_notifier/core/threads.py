@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections import namedtuple
 
+from ..shared.occurrence import deserves_own_message, urgency
 from ..shared.record import is_read_only
 from ..shared.severity import KIND_FIELDS, SEVERITY_RANK, Severity, most_severe
-from .sessions import PlannedMessage, deserves_own_message, urgency
+from .sessions import PlannedMessage
 from .windows import DECLARED_PER_BATCH, declaration
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start

@@ -187,7 +187,7 @@ class Answers:
         self.store.declare_window(account, window.id, window_text(window), int(window.ends) + 2 * 86400)
         self.destination.prepare()
         announced = DeclaredWindows(self.store, self.destination, self.options, self.deadline, self.clock)
-        applies = any(each.id == window.id and each.announced_at for each in announced.announce(account))
+        applies = any(each.id == window.id and each.announced_at for each in announced.announce_account(account))
         log_line(
             "INFO",
             "expected use declared from Slack",

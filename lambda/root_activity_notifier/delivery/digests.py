@@ -4,7 +4,7 @@ long it runs and however fast.
 * A session's **first** batch is posted at once, as it always was (core/sessions.py's plan: sign-ins and
   critical events alone, a few other calls alone or one summary).
 * After that, an event of a **new kind** that deserves a message of its own (a sign-in, an
-  sts:AssumeRoot call, a critical event) is posted at once, once per kind (sessions.kind_of).
+  sts:AssumeRoot call, a critical event) is posted at once, once per kind (shared/occurrence.py, kind_of).
 * Everything else is **held**: counted, exactly, into the session's totals, and posted as one
   **digest** at most every ``digest_minutes`` (event time): by the batch that finds the digest due,
   or by a follow-up the function sends itself (state/follow_up.py) for when no batch comes.
@@ -17,19 +17,12 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from ..core.sessions import (
-    PlannedMessage,
-    deserves_own_message,
-    fit_messages,
-    kind_of,
-    plan_messages,
-    session_key,
-    urgency,
-)
+from ..core.sessions import plan_sessions
 from ..core.threads import ThreadKey
 from ..render.parent import render_digest
 from ..render.planned import render_planned
 from ..shared.log import log_line
+from ..shared.occurrence import deserves_own_message, kind_of, urgency
 from ..shared.outcomes import Status
 from ..state.store import StoreUnavailable, account_of, session_of, thread_pk
 from .stateful import SessionDelivery, event_epoch, message_key
@@ -40,9 +33,10 @@ if TYPE_CHECKING:
     from ..state.store import ThreadState
 
 # What one session's share of a batch comes to: its key and state, each event's key in the table,
-# the messages to post now, the events held for the digest, the kind each message-worthy event
-# announces (by id), and whether this batch opens the session.
-SessionPlan = namedtuple("SessionPlan", ["key", "state", "pairs", "messages", "held", "kinds", "opened"])
+# the events to post now (as a session's first batch when it opens, else a message each), the events
+# held for the digest, the kind each message-worthy event announces (by id), and whether this batch
+# opens the session.
+SessionPlan = namedtuple("SessionPlan", ["key", "state", "pairs", "at_once", "held", "kinds", "opened"])
 
 # A digest that could not be posted is tried again by a follow-up this much later.
 DIGEST_RETRY_SECONDS = 60
@@ -110,10 +104,9 @@ class DigestDelivery(SessionDelivery):
         state = self.store.open_thread(key.account, list(key.session_ids), first, mine=opening)
         joined = opening.get(state.pk)
         if joined is not None and joined.opened:
-            events = [each for message in joined.messages for each in message.occurrences] + fresh
-            return joined._replace(pairs={**joined.pairs, **pairs}, messages=plan_messages(events))
+            return joined._replace(pairs={**joined.pairs, **pairs}, at_once=joined.at_once + fresh)
         if state.owner:
-            return SessionPlan(key, state, pairs, plan_messages(fresh), [], {}, True)
+            return SessionPlan(key, state, pairs, fresh, [], {}, True)
         at_once, held, kinds = [], [], {}
         for each in sorted(fresh, key=lambda each: urgency((each,))):
             kind = kind_of(each)
@@ -127,21 +120,20 @@ class DigestDelivery(SessionDelivery):
                 at_once.append(each)
             else:
                 held.append(each)
-        messages = [PlannedMessage("event", session_key(each.record), (each,)) for each in at_once]
         if joined is not None:  # another key of the batch already joined this live session
             return joined._replace(
                 pairs={**joined.pairs, **pairs},
-                messages=joined.messages + messages,
+                at_once=joined.at_once + at_once,
                 held=joined.held + held,
                 kinds={**joined.kinds, **kinds},
             )
-        return SessionPlan(key, state, pairs, messages, held, kinds, False)
+        return SessionPlan(key, state, pairs, at_once, held, kinds, False)
 
     # -- posting ------------------------------------------------------------------------------------
 
     def _post_messages(self, plans: list[SessionPlan], max_messages: int | None) -> None:
         """Every session's messages, most severe first; past ``max_messages``, one fold."""
-        for planned in fit_messages([message for plan in plans for message in plan.messages], max_messages):
+        for planned in plan_sessions([(plan.at_once, not plan.opened) for plan in plans], max_messages):
             account, session_id = planned.session or ("", "fold")
             key = ThreadKey(account, (session_id,))
             claim = message_key(key, planned.kind, planned.occurrences)
@@ -154,7 +146,7 @@ class DigestDelivery(SessionDelivery):
     def _finish(self, plan: SessionPlan) -> None:
         """Count what the session showed and held; release what failed; post its digest when due."""
         state = plan.state
-        shown = [each for message in plan.messages for each in message.occurrences]
+        shown = plan.at_once
         posted = [each for each in shown if self.outcomes[id(each)].status is not Status.FAILED]
         if plan.opened:
             if not posted:

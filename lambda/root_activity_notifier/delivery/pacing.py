@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import namedtuple
 
 from ..slack.http import DEFAULT_RETRY_POLICY
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from ..shared.deadline import Deadline
-    from ..state.store import SessionStore
 
 
 # Slack accepts about one message a second per webhook; posts are never closer than this.
@@ -27,6 +27,8 @@ NO_TURN = object()
 
 class _Turns:
     """What every pacer does with a post: waits for its turn, sends it, counts the interval from its end."""
+
+    __slots__ = ()
 
     def take_turn(self, deadline: Deadline, send, keep: float = 0.0):
         """``send()``'s result, called in the next turn; NO_TURN without calling it when waiting would
@@ -71,16 +73,17 @@ class Pacer(_Turns):
         return True
 
 
-class SharedPacer(_Turns):
+class SharedPacer(
+    _Turns,
+    namedtuple(
+        "SharedPacer", ["store", "destination", "interval", "local", "clock", "sleep"], defaults=[time.time, time.sleep]
+    ),
+):
     """One pace per destination for every concurrent invocation: each post reserves the next free
-    turn in the session table (state/store.py, reserve_slot) and waits for it. When the table cannot
-    be reached, the container's own pacer paces alone, as before."""
+    turn in the session table (``store``, a SessionStore: reserve_slot) and waits for it. When the
+    table cannot be reached, the container's own pacer (``local``) paces alone, as before."""
 
-    def __init__(
-        self, store: SessionStore, destination: str, interval: float, local: Pacer, *, clock=time.time, sleep=time.sleep
-    ) -> None:
-        self.store, self.destination, self.interval, self.local = store, destination, interval, local
-        self.clock, self.sleep = clock, sleep
+    __slots__ = ()
 
     def delay(self) -> float:
         return self.local.delay()

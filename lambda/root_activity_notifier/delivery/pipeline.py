@@ -84,20 +84,22 @@ def notify_batch(
     With ``stateful`` (delivery with the session table), each root session is remembered across batches.
     With ``escalation``, critical activity pages on-call first, whatever Slack does. With ``windows``
     (the session table's declared expected use), what an announced window covers is labelled."""
-    prepared = sort_batch(messages, options)
+    prepared, unannounced = sort_batch(messages, options), []
     if windows is not None and prepared.occurrences:
         # The table only: pages never wait for Slack.
-        prepared = prepared._replace(occurrences=windows.label(prepared.occurrences))
+        labelled, unannounced = windows.label(prepared.occurrences)
+        prepared = prepared._replace(occurrences=labelled)
     not_paged = escalation.escalate(prepared.occurrences) if escalation is not None and prepared.occurrences else []
-    pacer, budget = pace_batch(deadline, pacer, max_messages)  # what the pages left of the time
-    prepared = prepared._replace(planned=plan_messages(prepared.occurrences, budget))
+    budget = max_messages
+    if stateful is None or stateful.bounded:  # a thread holds any number: nothing to fold
+        pacer, budget = pace_batch(deadline, pacer, max_messages)  # what the pages left of the time
+    if stateful is None:  # with the table, the sessions' delivery plans
+        prepared = prepared._replace(planned=plan_messages(prepared.occurrences, budget))
     result = send_batch(prepared, options, destination, deadline, pacer=pacer, stateful=stateful, max_messages=budget)
     if escalation is not None:
         not_paged += escalation.page_unseen(result.failed_message_ids)
-    if windows is not None:  # after the batch: what it finds unannounced covers none of it
-        windows.announce_pending()
-        for account in prepared.announcements:
-            windows.announce(account)
+    if windows is not None:  # after the batch: what it found unannounced covers none of it
+        windows.announce(unannounced, prepared.announcements)
     for message_id, session, kind in prepared.checks:
         link = getattr(destination, "workspace_url", None)  # Slack app mode's, to link the parent
         reason = escalation.check(session, kind, link) if escalation is not None else ""
@@ -175,19 +177,20 @@ def send_batch(
     failed_ids = dict.fromkeys(prepared.failed_message_ids)
     counts, failures = dict(prepared.counts), []
     cannot_send = ""
-    if stateful is not None and (prepared.planned or prepared.follow_ups):
+    if stateful is not None and (prepared.occurrences or prepared.follow_ups):
         try:  # before the table is asked anything (without it, the first post reads the secret)
             destination.prepare()
         except (ConfigurationError, SecretUnavailable) as error:
             cannot_send = str(error)
-
-    if stateful is not None and not cannot_send and (prepared.planned or prepared.follow_ups):
-        for outcome in stateful.send(prepared.occurrences, max_messages):
-            _count(outcome.occurrence, outcome.status, outcome.kind, outcome.error, (counts, failures, failed_ids))
-        for message_id, session in prepared.follow_ups:
-            if not stateful.follow_up(session):
-                failed_ids[message_id] = None
-        return _finish(prepared, counts, failures, failed_ids, posted=stateful.posted)
+        if not cannot_send:
+            for outcome in stateful.send(prepared.occurrences, max_messages):
+                _count(outcome.occurrence, outcome.status, outcome.kind, outcome.error, (counts, failures, failed_ids))
+            for message_id, session in prepared.follow_ups:
+                if not stateful.follow_up(session):
+                    failed_ids[message_id] = None
+            return _finish(prepared, counts, failures, failed_ids, posted=stateful.posted)
+        # Every root event fails below, planned as without the table.
+        prepared = prepared._replace(planned=plan_messages(prepared.occurrences, max_messages))
     for message_id, session in prepared.follow_ups:
         if stateful is not None:  # Slack cannot be reached: SQS brings the follow-up again
             failed_ids[message_id] = None
@@ -224,7 +227,7 @@ def _count(occurrence: Occurrence, status: Status, kind: str | None, error: str,
 
 
 def _finish(prepared: PreparedBatch, counts, failures, failed_ids, *, posted: int | None = None) -> BatchResult:
-    if prepared.planned or posted:
+    if prepared.planned or prepared.occurrences or posted:
         log_line(
             "INFO" if not failures else "ERROR",
             "batch done",

@@ -86,6 +86,8 @@ class SessionDelivery:
     """Carries a batch out session by session (``send``) and a follow-up the function sent itself
     (``follow_up``); subclasses say what the sessions post (``_deliver``)."""
 
+    bounded = True  # a batch posts at most ``max_messages`` (the rest folds), as without the table
+
     def __init__(
         self,
         destination: WebhookDestination | SlackAppDestination,

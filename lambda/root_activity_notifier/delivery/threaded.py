@@ -52,7 +52,9 @@ _BROADCAST_RANK = SEVERITY_RANK[Severity.CRITICAL]
 
 
 class ThreadedDelivery(SessionDelivery):
-    def _deliver(self, sessions: list, max_messages: int | None) -> None:  # noqa: ARG002 - a thread holds any number
+    bounded = False  # a thread holds any number of events
+
+    def _deliver(self, sessions: list, max_messages: int | None) -> None:  # noqa: ARG002 - not bounded
         for key, session in sessions:
             try:
                 self._send_session(key, session)

@@ -11,6 +11,7 @@ no author) is logged and ignored.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from datetime import datetime, timezone
 
 from ..config.secrets import SecretUnavailable
@@ -27,45 +28,28 @@ from ..state.store import StoreUnavailable
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Iterable
     from typing import Any
 
     from ..core.sessions import Occurrence
     from ..core.windows import Window
-    from ..render.event import RenderOptions
-    from ..shared.deadline import Deadline
-    from ..state.store import SessionStore
 
 
-class DeclaredWindows:
-    """The session table's windows (``store``); announcements go to ``destination``."""
+class DeclaredWindows(namedtuple("DeclaredWindows", ["store", "destination", "options", "deadline", "clock"])):
+    """The session table's windows (``store``: a SessionStore); announcements go to ``destination``;
+    ``options``: the RenderOptions; ``clock``: epoch seconds."""
 
-    def __init__(
-        self,
-        store: SessionStore,
-        destination: Any,
-        options: RenderOptions,
-        deadline: Deadline,
-        clock: Callable[[], float],
-    ) -> None:
-        self.store, self.destination, self.options, self.deadline, self.clock = (
-            store,
-            destination,
-            options,
-            deadline,
-            clock,
-        )
-        self.pending: list[Window] = []  # what label() found unannounced, for announce_pending()
+    __slots__ = ()
 
-    def label(self, batch: Iterable[Occurrence]) -> list[Occurrence]:
-        """The batch with each occurrence an announced window covers labelled. Reads the table only:
-        a window found unannounced is kept for ``announce_pending``, after the batch (and its pages)
-        went out, since it covers nothing that happened before its announcement anyway."""
+    def label(self, batch: Iterable[Occurrence]) -> tuple[list[Occurrence], list[Window]]:
+        """The batch with each occurrence an announced window covers labelled, and the windows found
+        unannounced. Reads the table only: those are announced after the batch (and its pages) went
+        out (``announce``), since they cover nothing that happened before their announcement anyway."""
         batch = list(batch)
         windows: list[Window] = []
         for account in sorted({occurrence.record.account_id for occurrence in batch if occurrence.record.account_id}):
             windows += self._read(account)
-        self.pending += [window for window in windows if window.announced_at is None and window.ends > self.clock()]
+        unannounced = [window for window in windows if window.announced_at is None and window.ends > self.clock()]
         labelled = []
         for occurrence in batch:
             # A window covers root use; a change to the notifier is never expected by declaring one.
@@ -73,15 +57,17 @@ class DeclaredWindows:
             window = None if changed else covering(windows, occurrence.record)
             classification = occurrence.classification._replace(declared=window) if window else None
             labelled.append(occurrence._replace(classification=classification) if classification else occurrence)
-        return labelled
+        return labelled, unannounced
 
-    def announce_pending(self) -> None:
-        """Announce what ``label`` found unannounced."""
-        pending, self.pending = self.pending, []
-        for window in pending:
+    def announce(self, unannounced: Iterable[Window] = (), accounts: Iterable[str] = ()) -> None:
+        """Announce the windows ``label`` found unannounced, then every window of ``accounts`` not
+        announced yet (the ``expect`` command asked)."""
+        for window in unannounced:
             self._announce(window)
+        for account in accounts:
+            self.announce_account(account)
 
-    def announce(self, account: str) -> list[Window]:
+    def announce_account(self, account: str) -> list[Window]:
         """The account's windows, each announced (now, if it was not yet); [] when the table fails."""
         return [
             self._announce(window) if window.announced_at is None and window.ends > self.clock() else window

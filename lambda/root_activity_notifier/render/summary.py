@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import Counter
 
 from ..core.classify import Activity
-from ..core.sessions import group_by_session, urgency
+from ..core.sessions import group_by_session
+from ..shared.occurrence import urgency
 from ..shared.record import is_read_only
 from ..shared.severity import Severity, most_severe
 from .blocks import (

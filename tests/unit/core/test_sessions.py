@@ -12,11 +12,10 @@ from root_activity_notifier.core.events import parse_input
 from root_activity_notifier.core.sessions import (
     MAX_OTHER_MESSAGES,
     MAX_OWN_MESSAGES,
-    kind_of,
     occurrences,
     plan_messages,
-    session_key,
 )
+from root_activity_notifier.shared.occurrence import kind_of, session_key
 
 
 def records(events):

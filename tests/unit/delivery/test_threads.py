@@ -515,17 +515,17 @@ def after_the_visibility_timeout(monkeypatch, seconds: float) -> None:
     from root_activity_notifier.delivery import pacing
     from root_activity_notifier.state import store as session_store
 
-    store_init, pacer_init = session_store.SessionStore.__init__, pacing.SharedPacer.__init__
+    store_init, pacer_new = session_store.SessionStore.__init__, pacing.SharedPacer.__new__
 
     def store(self, *arguments, **keywords):
         store_init(self, *arguments, **keywords)
         self._clock = lambda: time.time() + seconds
 
-    def pacer(self, *arguments, **keywords):
-        pacer_init(self, *arguments, **keywords, clock=lambda: time.time() + seconds)
+    def pacer(cls, *arguments, **keywords):
+        return pacer_new(cls, *arguments, **keywords, clock=lambda: time.time() + seconds)
 
     monkeypatch.setattr(session_store.SessionStore, "__init__", store)
-    monkeypatch.setattr(pacing.SharedPacer, "__init__", pacer)
+    monkeypatch.setattr(pacing.SharedPacer, "__new__", staticmethod(pacer))
 
 
 @pytest.mark.parametrize("cut", range(1, CUT_SESSION_CALLS + 1))
