@@ -65,8 +65,13 @@ Totals = namedtuple(
 KINDS_PER_BATCH = 20  # event names a batch adds to each severity's set: enough to name, bounded
 
 # One reply in a session's thread. kind: "event" (one occurrence, today's full message), "changes"
-# (a grouped reply) or "reads" (the batch's read-only calls); broadcast: also shown in the channel.
-Reply = namedtuple("Reply", ["kind", "occurrences", "broadcast"])
+# (a grouped reply) or "reads" (the batch's read-only calls); broadcast: also shown in the channel;
+# message: the reply as the webhook planner's message, which the same renderers draw (plan_thread).
+Reply = namedtuple("Reply", ["kind", "occurrences", "broadcast", "message"], defaults=[None])
+
+# A session's batch as its thread shows it (plan_thread): its totals (what the count adds to the
+# thread's), the same as a new parent shows them (as_stored), and its replies.
+ThreadPlan = namedtuple("ThreadPlan", ["totals", "parent", "replies"])
 
 # A session's place in Slack: the account its thread lives in and the IDs that find it, the first
 # one its own (``key:…`` or ``ip:…``), the others aliases it joins.
@@ -108,6 +113,13 @@ def group_by_thread(batch: Iterable[Occurrence]) -> list[tuple[ThreadKey, list[O
             joined[1][:0] = occurrences
             del threads[(account, session_id)]
     return sorted(threads.values(), key=lambda item: urgency(item[1]))
+
+
+def plan_thread(session: list[Occurrence], key: ThreadKey) -> ThreadPlan:
+    """A batch of one session as its thread shows it: the totals, and the replies, each with its message."""
+    totals = totals_of(session)
+    replies = [reply._replace(message=as_planned_message(reply, key)) for reply in plan_replies(session)]
+    return ThreadPlan(totals, as_stored(totals), replies)
 
 
 def plan_replies(session: Iterable[Occurrence]) -> list[Reply]:

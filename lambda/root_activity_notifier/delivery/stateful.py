@@ -33,6 +33,7 @@ from .pacing import NO_TIME_LEFT, NO_TURN, SECONDS_BETWEEN_POSTS, Pacer, SharedP
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start
 if TYPE_CHECKING:
     from ..core.sessions import Occurrence
+    from ..core.threads import Totals
     from ..render.event import RenderOptions
     from ..shared.deadline import Deadline
     from ..slack.destination import Posted, SlackAppDestination, WebhookDestination
@@ -133,15 +134,20 @@ class SessionDelivery:
         )
         return pairs, [each for each in session if pairs.get(id(each)) not in counted]
 
-    def _record(self, state: ThreadState, pairs: dict, done: list[Occurrence]) -> tuple[ThreadState, list]:
+    def _record(
+        self, state: ThreadState, pairs: dict, done: list[Occurrence], totals: Totals | None = None
+    ) -> tuple[ThreadState, list]:
         """Count ``done`` into the session once: its new state and the occurrences this call counted.
         What could not be counted is reported for redelivery: SQS brings it back, its message's claim
-        keeps Slack from seeing it twice, and it is counted then."""
+        keeps Slack from seeing it twice, and it is counted then. ``totals``: those of ``done``, when
+        the plan has them already (used when every one of them is counted at once)."""
         keyed = [each for each in done if id(each) in pairs]
         unkeyed = [each for each in done if id(each) not in pairs]
 
         def totals_for(new: set, first: bool):
             chosen = [each for each in keyed if pairs[id(each)] in new] + (unkeyed if first else [])
+            if totals is not None and len(chosen) == len(done):
+                return totals
             return totals_of(chosen) if chosen else None
 
         try:

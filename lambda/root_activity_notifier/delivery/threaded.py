@@ -18,14 +18,7 @@ from __future__ import annotations
 import contextlib
 import time
 
-from ..core.threads import (
-    MENTION_INTERVAL_SECONDS,
-    ThreadKey,
-    as_planned_message,
-    as_stored,
-    plan_replies,
-    totals_of,
-)
+from ..core.threads import MENTION_INTERVAL_SECONDS, ThreadKey, ThreadPlan, plan_thread
 from ..render.parent import permalink, render_parent
 from ..render.planned import render_planned
 from ..shared.log import log_line
@@ -82,16 +75,17 @@ class ThreadedDelivery(SessionDelivery):
         if not fresh:
             self._repaint_if_behind(key)
             return
+        plan = plan_thread(fresh, key)
         first_time = event_epoch(fresh, min) or self.clock()
         state = self.store.open_thread(key.account, list(key.session_ids), first_time)
         opened = state.owner
         if opened:
-            state = self._post_parent(key, state, fresh)
+            state = self._post_parent(key, state, fresh, plan)
             if state is None:
                 return
         posted = []
         try:
-            for reply in plan_replies(fresh):
+            for reply in plan.replies:
                 if self.out_of_time:  # the rest is reported for redelivery: the time left counts what is out
                     self._settle(reply.occurrences, Status.FAILED, f"reply:{reply.kind}", NO_TIME_LEFT)
                     continue
@@ -108,7 +102,7 @@ class ThreadedDelivery(SessionDelivery):
             raise
         if not posted:
             return
-        state, newly = self._record(state, pairs, posted)
+        state, newly = self._record(state, pairs, posted, plan.totals if len(posted) == len(fresh) else None)
         if opened and state.revision == 1 and len(newly) == len(fresh):
             # The new parent already shows exactly these totals, and no other batch has added since.
             self.store.mark_rendered(state.pk, state.revision)
@@ -122,7 +116,7 @@ class ThreadedDelivery(SessionDelivery):
         options = self.options
         if not (broadcast and self._may_mention(state, reply)):
             options = options._replace(mention="")
-        payload = render_planned(as_planned_message(reply, key), options)
+        payload = render_planned(reply.message, options)
         details = {"broadcast": broadcast, "events": len(reply.occurrences)}
         claim = message_key(key, f"reply:{reply.kind}", reply.occurrences)
         sent = self._post(payload, reply.kind, key, claim=claim, thread=_posted(state), **details)
@@ -153,17 +147,18 @@ class ThreadedDelivery(SessionDelivery):
             self.destination, self.deadline, self.options, key.account, state, totals, self._now(), mention=mention
         )
 
-    def _post_parent(self, key: ThreadKey, state: ThreadState, fresh: list[Occurrence]) -> ThreadState | None:
+    def _post_parent(
+        self, key: ThreadKey, state: ThreadState, fresh: list[Occurrence], plan: ThreadPlan
+    ) -> ThreadState | None:
         """Post the claimed thread's parent with this batch's totals; None when it could not be posted.
         A critical parent carries the mention (at most every MENTION_INTERVAL_SECONDS)."""
-        totals = totals_of(fresh)
-        rank = SEVERITY_RANK[totals.worst]
+        rank = SEVERITY_RANK[plan.totals.worst]
         mention = ""
         if rank == _BROADCAST_RANK and self.options.mention:
             moment = event_epoch(fresh, min) or self.clock()
             if self.store.claim_mention(state.pk, moment, MENTION_INTERVAL_SECONDS):
                 mention = self.options.mention
-        sent = self._post(self._render_parent(key, state, as_stored(totals), mention=mention), "parent", key)
+        sent = self._post(self._render_parent(key, state, plan.parent, mention=mention), "parent", key)
         if sent.error:
             self.store.release(state.pk)
             self._settle(fresh, Status.FAILED, "parent", sent.error)

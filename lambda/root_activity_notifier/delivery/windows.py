@@ -18,8 +18,7 @@ from ..config.secrets import SecretUnavailable
 from ..config.settings import ConfigurationError
 from ..core.classify import Activity
 from ..core.windows import WindowError, covering, read_window
-from ..render.blocks import format_time, section_text, slack_date, slack_payload
-from ..render.event import labelled_account
+from ..render.blocks import format_time, labelled_account, section_text, slack_date, slack_payload
 from ..render.mrkdwn import escape, escape_within
 from ..render.words import WORDING
 from ..shared.log import log_line

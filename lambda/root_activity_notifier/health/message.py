@@ -3,8 +3,8 @@ table ``doctor`` prints. Pure functions, no I/O."""
 
 from __future__ import annotations
 
-from ..render.blocks import HEADER_LIMIT, mrkdwn, notification_text, section_text, slack_payload
-from ..render.event import SEVERITY_EMOJI, labelled_account
+from ..render.blocks import HEADER_LIMIT, labelled_account, mrkdwn, notification_text, section_text, slack_payload
+from ..render.event import SEVERITY_EMOJI
 from ..render.mrkdwn import escape, escape_within, truncate_plain
 from ..render.words import WORDING
 from ..shared.severity import Severity

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from collections import namedtuple
-from urllib.parse import quote
 
 from ..core.classify import Activity, Classification
 from ..shared.record import ActivityRecord
@@ -13,8 +11,12 @@ from ..shared.timezones import UTC
 from .blocks import (
     HEADER_LIMIT,
     SECTION_TEXT_LIMIT,
+    VALUE_LIMIT,
+    cloudtrail_console_url,
+    declared_lines,
     field,
     format_time,
+    labelled_account,
     mrkdwn,
     notification_text,
     section_text,
@@ -29,8 +31,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-# Shorter than the limits so that one long value (a user agent, say) cannot crowd out the others.
-VALUE_LIMIT = 500
+# Values get VALUE_LIMIT (render/blocks.py); these few get more.
 LONG_VALUE_LIMIT = 1000
 
 SEVERITY_EMOJI = {
@@ -40,9 +41,6 @@ SEVERITY_EMOJI = {
     Severity.LOW: ":large_blue_circle:",
 }
 CONSOLE_ACTION_INVOKER = "signin.amazonaws.com"
-_REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
-_EVENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9-]{1,128}$")
-_ACCESS_KEY_PATTERN = re.compile(r"^[A-Z0-9]{16,128}$")
 
 
 # language: "en" or "ja"; time_zone: ResolvedTimeZone; account_label: str, for accounts without a
@@ -110,43 +108,6 @@ def render_message(record: ActivityRecord, classification: Classification, optio
     )
 
 
-def cloudtrail_console_url(record: ActivityRecord) -> str:
-    """Link to the event in CloudTrail event history, in the partition its region belongs to."""
-    if not _EVENT_ID_PATTERN.match(record.event_id):
-        return ""
-    return _event_history(record.region, f"/{quote(record.event_id)}")
-
-
-def cloudtrail_access_key_url(region: str, access_key_id: str) -> str:
-    """Link to CloudTrail event history filtered on one access key (the session's), in ``region``."""
-    if not _ACCESS_KEY_PATTERN.match(access_key_id):
-        return ""
-    return _event_history(region, f"?AccessKeyId={quote(access_key_id)}")
-
-
-def _event_history(region: str, path: str) -> str:
-    """Only for a well-formed region: an attacker's ``awsRegion`` must not choose the link's host."""
-    if not _REGION_PATTERN.match(region):
-        return ""
-    if region.startswith("cn-"):
-        host = f"{region}.console.amazonaws.cn"
-    elif region.startswith("us-gov-"):
-        host = "console.amazonaws-us-gov.com"
-    else:
-        host = f"{region}.console.aws.amazon.com"
-    return f"https://{host}/cloudtrailv2/home?region={region}#/events{path}"
-
-
-def labelled_account(account_id: str, options: RenderOptions) -> str:
-    """Escaped ``123456789012 (production)``: the label from account_labels, else account_label."""
-    account = escape_within(account_id, VALUE_LIMIT) if account_id else ""
-    label = (options.account_labels or {}).get(account_id) or options.account_label
-    label = escape_within(label, 200) if label else ""
-    if account and label:
-        return f"{account} ({label})"
-    return account or label
-
-
 def _headline(record: ActivityRecord, classification: Classification, words: Wording) -> str:
     headline = words.headlines[classification.activity].format(
         event=record.event_name or words.unknown, target=record.target_account_id or words.unknown
@@ -210,16 +171,6 @@ def _fields(
 
 
 # Declared windows a message names (the rest of a session's are on its other messages).
-DECLARED_SHOWN = 3
-
-
-def declared_lines(declared: list[tuple[str, str]], words: Wording) -> str:
-    """mrkdwn: what a message covering activity in declared windows (core/windows.py) says, a line for
-    each of the first DECLARED_SHOWN (reason, who declared it)."""
-    return "\n".join(
-        f":memo: {escape_within(words.declared_label.format(reason=reason, who=who), 1000)}"
-        for reason, who in declared[:DECLARED_SHOWN]
-    )
 
 
 def _details(record: ActivityRecord, classification: Classification, words: Wording) -> str:

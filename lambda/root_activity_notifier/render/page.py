@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from .event import cloudtrail_console_url
+from .blocks import cloudtrail_console_url
 from .words import ENGLISH
 
 TYPE_CHECKING = False  # annotations only: importing typing would slow every cold start

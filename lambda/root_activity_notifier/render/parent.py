@@ -9,8 +9,10 @@ from ..core.windows import declarations
 from ..shared.severity import KIND_FIELDS, Severity
 from .blocks import (
     HEADER_LIMIT,
+    declared_lines,
     field,
     format_time,
+    labelled_account,
     listing,
     mrkdwn,
     notification_text,
@@ -20,7 +22,7 @@ from .blocks import (
     slack_payload,
     time_span,
 )
-from .event import SEVERITY_EMOJI, declared_lines, labelled_account
+from .event import SEVERITY_EMOJI
 from .mrkdwn import escape, escape_within, truncate_plain
 from .words import WORDING
 

@@ -3,8 +3,8 @@ a thread's grouped replies, or the fold of sessions a batch had no room for)."""
 
 from __future__ import annotations
 
-from .blocks import section_text
-from .event import declared_lines, render_message
+from .blocks import declared_lines, section_text
+from .event import render_message
 from .summary import render_fold, render_summary
 from .words import WORDING
 

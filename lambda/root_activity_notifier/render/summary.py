@@ -13,8 +13,10 @@ from ..shared.severity import Severity, most_severe
 from .blocks import (
     HEADER_LIMIT,
     SECTION_TEXT_LIMIT,
+    cloudtrail_access_key_url,
     field,
     format_time,
+    labelled_account,
     listing,
     mrkdwn,
     notification_text,
@@ -23,7 +25,7 @@ from .blocks import (
     slack_payload,
     time_span,
 )
-from .event import SEVERITY_EMOJI, cloudtrail_access_key_url, labelled_account
+from .event import SEVERITY_EMOJI
 from .mrkdwn import escape, escape_within, truncate_plain
 from .words import WORDING
 

@@ -9,7 +9,8 @@ from harness.samples import ROOT_SAMPLES, load_sample
 from root_activity_notifier.config.settings import load_render_options
 from root_activity_notifier.core.classify import classify
 from root_activity_notifier.core.events import parse_input
-from root_activity_notifier.render.event import RenderOptions, cloudtrail_console_url, render_message
+from root_activity_notifier.render.blocks import cloudtrail_console_url
+from root_activity_notifier.render.event import RenderOptions, render_message
 
 
 def rendered(name, options=None, **detail_changes):
