@@ -8,7 +8,8 @@ other leaves (shared/, Slack's escaping and Block Kit's building blocks), count 
 library does: reading the path, one does not follow into them. Three
 paths: a webhook without the session table, a webhook with it (digests), a Slack app (a thread),
 each against moto's DynamoDB and a local Slack. Issue 26 asks for at most two visits per module;
-tests/unit/test_event_path.py holds the webhook's path to it.
+tests/unit/test_event_path.py holds the webhook's path to it, and the table's paths for every
+module but the two adapters (state/store.py, slack/destination.py: once per claim, post and mark).
 """
 
 from __future__ import annotations
