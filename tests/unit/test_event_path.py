@@ -4,7 +4,7 @@ each module at most twice, and with the session table the delivery classes do no
 from __future__ import annotations
 
 import pytest
-from event_path import follow
+from event_path import ADAPTERS, follow
 
 from harness.console_session import sqs_batch
 from harness.samples import load_sample
@@ -23,12 +23,6 @@ def test_a_webhook_alert_visits_each_module_at_most_twice(httpserver, monkeypatc
     assert len(httpserver.log) == 2  # it reached Slack: once loading, once followed
     assert {"handler.py", "delivery/pipeline.py", "core/sessions.py", "render/event.py", "slack/http.py"} <= set(visits)
     assert {module: count for module, count in visits.items() if count > 2} == {}
-
-
-# The two modules that talk to the outside, whose visits with the session table DESIGN.md's contracts
-# set: the table is asked before and after each post (a message is claimed before it is posted, then
-# marked; the shared pace is reserved), and a Slack app's thread is a parent and a reply.
-ADAPTERS = {"state/store.py", "slack/destination.py"}
 
 
 @pytest.mark.parametrize("mode", ["webhook", "Slack app"])
