@@ -19,6 +19,7 @@ import threading
 import time
 from collections import namedtuple
 from datetime import datetime, timezone
+from functools import partial
 
 from ..core.sessions import plan_messages
 from ..core.threads import ThreadKey, group_by_thread, totals_of
@@ -214,18 +215,15 @@ class SessionDelivery:
                 return Sent(None, "", "", True)
         account = key.account
         channel = thread.channel if thread else self.destination.channel_for(account)
-        started = [time.monotonic()]
-
-        def post() -> Posted:
-            started[0] = time.monotonic()  # the post's own time, not its wait for a turn
-            return self.destination.post(payload, self.deadline, account=account, thread=thread, broadcast=broadcast)
-
-        try:
-            posted = self._pacer(channel).take_turn(self.deadline, post, keep=self.keep)
-        except DeliveryError as error:
+        posted, started, failure = self._in_turn(
+            self._pacer(channel),
+            lambda: self.destination.post(payload, self.deadline, account=account, thread=thread, broadcast=broadcast),
+            self.keep,
+        )
+        if failure is not None:
             self._release(claim)
-            self._log_call(kind, key, channel, started[0], error.reason, thread=thread, events=events)
-            return Sent(None, error.reason, error.code)
+            self._log_call(kind, key, channel, started, failure.reason, thread=thread, events=events)
+            return Sent(None, failure.reason, failure.code)
         if posted is NO_TURN:
             self.out_of_time = True
             self._release(claim)
@@ -234,8 +232,22 @@ class SessionDelivery:
         if claim:
             with contextlib.suppress(StoreUnavailable):  # the claim is then taken for abandoned in time
                 self.store.message_posted(claim)
-        self._log_call(kind, key, channel, started[0], "", thread=thread, broadcast=broadcast, events=events)
+        self._log_call(kind, key, channel, started, "", thread=thread, broadcast=broadcast, events=events)
         return Sent(posted, "", "")
+
+    def _in_turn(self, pacer: Pacer | SharedPacer, send, keep: float = 0.0) -> tuple:
+        """``send()`` in ``pacer``'s turn: its result (NO_TURN when the turn would come too late), when
+        the call itself started (its wait for the turn left out) and the DeliveryError it raised, or None."""
+        started = [time.monotonic()]
+
+        def timed():
+            started[0] = time.monotonic()
+            return send()
+
+        try:
+            return pacer.take_turn(self.deadline, timed, keep), started[0], None
+        except DeliveryError as error:
+            return None, started[0], error
 
     def _release(self, claim: str) -> None:
         if claim:
@@ -250,21 +262,19 @@ class SessionDelivery:
             key = ThreadKey(account, (planned.session[1] if planned.session else "",))
             payload = render_planned(planned, self.options)
             pacer = container_pacers().setdefault(self.destination.channel_for(account), Pacer())
-            error = ""
-            if self.destination.refusal:
-                error = self.destination.refusal
-            elif not pacer.acquire(self.deadline):
-                error = NO_TIME_LEFT
-            else:
-                started = time.monotonic()
-                try:
-                    self.destination.post(payload, self.deadline, account=account)
-                    self.posted += 1
-                except DeliveryError as failure:
-                    error = failure.reason
-                finally:
-                    pacer.posted()
-                self._log_call(f"unthreaded {planned.kind}", key, "", started, error, events=len(planned.occurrences))
+            error = self.destination.refusal
+            if not error:
+                post = partial(self.destination.post, payload, self.deadline, account=account)
+                posted, started, failure = self._in_turn(pacer, post)
+                if posted is NO_TURN:
+                    error = NO_TIME_LEFT
+                else:
+                    error = failure.reason if failure is not None else ""
+                    if not error:
+                        self.posted += 1
+                    self._log_call(
+                        f"unthreaded {planned.kind}", key, "", started, error, events=len(planned.occurrences)
+                    )
             status = Status.FAILED if error else (Status.DELIVERED if planned.kind == "event" else Status.SUMMARIZED)
             self._settle(planned.occurrences, status, f"unthreaded:{planned.kind}", error)
 

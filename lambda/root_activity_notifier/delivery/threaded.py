@@ -16,7 +16,6 @@ left never fails the replies Slack took: it is owed, and made by a follow-up or 
 from __future__ import annotations
 
 import contextlib
-import time
 
 from ..core.threads import MENTION_INTERVAL_SECONDS, ThreadKey, ThreadPlan, plan_thread
 from ..render.parent import permalink, render_parent
@@ -213,24 +212,20 @@ class ThreadedDelivery(SessionDelivery):
         return ""
 
     def _update(self, payload: dict, key: ThreadKey, state: ThreadState) -> str:
-        started = [time.monotonic()]
-
-        def update() -> Posted:
-            started[0] = time.monotonic()  # the edit's own time, not its wait for a turn
-            return self.destination.update(_posted(state), payload, self.deadline)
-
-        try:
-            updated = self._pacer("chat.update", "chat.update").take_turn(self.deadline, update)
-        except DeliveryError as error:
-            if not is_message_gone(error):
-                self._log_call("parent update", key, state.channel, started[0], error.reason)
-                return error.reason
+        updated, started, failure = self._in_turn(
+            self._pacer("chat.update", "chat.update"),
+            lambda: self.destination.update(_posted(state), payload, self.deadline),
+        )
+        if failure is not None:
+            if not is_message_gone(failure):
+                self._log_call("parent update", key, state.channel, started, failure.reason)
+                return failure.reason
             # The parent was deleted (or can no longer be edited): post a new one and point the session at it.
             reposted = self._repost_parent(key, state)
             return "" if reposted.ts else "the parent message was gone and could not be posted again"
         if updated is NO_TURN:
             return "no time left in the function's timeout to edit the parent message"
-        self._log_call("parent update", key, state.channel, started[0], "")
+        self._log_call("parent update", key, state.channel, started, "")
         return ""
 
     def _may_mention(self, state: ThreadState, reply) -> bool:
