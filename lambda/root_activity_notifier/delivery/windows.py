@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 
 
 class DeclaredWindows(namedtuple("DeclaredWindows", ["store", "destination", "options", "deadline", "clock"])):
-    """The session table's windows (``store``: a SessionStore); announcements go to ``destination``;
-    ``options``: the RenderOptions; ``clock``: epoch seconds."""
+    """The session table's windows (``store``, a SessionStore); announcements go to ``destination``,
+    drawn with ``options`` (RenderOptions); ``clock()``: now, in epoch seconds."""
 
     __slots__ = ()
 

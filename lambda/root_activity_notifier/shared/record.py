@@ -1,6 +1,7 @@
 """Record: what one CloudTrail record says (ActivityRecord, with what EventBridge wrote around it),
-and the facts read straight off it. A leaf: it imports nothing of the package, so every layer may
-use it; core/events.py builds records, core/classify.py judges them.
+and the facts read straight off it, down to the channel its alert goes to (routing_account). A leaf:
+it imports nothing of the package, so every layer may use it; core/events.py builds records,
+core/classify.py judges them.
 """
 
 from __future__ import annotations
