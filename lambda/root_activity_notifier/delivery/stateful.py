@@ -73,6 +73,15 @@ def container_pacers() -> dict[str, Pacer]:
     return pacers
 
 
+def local_pacer(destination: str, what: str = "post") -> Pacer:
+    """The container's own pacer of ``destination`` for ``what``, made the first time it is asked for."""
+    pacers = container_pacers()
+    pacer = pacers.get(destination)
+    if pacer is None:
+        pacer = pacers[destination] = Pacer(_LOCAL_SECONDS[what])
+    return pacer
+
+
 def forget_pacing() -> None:
     _container.pacers = {}
 
@@ -181,8 +190,7 @@ class SessionDelivery:
         """The turn of ``destination`` (a channel, "webhook" or "chat.update") for ``what``."""
         pacer = self._pacers.get(destination)
         if pacer is None:
-            pacers = container_pacers()
-            local = pacers.get(destination) or pacers.setdefault(destination, Pacer(_LOCAL_SECONDS[what]))
+            local = local_pacer(destination, what)
             pacer = self._pacers[destination] = SharedPacer(self.store, destination, PACE_SECONDS[what], local)
         return pacer
 
@@ -261,7 +269,7 @@ class SessionDelivery:
             account = routing_account(planned)
             key = ThreadKey(account, (planned.session[1] if planned.session else "",))
             payload = render_planned(planned, self.options)
-            pacer = container_pacers().setdefault(self.destination.channel_for(account), Pacer())
+            pacer = local_pacer(self.destination.channel_for(account))
             error = self.destination.refusal
             if not error:
                 post = partial(self.destination.post, payload, self.deadline, account=account)
